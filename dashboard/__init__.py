@@ -1,0 +1,1 @@
+"""The Streamlit + pyvis dashboard for inspectors and analysts."""

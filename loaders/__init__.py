@@ -1,0 +1,1 @@
+"""Agency extracts → graph: mapping files, validation, normalisation, entity resolution, provenance."""

@@ -1,0 +1,1 @@
+"""Runs rules and saved queries from cypher/, graph algorithms, scoring and clues."""

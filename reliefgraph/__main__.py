@@ -1,0 +1,3 @@
+from reliefgraph.cli import app
+
+app(prog_name="reliefgraph")

@@ -1,0 +1,39 @@
+"""Settings, read from the environment once; the CLI's options override them.
+
+| variable | meaning | default |
+|---|---|---|
+| RELIEFGRAPH_URI | graph store: a data directory (embedded FalkorDB) or bolt:// / neo4j:// URI | ./data/graph |
+| RELIEFGRAPH_GRAPH | graph name inside the engine (FalkorDB key / Neo4j database) | reliefgraph (Neo4j: neo4j) |
+| RELIEFGRAPH_APP_DB | application database (clues, cases, users, audit) as an SQLAlchemy-style URL | sqlite:///./data/app.db |
+| NEO4J_USER, NEO4J_PASSWORD | Neo4j credentials | neo4j / (none) |
+| NEO4J_DATABASE | Neo4j database name | neo4j |
+| RELIEFGRAPH_START_TIMEOUT | seconds to wait for the embedded engine to answer | 60 |
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    graph_uri: str = "./data/graph"
+    graph_name: str = "reliefgraph"
+    app_db: str = "sqlite:///./data/app.db"
+    neo4j_user: str = "neo4j"
+    neo4j_password: str | None = None
+    neo4j_database: str = "neo4j"
+    start_timeout: float = 60.0
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        return cls(
+            graph_uri=env.get("RELIEFGRAPH_URI") or cls.graph_uri,
+            graph_name=env.get("RELIEFGRAPH_GRAPH") or cls.graph_name,
+            app_db=env.get("RELIEFGRAPH_APP_DB") or cls.app_db,
+            neo4j_user=env.get("NEO4J_USER") or cls.neo4j_user,
+            neo4j_password=env.get("NEO4J_PASSWORD") or None,
+            neo4j_database=env.get("NEO4J_DATABASE") or cls.neo4j_database,
+            start_timeout=float(env.get("RELIEFGRAPH_START_TIMEOUT") or cls.start_timeout),
+        )
