@@ -1,0 +1,201 @@
+"""GraphStore on the embedded FalkorDB (the default backend)."""
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import redis
+from falkordb import FalkorDB
+from falkordb.edge import Edge
+from falkordb.node import Node
+from falkordb.path import Path as FPath
+
+from reliefgraph.graph import ddl
+from reliefgraph.graph.embedded import EmbeddedServer, EmbeddedServerError, no_retry
+from reliefgraph.graph.schema import Schema, load_schema
+from reliefgraph.graph.store import (GraphStore, ReadOnlyViolation, Result, StoreError,
+                                     WriteSummary, plain_param)
+
+log = logging.getLogger(__name__)
+
+_RO_REFUSAL = "to be executed only on read-only queries"
+
+
+class FalkorStore(GraphStore):
+    backend = "falkordb"
+
+    def __init__(self, data_dir: Path, *, settings=None, graph_name: str | None = None,
+                 schema: Schema | None = None, autostart: bool = True):
+        from reliefgraph.settings import Settings
+
+        settings = settings or Settings.from_env()
+        self.graph_name = graph_name or settings.graph_name
+        self.schema = schema or load_schema()
+        self.server = EmbeddedServer(data_dir, start_timeout=settings.start_timeout)
+        self.started_server = False
+        if autostart:
+            self.started_server = self.server.ensure_running()
+        self._connect()
+
+    def _connect(self) -> None:
+        self.db = FalkorDB(unix_socket_path=str(self.server.socket), retry=no_retry())
+        self.graph = self.db.select_graph(self.graph_name)
+        if not self.db.connection.exists(self.graph_name):
+            # A read on a missing graph key is an error in FalkorDB; an empty
+            # graph must read as empty, so create the key up front.
+            self.graph.query("RETURN 1")
+
+    # -- queries ----------------------------------------------------------
+    def read(self, query: str, params: dict | None = None) -> Result:
+        params = plain_param(params or {})
+        try:
+            res = self._run(lambda: self.graph.ro_query(query, params), retry=True)
+        except redis.ResponseError as exc:
+            if _RO_REFUSAL in str(exc):
+                raise ReadOnlyViolation(
+                    "只读查询中不允许写操作 the database refused a write in a read-only query"
+                ) from exc
+            raise StoreError(f"查询失败 query failed: {exc}") from exc
+        return _result(res)
+
+    def write(self, query: str, params: dict | None = None, *, snapshot: bool = True) -> WriteSummary:
+        params = plain_param(params or {})
+        try:
+            res = self._run(lambda: self.graph.query(query, params), retry=False)
+        except redis.ResponseError as exc:
+            raise StoreError(f"写入失败 write failed: {exc}") from exc
+        summary = WriteSummary(
+            nodes_created=int(res.nodes_created), nodes_deleted=int(res.nodes_deleted),
+            relationships_created=int(res.relationships_created),
+            relationships_deleted=int(res.relationships_deleted),
+            properties_set=int(res.properties_set),
+        )
+        if snapshot:
+            self.snapshot()
+        return summary
+
+    def _run(self, call, *, retry: bool):
+        try:
+            return call()
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            # The server died under us (crash, kill -9, OOM). Restart it from
+            # the last snapshot; a read is safe to repeat, a write is not
+            # known to have committed, so its step must be re-run by the caller.
+            log.warning("embedded engine connection lost (%s); restarting", type(exc).__name__)
+            try:
+                self.server.ensure_running()
+            except EmbeddedServerError as start_exc:
+                raise StoreError(str(start_exc)) from start_exc
+            self._connect()
+            if retry:
+                return call()
+            raise StoreError(
+                "嵌入式数据库曾中断并已从上次快照重启，本步骤未提交，请重新运行该命令 "
+                "the embedded engine restarted from its last snapshot; this step was not "
+                "committed — run the command again (loads are idempotent)"
+            ) from exc
+
+    # -- schema & durability -------------------------------------------------
+    def init_schema(self) -> list[str]:
+        existing = self._existing_indexes()
+        constraints = self._existing_constraints()
+        applied: list[str] = []
+        for spec in ddl.index_specs(self.schema):
+            if (spec.label, spec.prop) not in existing:
+                stmt = ddl.falkordb_index_statement(spec)
+                self.graph.query(stmt)
+                applied.append(stmt)
+            if spec.unique and (spec.label, spec.prop) not in constraints:
+                cmd = ddl.falkordb_constraint_command(self.graph_name, spec)
+                self.db.connection.execute_command(*cmd)
+                applied.append(" ".join(cmd))
+        self._wait_constraints()
+        self.snapshot()
+        return applied
+
+    def _existing_indexes(self) -> set[tuple[str, str]]:
+        rows = self.read("CALL db.indexes() YIELD label, properties, types RETURN label, properties, types")
+        found = set()
+        for label, props, types in rows.rows:
+            for prop in props:
+                if "RANGE" in (types.get(prop) or []):
+                    found.add((label, prop))
+        return found
+
+    def _existing_constraints(self) -> set[tuple[str, str]]:
+        rows = self.read("CALL db.constraints() YIELD type, label, properties RETURN type, label, properties")
+        return {(label, props[0]) for ctype, label, props in rows.rows
+                if ctype == "UNIQUE" and len(props) == 1}
+
+    def _wait_constraints(self, timeout: float = 600.0) -> None:
+        # FalkorDB builds constraints asynchronously; a load must not start
+        # before they are enforced.
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            rows = self.read("CALL db.constraints() YIELD label, properties, status "
+                             "RETURN label, properties, status").rows
+            failed = [r for r in rows if r[2] == "FAILED"]
+            if failed:
+                raise StoreError(f"唯一约束创建失败 unique constraint failed (duplicate keys?): {failed}")
+            if all(r[2] == "OPERATIONAL" for r in rows):
+                return
+            time.sleep(0.1)
+        raise StoreError("unique constraints still pending after 600 s")
+
+    def snapshot(self) -> float:
+        try:
+            return self.server.snapshot()
+        except EmbeddedServerError as exc:
+            raise StoreError(str(exc)) from exc
+        except redis.ConnectionError as exc:
+            raise StoreError("快照失败：嵌入式数据库不可达 snapshot failed: engine unreachable") from exc
+
+    def close(self) -> None:
+        try:
+            if self.server.ping():
+                self.snapshot()
+        finally:
+            try:
+                self.db.connection.close()
+            except Exception:  # closing a dead connection must not mask the real error
+                pass
+
+    def describe(self) -> dict[str, Any]:
+        st = self.server.status()
+        return {"backend": self.backend, "location": str(self.server.data_dir),
+                "graph": self.graph_name, "version": st.version, "pid": st.pid}
+
+    def explain(self, query: str, params: dict | None = None) -> str:
+        return str(self.graph.explain(query, plain_param(params or {})))
+
+    def profile(self, query: str, params: dict | None = None) -> str:
+        return str(self.graph.profile(query, plain_param(params or {})))
+
+
+def _result(res) -> Result:
+    columns = [h[1] if isinstance(h, (list, tuple)) else str(h) for h in (res.header or [])]
+    rows = [tuple(_plain(v) for v in row) for row in (res.result_set or [])]
+    return Result(columns=columns, rows=rows)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Node):
+        return {"_id": value.id, "_labels": list(value.labels or []), **(value.properties or {})}
+    if isinstance(value, Edge):
+        return {"_id": value.id, "_type": value.relation,
+                "_start": _node_id(value.src_node), "_end": _node_id(value.dest_node),
+                **(value.properties or {})}
+    if isinstance(value, FPath):
+        return {"nodes": [_plain(n) for n in value.nodes()],
+                "relationships": [_plain(e) for e in value.edges()]}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _node_id(ref: Any) -> Any:
+    return ref.id if isinstance(ref, Node) else ref

@@ -1,0 +1,53 @@
+"""Shared fixtures: a real embedded FalkorDB per test module, and Neo4j when
+NEO4J_URI points at a disposable test server (its data is wiped)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from reliefgraph.graph.embedded import EmbeddedServer
+from reliefgraph.graph.store import open_store
+
+NEO4J_SKIP = "NEO4J_URI is not set: Neo4j tests need a disposable Neo4j 5 server"
+
+
+@pytest.fixture(scope="module")
+def embedded_dir(tmp_path_factory):
+    # mktemp keeps the path short: a unix socket path is limited to 107 bytes.
+    path = tmp_path_factory.mktemp("g")
+    yield path / "graph"
+    EmbeddedServer(path / "graph").stop()
+
+
+@pytest.fixture(scope="module", params=["falkordb", "neo4j"])
+def any_store(request, embedded_dir):
+    """The same contract runs on every backend available here."""
+    if request.param == "neo4j":
+        uri = os.environ.get("NEO4J_URI")
+        if not uri:
+            pytest.skip(NEO4J_SKIP)
+        store = open_store(uri)
+    else:
+        store = open_store(str(embedded_dir))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def clean(any_store):
+    any_store.write("MATCH (n) DETACH DELETE n", snapshot=False)
+    return any_store
+
+
+@pytest.fixture(scope="module")
+def falkor(embedded_dir):
+    store = open_store(str(embedded_dir))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def empty_falkor(falkor):
+    falkor.write("MATCH (n) DETACH DELETE n", snapshot=False)
+    return falkor
