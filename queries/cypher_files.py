@@ -1,0 +1,119 @@
+"""Read `.cypher` files: a YAML metadata header in a block comment, then one query.
+
+    /*
+    id: person_household
+    title: {zh: 人员所在户及救助情况, en: A person's household and grants}
+    description: ...
+    params:
+      citizen_id: {type: string, zh: 身份证号, en: Citizen ID, required: true}
+      since: {type: date, default: "2020-01-01", zh: 起始日期, en: Since}
+    */
+    MATCH ...
+
+The header is what analysts and inspectors read (and what the dashboard and
+reports quote); the query after it runs unchanged on both engines, with every
+value passed as a parameter.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reliefgraph.cypher import CYPHER_DIR
+
+HEADER = re.compile(r"\A\s*/\*(?P<header>.*?)\*/(?P<body>.*)\Z", re.DOTALL)
+PARAM_TYPES = {"string", "int", "float", "bool", "date", "month", "list"}
+FILE_ID = re.compile(r"^[a-z][a-z0-9_.]*$")
+
+
+class CypherFileError(ValueError):
+    """A .cypher file's header or body is malformed; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    zh: str
+    en: str
+    default: Any = None
+    required: bool = False
+    example: Any = None  # shown as a hint in forms; used by the test suite to run the file
+
+
+@dataclass(frozen=True)
+class CypherFile:
+    path: Path
+    id: str
+    title_zh: str
+    title_en: str
+    meta: dict[str, Any]
+    params: dict[str, Param]
+    query: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def examples(self) -> dict[str, Any]:
+        """Parameters filled with examples where declared, else defaults."""
+        return {n: p.example if p.example is not None else p.default for n, p in self.params.items()}
+
+    def defaults(self) -> dict[str, Any]:
+        return {name: p.default for name, p in self.params.items()}
+
+    def bind(self, values: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Parameters for a run: declared defaults overridden by `values`."""
+        values = dict(values or {})
+        unknown = sorted(set(values) - set(self.params))
+        if unknown:
+            raise CypherFileError(f"{self.id}: unknown parameters {unknown}; declared: {sorted(self.params)}")
+        bound = {**self.defaults(), **values}
+        missing = [n for n, p in self.params.items() if p.required and bound.get(n) in (None, "")]
+        if missing:
+            raise CypherFileError(f"{self.id}: 缺少必填参数 missing required parameters {missing}")
+        return bound
+
+
+def parse_cypher_file(path: Path) -> CypherFile:
+    text = Path(path).read_text(encoding="utf-8")
+    m = HEADER.match(text)
+    if not m:
+        raise CypherFileError(f"{path}: must start with a /* YAML header */ block")
+    try:
+        meta = yaml.safe_load(m.group("header")) or {}
+    except yaml.YAMLError as exc:
+        raise CypherFileError(f"{path}: header is not valid YAML: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise CypherFileError(f"{path}: header must be a YAML mapping")
+    fid = meta.get("id")
+    if not isinstance(fid, str) or not FILE_ID.match(fid):
+        raise CypherFileError(f"{path}: header needs an `id` of lower-case letters, digits, _ and .")
+    title = meta.get("title") or {}
+    if not isinstance(title, dict) or not title.get("zh") or not title.get("en"):
+        raise CypherFileError(f"{path}: header needs `title` with both `zh` and `en`")
+    query = m.group("body").strip()
+    if not query:
+        raise CypherFileError(f"{path}: no query after the header")
+    params = {}
+    for name, spec in (meta.get("params") or {}).items():
+        spec = spec or {}
+        ptype = spec.get("type", "string")
+        if ptype not in PARAM_TYPES:
+            raise CypherFileError(f"{path}: parameter {name}: type {ptype!r} not in {sorted(PARAM_TYPES)}")
+        params[name] = Param(name=name, type=ptype, zh=spec.get("zh", name), en=spec.get("en", name),
+                             default=spec.get("default"), required=bool(spec.get("required")),
+                             example=spec.get("example"))
+    used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", query))
+    undeclared = sorted(used - set(params))
+    if undeclared:
+        raise CypherFileError(f"{path}: query uses undeclared parameters {undeclared}")
+    return CypherFile(path=Path(path), id=fid, title_zh=title["zh"], title_en=title["en"],
+                      meta=meta, params=params, query=query)
+
+
+def cypher_files(kind: str | None = None, root: Path = CYPHER_DIR) -> list[CypherFile]:
+    """All rule and saved-query files (or one kind: `rules` / `queries`), sorted by path."""
+    base = root / kind if kind else root
+    return [parse_cypher_file(p) for p in sorted(base.rglob("*.cypher"))]
