@@ -71,6 +71,7 @@ class FalkorStore(GraphStore):
             relationships_created=int(res.relationships_created),
             relationships_deleted=int(res.relationships_deleted),
             properties_set=int(res.properties_set),
+            result=_result(res) if res.header else None,
         )
         if snapshot:
             self.snapshot()

@@ -60,17 +60,21 @@ class Neo4jStore(GraphStore):
         params = plain_param(params or {})
 
         def work(tx):
-            return tx.run(query, params).consume().counters
+            res = tx.run(query, params)
+            columns = list(res.keys())
+            rows = [tuple(_plain(v) for v in rec.values()) for rec in res]
+            return columns, rows, res.consume().counters
 
         try:
             with self._session(read=False) as session:
-                c = session.execute_write(work)
+                columns, rows, c = session.execute_write(work)
         except self._neo4j.exceptions.Neo4jError as exc:
             raise StoreError(f"写入失败 write failed: {exc.message}") from exc
         return WriteSummary(nodes_created=c.nodes_created, nodes_deleted=c.nodes_deleted,
                             relationships_created=c.relationships_created,
                             relationships_deleted=c.relationships_deleted,
-                            properties_set=c.properties_set)
+                            properties_set=c.properties_set,
+                            result=Result(columns, rows) if columns else None)
 
     def init_schema(self) -> list[str]:
         before = self._existing_names()

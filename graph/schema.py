@@ -49,6 +49,7 @@ class NodeType:
     caption: str
     color: str
     properties: dict[str, Prop]
+    meta: bool = False  # bookkeeping (load batches), not evidence
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,11 @@ def _props(owner: str, raw: dict | None, sets: dict[str, dict[str, Prop]],
         if not IDENTIFIER.match(name):
             raise SchemaError(f"{owner}.{name}: property names must be identifiers")
         props[name] = _prop(f"{owner}.{name}", name, spec)
+        if spec.get("sourced"):
+            # A fact that another agency's record adds to an existing node keeps
+            # its own source ("agency|file|row|batch") beside it.
+            props[f"{name}_src"] = Prop(name=f"{name}_src", type="string",
+                                        zh=f"{spec['zh']}来源", en=f"{spec['en']} source")
     return props
 
 
@@ -147,7 +153,8 @@ def parse_schema(doc: dict) -> Schema:
         if caption not in props:
             raise SchemaError(f"{label}: caption {caption!r} is not a declared property")
         nodes[label] = NodeType(label=label, zh=spec["zh"], en=spec["en"], key=key,
-                                caption=caption, color=spec["color"], properties=props)
+                                caption=caption, color=spec["color"], properties=props,
+                                meta=bool(spec.get("meta")))
 
     rels: dict[str, RelType] = {}
     for rtype, spec in doc["relationships"].items():

@@ -58,7 +58,7 @@ class WriteSummary:
     properties_set: int = 0
     rows: int = 0
     batches: int = 0
-    extra: dict[str, int] = field(default_factory=dict)
+    result: Result | None = None  # what the query RETURNed, if anything
 
     def add(self, other: "WriteSummary") -> "WriteSummary":
         for name in ("nodes_created", "nodes_deleted", "relationships_created",
