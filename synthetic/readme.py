@@ -1,0 +1,88 @@
+"""The README.md written next to the extracts (中文 + English)."""
+from __future__ import annotations
+
+from .dates import STYLES
+
+_STYLE_EXAMPLE = {"iso": "2020-01-05", "slash": "2020/1/5", "cn": "2020年1月5日", "compact": "20200105"}
+_ENC = {"gbk": "GBK CSV (CRLF)", "utf-8": "UTF-8 CSV", "utf-8-sig": "UTF-8 CSV with BOM", "xlsx": "Excel .xlsx (one sheet, all cells text)"}
+
+PATTERNS = """\
+| family | pattern | 真实线索 true case | 干扰项 decoys (is_decoy=1, note names the kind) |
+|---|---|---|---|
+| hidden_assets | car_during_grant | 成员在享受期间名下有汽车 a member owns a car during the grant | sold_before_grant, disability_vehicle, farm_tricycle |
+| hidden_assets | commercial_housing | 成员在县城有商品房 commercial housing in the county town | homestead_only |
+| hidden_assets | multiple_properties | 成员有两处以上不动产 two or more properties | homestead_only |
+| hidden_assets | company_role | 成员为法定代表人/股东/高管或经营个体户 legal rep, shareholder, executive, individual business | deregistered_before_grant |
+| hidden_assets | public_payroll | 成员为财政供养人员 a member on the public payroll | retired_before_grant, namesake_on_payroll |
+| hidden_assets | paid_after_death | 申请人死亡后仍发放 paid after the holder's death month | paid_in_death_month |
+| hidden_assets | double_enrolment | 同一身份证号两地享受 the same ID holds two grants | namesake_other_id |
+| hidden_assets | relative_asset | 有赡养义务的子女(另立户)有车/商品房/公司 a child in another household owns a car, flat or company | sibling_no_duty |
+| favour_relief | cadre_relative_unfiled | 本村干部或本镇经办人员的近亲属享受且未备案 unfiled close relative of the village's cadre or town's handler | filed_properly, other_village_cadre, before_term |
+| favour_relief | approved_by_relative | 审核人或审批人是申请人的近亲属 assessed/approved by a relative | approver_same_surname (no kinship) |
+| favour_relief | kin_network_concentration | 村干部亲属圈 ≥6 户享受 a cadre's kin hold ≥6 grants | a kin network with 2 grants |
+| favour_relief | shared_contact_hidden_tie | 与干部共用电话/住址/账户且无亲属关系 shares phone/address/account with a cadre, no kinship | kin recorded and filed |
+| cadre_conflict | relative_company_project | 干部亲属控制的公司在其辖区任期内中标 relative's company won funds in the jurisdiction during the term | outside_jurisdiction, outside_term |
+| cadre_conflict | relative_welfare_post | 干部亲属在本村任期内获公益性岗位 relative given a welfare post in the cadre's village during the term | other_village, before_term |
+| cadre_conflict | cadre_shareholder_funded | 干部本人为中标公司股东 cadre is a shareholder of a funded company | exited_before_award, award_before_term |
+"""
+
+
+def render(params: dict, written: list, summary: dict) -> str:
+    L = [f"# 青禾县(虚构)跨部门数据抽取 / Synthetic county extracts", "",
+         "全部数据均为合成数据，不含任何真实个人信息。All data here are synthetic; no real person is in them.", "",
+         f"- 情景 scenario: `{params['scenario']}`; 随机种子 seed: {params['seed']}; 人口 persons: {params['persons']}",
+         f"- 数据月份 data month: {params['month']}; 截至 data as of: {params['as_of']} (同一种子的第 2 月 = 一个月后的同一个县 / "
+         "month 2 with the same seed is the same county one month later: a few grants closed, new deaths, one more payment month)",
+         f"- 行政区划: 青禾县 451299 (虚构, fictional), {params['towns']} 个乡镇 towns, {params['villages']} 个村(社区) villages/communities",
+         "", "## 文件 Files", "",
+         "抽取文件在本目录；答案在 `_truth/`，加载器应只读本目录的抽取文件。"
+         "Extracts sit in this folder; answers are in `_truth/`, which a loader must not read as data.", "",
+         "| file | 部门 agency | 内容 content | format | rows |", "|---|---|---|---|---:|"]
+    for spec, rows in written:
+        L.append(f"| `{spec.file}` | {spec.agency} | {spec.title} ({spec.title_en}) | {_ENC[spec.encoding]} | {rows} |")
+    L += ["", "## 各文件字段 Columns and code tables", ""]
+    for spec, rows in written:
+        L += [f"### `{spec.file}` — {spec.title} / {spec.title_en}", "",
+              f"- 编码 format: {_ENC[spec.encoding]}; 主要日期格式 main date style: `{_STYLE_EXAMPLE[spec.date_style]}`",
+              f"- 字段 columns: {', '.join(spec.columns)}",
+              f"- 身份证号字段 citizen-ID columns: {', '.join(spec.id_cols) or '—'}; 主键 key: {', '.join(spec.key_cols) or '—'}"]
+        if spec.code_cols:
+            L.append(f"- 统一社会信用代码 credit-code columns: {', '.join(spec.code_cols)}")
+        if spec.idless_col:
+            L.append(f"- 无身份证号行 rows without ID: ~{spec.idless:.0%} blank `{spec.idless_col}` (listed in `_truth/idless_rows.csv`)")
+        L += [f"- 说明 notes: {spec.notes}", ""]
+    L += ["## 数据问题 The mess (as in real extracts)", "",
+          "- 中文表头, 各部门字段名与代码表各不相同 Chinese headers; every agency its own names and codes.",
+          "- 编码: GBK 与 UTF-8 (一个带 BOM) 混用; GBK 文件用 CRLF 换行. Encodings GBK and UTF-8 (one with BOM).",
+          "- 日期格式混用 mixed date formats: " + ", ".join(f"`{_STYLE_EXAMPLE[s]}`" for s in STYLES) +
+          "; each file has a main style and ~12 % of rows in the others. 年月 fields likewise (`202401`, `2024-01`, `2024/1`, `2024年1月`).",
+          "- 全角数字 full-width digits in some phone and amount cells (`１３９…`).",
+          "- 身份证号末位小写 `x` in about 30 % of IDs that end in X.",
+          "- 完全重复行 exact duplicate rows (~0.4 %), directly after the original.",
+          "- 姓名/地址末尾空格 trailing spaces in some names and addresses.",
+          "- 无身份证号的行 rows without a citizen ID (name + birth date + village only) in the grant-member, "
+          "marriage (pre-1995) and welfare-post files: `_truth/idless_rows.csv` gives the true ID for each.",
+          "- 无效行 invalid rows (~0.2 %): copies of a valid row with one defect — `bad_check_digit` (GB 11643 "
+          "or GB 32100 check character wrong), `impossible_date` (e.g. 2021-02-30), `missing_key` (all key "
+          "columns blank). A loader must reject them; the valid original is elsewhere in the file. "
+          "`_truth/invalid_rows.csv` lists file, row, field, reason.",
+          "- 同名同姓 many people share a name, also inside one village (clan surnames).",
+          "", "行号 Row numbers: 1 = the first data row after the header, counting every row in the file "
+          "(duplicates and invalid rows included); CSV line = row + 1, xlsx sheet row = row + 1.", "",
+          "## 答案文件 Answer files (`_truth/`)", "",
+          "- `truth.csv`: family, pattern, subject_id (grant holder's ID for hidden_assets and favour_relief, "
+          "the cadre's ID for cadre_conflict), household_id (户号), is_decoy (1 = lawful look-alike that must "
+          "not be flagged), note, grant_id, related_id (owner / cadre / relative / namesake), evidence (VIN, "
+          "certificate, credit code, project id, or the shared contact kind). A subject may appear in "
+          "several rows.",
+          "- `truth_summary.md`: counts per pattern. `invalid_rows.csv`, `idless_rows.csv`: see above.",
+          "- `manifest.json`: parameters and, per file, encoding, rows and SHA-256.",
+          "- mashan scenario: `mashan_expected.csv` (the table) and `mashan_people.csv` (the people behind it).",
+          "", "### 预置模式 Planted patterns", "", PATTERNS,
+          "背景数据保持干净: 救助家庭成员及其两代以内亲属名下无汽车、商品房、公司或财政供养; 干部三代以内亲属不享受背景救助。"
+          "Background is clean: nobody within two kin hops of a grant member holds a car, commercial housing, a "
+          "company role or payroll, and no background grant goes within three kin hops of a cadre; so every hit "
+          "on these patterns is in truth.csv. A single rural homestead, motorcycles of non-recipients and a "
+          "relative's payroll are lawful and not planted.", "",
+          f"预置线索 {summary['truth_rows']} 行; 无效行 {summary['invalid']}; 无身份证号行 {summary['idless']}.", ""]
+    return "\n".join(L)
