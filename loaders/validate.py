@@ -187,16 +187,19 @@ def interval(start_iso: pd.Series, end_iso: pd.Series) -> pd.Series:
 
 
 def mask(value: str) -> str:
-    """A value as it may appear in a reject file: values longer than 10
-    characters keep the first 4 and last 4 (5224**********123X), shorter ones
-    the first and last, and 1–2 character values are all stars, so a reject
-    file never holds a whole ID, phone or account number."""
+    """A value as it may appear in a reject file: values longer than 14
+    characters keep the first 4 and last 4 (5224**********123X), 7–14
+    characters the first 3 and last 2 (138******00: less than half a phone
+    number), shorter ones the first and last, and 1–2 character values are
+    all stars, so a reject file never holds a whole ID, phone or account."""
     if value is None or value is pd.NA:
         return value
     value = str(value)
     n = len(value)
-    if n > 10:
+    if n > 14:
         return value[:4] + "*" * (n - 8) + value[-4:]
+    if n > 6:
+        return value[:3] + "*" * (n - 5) + value[-2:]
     if n > 2:
         return value[0] + "*" * (n - 2) + value[-1]
     return "*" * n
