@@ -185,8 +185,18 @@ def cypher(
     console.print(f"[dim]{len(result.rows)} 行 rows（显示 shown {shown}）[/dim]")
 
 
+def _wire_rooms() -> None:
+    """Commands that live with the room doing the work."""
+    from reliefgraph.loaders.command import load_command, resolve_app
+
+    app.command("load")(load_command)
+    app.add_typer(resolve_app, name="resolve")
+
+
 def _cell(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False, default=str)
     return "" if value is None else str(value)
 
+
+_wire_rooms()

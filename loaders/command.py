@@ -1,0 +1,138 @@
+"""`reliefgraph load` and `reliefgraph resolve`: the administrator's side of ingestion."""
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from reliefgraph.appdb import connect
+from reliefgraph.graph.pii import mask
+from reliefgraph.graph.store import open_store
+from reliefgraph.loaders import resolution
+from reliefgraph.loaders.mapping import MAPPINGS_DIR, MappingError, load_mappings
+from reliefgraph.loaders.pipeline import FileReport, Loader, plan
+from reliefgraph.loaders.transform import reason_text
+
+console = Console()
+STATUS_ZH = {"loaded": "已导入 loaded", "unchanged": "未变化 unchanged", "failed": "失败 failed",
+             "no_mapping": "无映射 no mapping"}
+
+
+def load_command(
+    directory: Annotated[Path, typer.Argument(help="各部门数据文件所在目录 folder of agency extracts")],
+    mappings: Annotated[Path, typer.Option(help="映射文件目录 folder of mapping files")] = MAPPINGS_DIR,
+    rejects: Annotated[Path, typer.Option(help="拒收记录输出目录 where reject files go")] = Path("./data/rejects"),
+    as_of: Annotated[Optional[str], typer.Option(help="数据基准日 reference date YYYY-MM-DD (default today)")] = None,
+    db: Annotated[Optional[str], typer.Option("--db", envvar="RELIEFGRAPH_URI", help="图数据库 graph store")] = None,
+):
+    """导入各部门数据 load agency extracts into the graph (idempotent; safe to re-run after a crash)."""
+    if not directory.is_dir():
+        console.print(f"[red]目录不存在 not a folder:[/red] {directory}")
+        raise typer.Exit(2)
+    try:
+        maps = load_mappings(mappings)
+    except MappingError as exc:
+        console.print(f"[red]映射文件错误 mapping error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    pairs, unmatched = plan(directory, maps)
+    started = time.perf_counter()
+    store = open_store(db)
+    store.init_schema()
+    engine = connect()
+    reference = date.fromisoformat(as_of) if as_of else None
+    reports: list[FileReport] = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,.0f} 行 rows"),
+                  TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=console) as progress:
+        for path, mapping in pairs:
+            task = progress.add_task(f"{path.name}", total=None, rate="")
+            t0 = time.perf_counter()
+
+            def advance(n: int, task=task, t0=t0) -> None:
+                progress.advance(task, n)
+                done = progress.tasks[task].completed
+                progress.update(task, rate=f"{done / max(time.perf_counter() - t0, 1e-9):,.0f} rows/s")
+
+            loader = Loader(store, engine, rejects, as_of=reference, on_rows=advance)
+            report = loader.load_file(path, mapping)
+            progress.update(task, total=progress.tasks[task].completed or 1,
+                            completed=progress.tasks[task].completed or 1)
+            reports.append(report)
+    store.close()
+    print_summary(reports + unmatched, time.perf_counter() - started)
+    if any(r.status == "failed" for r in reports + unmatched):
+        raise typer.Exit(1)
+
+
+def print_summary(reports: list[FileReport], seconds: float) -> None:
+    table = Table(title="导入汇总 load summary", header_style="bold")
+    for col in ("文件 file", "映射 mapping", "状态 status", "读取 read", "导入 loaded", "拒收 rejected",
+                "重复 dup", "按身份证 by ID", "匹配 by match", "未识别 unresolved", "秒 s"):
+        table.add_column(col, justify="right" if col[0] in "读导拒重按匹未秒" else "left")
+    for r in reports:
+        table.add_row(r.file, r.mapping, STATUS_ZH.get(r.status, r.status), f"{r.rows_read:,}",
+                      f"{r.rows_loaded:,}", f"{r.rows_rejected:,}", f"{r.duplicates:,}",
+                      f"{r.resolved_by_id:,}", f"{r.resolved_by_match:,}", f"{r.unresolved:,}",
+                      f"{r.seconds:.1f}")
+    console.print(table)
+    reasons: dict[str, int] = {}
+    for r in reports:
+        for code, n in r.reasons.items():
+            reasons[code] = reasons.get(code, 0) + n
+    if reasons:
+        why = Table(title="拒收原因 reject reasons", header_style="bold")
+        why.add_column("原因 reason")
+        why.add_column("条数 count", justify="right")
+        for code, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
+            why.add_row(f"{reason_text(code)} [dim]({code})[/dim]", f"{n:,}")
+        console.print(why)
+    for r in reports:
+        if r.error:
+            console.print(f"[red]{r.file}:[/red] {r.error}")
+    total = sum(r.rows_loaded for r in reports)
+    console.print(f"共导入 {total:,} 行 rows loaded in {seconds:.1f} s; "
+                  f"拒收明细见 reject files in the rejects folder")
+
+
+resolve_app = typer.Typer(help="人员识别复核 review entity-resolution decisions", no_args_is_help=True)
+
+
+@resolve_app.command("list")
+def resolve_list(
+    outcome: Annotated[Optional[str], typer.Option(help="linked | ambiguous | no_match")] = None,
+    limit: int = 50,
+    unmask: Annotated[bool, typer.Option("--unmask", help="显示完整身份证号 show IDs in clear")] = False,
+):
+    """列出识别决定及其依据 list resolution decisions with their evidence."""
+    table = Table(header_style="bold")
+    for col in ("id", "文件 file", "行 row", "姓名 name", "出生 born", "结果 outcome", "人员 person", "得分 score",
+                "候选 candidates", "状态 status"):
+        table.add_column(col)
+    for d in resolution.list_decisions(connect(), outcome, limit):
+        show = (lambda v: v) if unmask else (lambda v: mask("citizen_id", v))
+        cands = "; ".join(f"{show(c['citizen_id'])} {c['score']:.2f} {c['parts']}" for c in (d["evidence"] or [])[:3])
+        table.add_row(str(d["id"]), d["file_name"], str(d["row"]), d["name"] or "", d["birth_date"] or "",
+                      d["outcome"], show(d["person_id"]) or "", f"{d['score']:.3f}", cands, d["status"])
+    console.print(table)
+
+
+@resolve_app.command("undo")
+def resolve_undo(
+    decision: Annotated[int, typer.Argument(help="识别记录编号 decision id")],
+    user: Annotated[str, typer.Option(help="操作人 who undoes it")] = "admin",
+    db: Annotated[Optional[str], typer.Option("--db", envvar="RELIEFGRAPH_URI")] = None,
+):
+    """撤销一次自动关联并删除其写入的事实 undo a link and delete the facts it wrote."""
+    with open_store(db) as store:
+        try:
+            counts = resolution.undo(connect(), store, decision, user)
+        except (LookupError, ValueError) as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+    console.print(f"已撤销 undone: {counts}")
+

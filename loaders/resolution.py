@@ -1,0 +1,188 @@
+"""Entity resolution for rows that name a person without a citizen ID.
+
+Rows with an ID resolve exactly on it. A row with only name, birth date and
+village is compared with the registered persons who share its name or its
+birth date; each comparison is scored by parts (name similarity by
+rapidfuzz, birth date, region) so the decision can be explained. A row is
+linked only when the best candidate clears the threshold *and* beats the
+runner-up by a margin: namesakes (同名同姓) born the same day in the same
+village stay apart and the row becomes a reviewable candidate instead.
+Every decision is recorded, with its evidence, and can be undone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from rapidfuzz import fuzz
+from sqlalchemy import JSON, Column, Float, Integer, String, Table, UniqueConstraint, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
+
+from reliefgraph.appdb import metadata
+from reliefgraph.graph.store import GraphStore
+
+LINK_THRESHOLD = 0.92
+MARGIN = 0.05
+CANDIDATE_FLOOR = 0.60
+WEIGHTS = {"name": 0.5, "birth_date": 0.3, "region": 0.2}
+
+decisions = Table(
+    "resolution_decisions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", String, nullable=False),
+    Column("mapping", String, nullable=False),
+    Column("file_name", String, nullable=False),
+    Column("row", Integer, nullable=False),
+    Column("name", String),
+    Column("birth_date", String),
+    Column("region", String),
+    Column("outcome", String, nullable=False),      # linked | ambiguous | no_match
+    Column("person_id", String),                    # the linked citizen ID (PII: never logged)
+    Column("score", Float),
+    Column("evidence", JSON),                       # candidates with their part scores
+    Column("status", String, nullable=False, default="active"),  # active | undone
+    Column("decided_at", String, nullable=False),
+    Column("reviewed_by", String),
+    Column("reviewed_at", String),
+    UniqueConstraint("batch_id", "row", name="uq_decision_row"),
+)
+
+
+@dataclass
+class Query:
+    row: int
+    name: str
+    birth_date: str | None
+    region: str | None
+
+
+@dataclass
+class Decision:
+    row: int
+    outcome: str
+    person_id: str | None
+    score: float
+    evidence: list[dict] = field(default_factory=list)
+
+
+def score(q: Query, cand: dict) -> dict:
+    parts = {
+        "name": fuzz.ratio(q.name, cand["name"] or "") / 100.0,
+        "birth_date": _date_part(q.birth_date, cand["birth_date"]),
+        "region": _region_part(q.region, cand["region_code"]),
+    }
+    total = sum(WEIGHTS[k] * v for k, v in parts.items())
+    return {"citizen_id": cand["citizen_id"], "score": round(total, 4),
+            "parts": {k: round(v, 3) for k, v in parts.items()}}
+
+
+def _date_part(a: str | None, b: str | None) -> float:
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    return 0.4 if a[:7] == b[:7] else 0.0
+
+
+def _region_part(a: str | None, b: str | None) -> float:
+    # Administrative codes nest: 6 digits county, 9 town, 12 village.
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    if a[:9] == b[:9]:
+        return 0.6
+    return 0.3 if a[:6] == b[:6] else 0.0
+
+
+def decide(q: Query, candidates: list[dict]) -> Decision:
+    scored = sorted((score(q, c) for c in candidates), key=lambda s: (-s["score"], s["citizen_id"]))
+    evidence = scored[:5]
+    if not scored or scored[0]["score"] < CANDIDATE_FLOOR:
+        return Decision(q.row, "no_match", None, scored[0]["score"] if scored else 0.0, evidence)
+    best = scored[0]
+    runner_up = scored[1]["score"] if len(scored) > 1 else 0.0
+    if best["score"] >= LINK_THRESHOLD and best["score"] - runner_up >= MARGIN:
+        return Decision(q.row, "linked", best["citizen_id"], best["score"], evidence)
+    return Decision(q.row, "ambiguous", None, best["score"], evidence)
+
+
+def find_candidates(store: GraphStore, queries: list[Query]) -> dict[int, list[dict]]:
+    """Registered persons sharing each query's name or birth date (the blocking step)."""
+    names = sorted({q.name for q in queries})
+    dates = sorted({q.birth_date for q in queries if q.birth_date})
+    by_name: dict[str, list[dict]] = {}
+    by_date: dict[str, list[dict]] = {}
+    cols = "p.citizen_id AS citizen_id, p.name AS name, p.birth_date AS birth_date, p.region_code AS region_code"
+    for rec in store.read(f"UNWIND $names AS nm MATCH (p:Person {{name: nm}}) RETURN nm, {cols}",
+                          {"names": names}).records():
+        by_name.setdefault(rec.pop("nm"), []).append(rec)
+    for rec in store.read(f"UNWIND $dates AS d MATCH (p:Person {{birth_date: d}}) RETURN d, {cols}",
+                          {"dates": dates}).records():
+        by_date.setdefault(rec.pop("d"), []).append(rec)
+    out = {}
+    for q in queries:
+        seen = {c["citizen_id"]: c for c in by_name.get(q.name, []) + by_date.get(q.birth_date or "", [])}
+        out[q.row] = list(seen.values())
+    return out
+
+
+def resolve(store: GraphStore, queries: list[Query]) -> list[Decision]:
+    if not queries:
+        return []
+    candidates = find_candidates(store, queries)
+    return [decide(q, candidates[q.row]) for q in queries]
+
+
+def record(engine: Engine, batch_id: str, mapping: str, file_name: str,
+           queries: list[Query], made: list[Decision]) -> None:
+    """Store decisions; re-running a batch after a crash overwrites, never doubles."""
+    if not made:
+        return
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    by_row = {q.row: q for q in queries}
+    values = [{
+        "batch_id": batch_id, "mapping": mapping, "file_name": file_name, "row": d.row,
+        "name": by_row[d.row].name, "birth_date": by_row[d.row].birth_date, "region": by_row[d.row].region,
+        "outcome": d.outcome, "person_id": d.person_id, "score": d.score, "evidence": d.evidence,
+        "status": "active", "decided_at": now,
+    } for d in made]
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            stmt = sqlite_insert(decisions).values(values)
+        else:
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+            stmt = pg_insert(decisions).values(values)
+        keep = {c: stmt.excluded[c] for c in ("outcome", "person_id", "score", "evidence", "decided_at")}
+        conn.execute(stmt.on_conflict_do_update(index_elements=["batch_id", "row"], set_=keep))
+
+
+def list_decisions(engine: Engine, outcome: str | None = None, limit: int = 100) -> list[dict]:
+    query = select(decisions).order_by(decisions.c.id).limit(limit)
+    if outcome:
+        query = query.where(decisions.c.outcome == outcome)
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def undo(engine: Engine, store: GraphStore, decision_id: int, user: str) -> dict[str, int]:
+    """Remove the facts a linked row wrote and mark its decision undone."""
+    with engine.connect() as conn:
+        row = conn.execute(select(decisions).where(decisions.c.id == decision_id)).first()
+    if row is None:
+        raise LookupError(f"没有该识别记录 no resolution decision {decision_id}")
+    d = row._mapping
+    if d["outcome"] != "linked" or d["status"] != "active":
+        raise ValueError(f"识别记录 {decision_id} 不是有效的关联 is not an active link "
+                         f"(outcome {d['outcome']}, status {d['status']})")
+    params = {"batch": d["batch_id"], "row": d["row"]}
+    rels = store.write("MATCH ()-[r]->() WHERE r.src_batch = $batch AND r.src_row = $row DELETE r",
+                       params, snapshot=False)
+    nodes = store.write("MATCH (n) WHERE n.src_batch = $batch AND n.src_row = $row AND NOT (n)--() "
+                        "AND NOT n:Person DELETE n", params)
+    with engine.begin() as conn:
+        conn.execute(update(decisions).where(decisions.c.id == decision_id).values(
+            status="undone", reviewed_by=user,
+            reviewed_at=datetime.now(timezone.utc).isoformat(timespec="seconds")))
+    return {"relationships_deleted": rels.relationships_deleted, "nodes_deleted": nodes.nodes_deleted}

@@ -1,0 +1,140 @@
+"""One chunk of raw cells → canonical field values, plus the rows it rejects.
+
+Each mapping field is normalised by its type and validated; a row with any
+invalid value is rejected whole (with one reject line per bad field) so a
+half-understood record never reaches the graph. Values in reject lines are
+masked: a reject file must not become a copy of the PII it refused.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from reliefgraph.loaders import normalise, validate
+from reliefgraph.loaders.mapping import Field, Mapping
+from reliefgraph.loaders.readers import Chunk, ExtractError
+
+MAX_CELL = {"name": 60, "text": 2000}
+LOADER_REASONS = {
+    "missing_required": "必填字段为空 required field is blank",
+    "missing_column": "缺少列 column missing from the file",
+    "malformed_line": "该行列数与表头不符 line does not split into the header's columns",
+    "formula_cell": "疑似电子表格公式 cell looks like a spreadsheet formula",
+    "cell_too_long": "字段过长 cell is too long",
+    "date_invalid": "日期无法识别或不存在 date unreadable or impossible",
+    "month_invalid": "月份无法识别 month unreadable",
+    "number_invalid": "数值无法识别 number unreadable",
+    "int_invalid": "应为整数 whole number expected",
+    "code_unknown": "代码不在代码表中 code not in the code table",
+    "unknown_reference": "引用的人员/实体不存在 referenced person or entity not found",
+    "unresolved_person": "无身份证号且无法唯一匹配人员 no citizen ID and no unique matching person",
+    "optional_reference": "可选关联的对象不存在（其余事实已导入） optional link target not found (rest of row loaded)",
+}
+
+
+def reason_text(code: str) -> str:
+    return LOADER_REASONS.get(code) or validate.REASONS.get(code) or code
+
+
+@dataclass
+class Reject:
+    row: int
+    field: str
+    value: str
+    reason: str
+
+    def as_dict(self, file_name: str, mapping_id: str) -> dict:
+        return {"file": file_name, "mapping": mapping_id, "row": self.row, "field": self.field,
+                "value_masked": self.value, "reason_code": self.reason, "reason": reason_text(self.reason)}
+
+
+@dataclass
+class Transformed:
+    fields: pd.DataFrame    # one column per mapping field and constant, plus "_row"; good rows only
+    rejects: list[Reject]
+    rejected_rows: set[int]
+    blank_rows: int
+    duplicate_rows: int
+
+
+def check_header(columns: list[str], mapping: Mapping, file_name: str) -> None:
+    missing = [f.column for f in mapping.fields.values() if f.column not in columns]
+    if missing:
+        raise ExtractError(f"{file_name}: 缺少映射 {mapping.id} 所需的列 missing columns {missing} "
+                           f"(file has {columns[:12]}{'…' if len(columns) > 12 else ''})")
+
+
+def transform(chunk: Chunk, mapping: Mapping, as_of: date, identity_fields: set[str] | None = None) -> Transformed:
+    frame = chunk.frame
+    rows = pd.Series(chunk.rows, index=frame.index)
+    rejects = [Reject(line, "(line)", "", "malformed_line") for line, _ in chunk.malformed]
+    blank = frame.isna().all(axis=1)
+    out = pd.DataFrame(index=frame.index)
+    bad = pd.Series(False, index=frame.index)
+    # A blank person ID is allowed when name etc. can identify the person.
+    may_be_blank = identity_fields or set()
+
+    for f in mapping.fields.values():
+        values, reasons = _field(f, frame[f.column], as_of)
+        if f.required and f.name not in may_be_blank:
+            reasons = reasons.where(values.notna() | reasons.notna(), "missing_required")
+        hit = reasons.notna() & ~blank
+        for idx in hit[hit].index:
+            raw = frame.at[idx, f.column]
+            rejects.append(Reject(int(rows[idx]), f.name, validate.mask(str(raw)) if pd.notna(raw) else "",
+                                  reasons[idx]))
+        bad |= hit
+        out[f.name] = values
+    for name, value in mapping.constants.items():
+        out[name] = value
+
+    keep = ~bad & ~blank
+    good = out[keep].copy()
+    dup = good.duplicated()
+    good["_row"] = rows[keep]
+    return Transformed(fields=good, rejects=rejects, rejected_rows={int(rows[i]) for i in bad[bad].index},
+                       blank_rows=int(blank.sum()), duplicate_rows=int(dup.sum()))
+
+
+def _field(f: Field, raw: pd.Series, as_of: date) -> tuple[pd.Series, pd.Series]:
+    """Normalised values and a reason code (or NA) per row."""
+    none = pd.Series(pd.NA, index=raw.index, dtype=object)
+    t = f.type
+    if t in ("text", "name"):
+        values = normalise.name(raw) if t == "name" else normalise.text(raw)
+        reasons = none.mask(normalise.formula_like(values).fillna(False).astype(bool), "formula_cell")
+        too_long = values.str.len().fillna(0) > MAX_CELL[t]
+        return values, reasons.mask(too_long, "cell_too_long")
+    if t in ("identifier", "citizen_id", "credit_code", "plate", "vin", "phone"):
+        values = normalise.phone(raw) if t == "phone" else normalise.identifier(raw)
+        check = {"citizen_id": lambda v: validate.citizen_id(v, as_of), "credit_code": validate.credit_code,
+                 "plate": validate.plate, "vin": validate.vin, "phone": validate.phone}.get(t)
+        reasons = check(values) if check else none
+        return values, _as_reasons(reasons, raw.index)
+    if t == "date":
+        values, unreadable = normalise.date(raw)
+        reasons = none.mask(unreadable.astype(bool), "date_invalid")
+        future = _as_reasons(validate.not_future(values, as_of), raw.index)
+        return values, reasons.fillna(future)
+    if t == "month":
+        values, unreadable = normalise.month(raw)
+        return values, none.mask(unreadable.astype(bool), "month_invalid")
+    if t in ("number", "int"):
+        values, unreadable = normalise.number(raw)
+        reasons = none.mask(unreadable.astype(bool), "number_invalid")
+        if t == "int":
+            fractional = values.notna() & (values.fillna(0) % 1 != 0)
+            reasons = reasons.mask(fractional, "int_invalid")
+            values = values.astype("Int64")
+        return values, reasons
+    if t == "code":
+        values, unknown = normalise.mapped(raw, f.map)
+        return values, none.mask(unknown.astype(bool), "code_unknown")
+    raise ValueError(f"unhandled field type {t}")
+
+
+def _as_reasons(reasons, index) -> pd.Series:
+    s = pd.Series(reasons, index=index, dtype=object)
+    return s.where(s.notna(), pd.NA)

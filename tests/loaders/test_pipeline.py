@@ -1,0 +1,257 @@
+"""The loader end to end on small hand-made extracts, against the real engine."""
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from reliefgraph.appdb import connect
+from reliefgraph.loaders import resolution
+from reliefgraph.loaders.mapping import MappingError, load_mapping, load_mappings
+from reliefgraph.loaders.pipeline import Loader, plan
+
+WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def cid(region: str, birth: str, seq: str) -> str:
+    body = region + birth + seq
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
+
+
+VILLAGE_A, VILLAGE_B = "522401101201", "522401102203"
+HEAD = cid("522401", "19650304", "123")
+WIFE = cid("522401", "19680711", "224")
+SON = cid("522401", "19920102", "011")
+TWIN_1 = cid("522401", "19700505", "031")   # namesakes: 王伟, same day, same village
+TWIN_2 = cid("522401", "19700505", "053")
+FAR = cid("522401", "19810909", "071")      # 李娜 in village A
+NEAR = cid("522401", "19810909", "093")     # 李娜 in village B
+BAD_CHECK = HEAD[:-1] + ("0" if HEAD[-1] != "0" else "1")
+
+REGISTER = [
+    ["公民身份号码", "姓名", "性别", "出生日期", "户号", "与户主关系", "村居代码"],
+    [HEAD, "张 建国", "1", "1965/3/4", "H001", "01", VILLAGE_A],
+    [WIFE.lower(), "刘芳", "2", "1968年7月11日", "H001", "10", VILLAGE_A],
+    [SON, "张伟", "1", "19920102", "H001", "20", VILLAGE_A],
+    [TWIN_1, "王伟", "1", "1970-05-05", "H002", "01", VILLAGE_A],
+    [TWIN_2, "王伟", "1", "1970-05-05", "H003", "01", VILLAGE_A],
+    [FAR, "李娜", "2", "1981-09-09", "H004", "01", VILLAGE_A],
+    [NEAR, "李娜", "2", "1981-09-09", "H005", "01", VILLAGE_B],
+    [BAD_CHECK, "赵六", "1", "1965-03-04", "H006", "01", VILLAGE_A],
+    [cid("522401", "19990101", "111"), "钱七", "1", "1999-02-30", "H007", "01", VILLAGE_A],
+    ["", "孙八", "1", "1990-01-01", "H008", "01", VILLAGE_A],
+    [SON, "张伟", "1", "19920102", "H001", "20", VILLAGE_A],   # duplicated row
+]
+
+VEHICLES = [
+    ["所有人身份证号", "所有人姓名", "出生日期", "村居", "号牌号码", "车辆识别代号", "车辆类型", "初次登记日期"],
+    [SON, "张伟", "", "", "贵A12345", "LSVAB2BR5EN000001", "K33", "2021-06-01"],
+    ["", "张伟", "1992-01-02", VILLAGE_A, "贵A23456", "LSVAB2BR5EN000002", "K33", "2022-01-15"],
+    ["", "王伟", "1970-05-05", VILLAGE_A, "贵A34567", "LSVAB2BR5EN000003", "K33", "2022-03-01"],
+    ["", "李娜", "1981-09-09", VILLAGE_B, "贵A45678", "LSVAB2BR5EN000004", "K33", "2023-04-01"],
+    [cid("522401", "19550101", "999"), "周九", "", "", "贵A56789", "LSVAB2BR5EN000005", "K33", "2020-01-01"],
+    [HEAD, "张建国", "", "", "贵A67890", "", "K33", "2020-01-01"],
+    [HEAD, "=cmd|' /C calc'!A0", "", "", "贵A78901", "LSVAB2BR5EN000007", "K33", "2020-01-01"],
+    [HEAD, "张建国", "", "", "贵A89012", "LSVAB2BR5EN000008", "Z99", "2020-01-01"],
+]
+
+DEATHS = [
+    ["身份证号", "姓名", "死亡日期"],
+    [HEAD, "张建国", "2024-02-10"],
+]
+
+MAPPINGS = {
+    "register.yaml": """
+id: t_register
+agency: public_security
+title: {zh: 户籍, en: Register}
+files: ["*户籍*.csv"]
+order: 10
+fields:
+  pid: {column: 公民身份号码, type: citizen_id, required: true}
+  name: {column: 姓名, type: name, required: true}
+  sex: {column: 性别, type: code, map: {"1": M, "2": F}}
+  born: {column: 出生日期, type: date, required: true}
+  hh: {column: 户号, type: identifier, required: true}
+  rel: {column: 与户主关系, type: code, map: {"01": head, "10": spouse, "20": child}}
+  village: {column: 村居代码, type: identifier}
+yields:
+  - node: Person
+    key: pid
+    set: {name: name, sex: sex, birth_date: born, region_code: village}
+  - node: Household
+    key: hh
+    set: {region_code: village}
+  - rel: MEMBER_OF
+    from: {Person: pid}
+    to: {Household: hh}
+    set: {relation: rel}
+""",
+    "vehicles.yaml": """
+id: t_vehicles
+agency: public_security
+title: {zh: 车辆, en: Vehicles}
+files: ["*机动车*.csv"]
+order: 30
+fields:
+  owner: {column: 所有人身份证号, type: citizen_id, required: true}
+  owner_name: {column: 所有人姓名, type: name}
+  owner_born: {column: 出生日期, type: date}
+  owner_village: {column: 村居, type: identifier}
+  plate: {column: 号牌号码, type: plate}
+  vin: {column: 车辆识别代号, type: vin, required: true}
+  kind: {column: 车辆类型, type: code, map: {K33: car, M21: motorcycle}}
+  registered: {column: 初次登记日期, type: date, required: true}
+person: {id: owner, name: owner_name, birth_date: owner_born, region: owner_village}
+yields:
+  - node: Vehicle
+    key: vin
+    set: {plate: plate, vehicle_type: kind}
+  - rel: OWNS
+    from: {Person: owner}
+    to: {Vehicle: vin}
+    merge: {start: registered}
+""",
+    "deaths.yaml": """
+id: t_deaths
+agency: civil_affairs
+title: {zh: 死亡, en: Deaths}
+files: ["*死亡*.csv"]
+order: 40
+fields:
+  pid: {column: 身份证号, type: citizen_id, required: true}
+  name: {column: 姓名, type: name}
+  died: {column: 死亡日期, type: date, required: true}
+yields:
+  - node: Person
+    key: pid
+    mode: match
+    set: {death_date: died}
+""",
+}
+
+
+def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8") -> None:
+    with open(path, "w", newline="", encoding=encoding) as fh:
+        csv.writer(fh).writerows(rows)
+
+
+@pytest.fixture
+def county(tmp_path) -> tuple[Path, Path]:
+    extracts, maps = tmp_path / "in", tmp_path / "maps"
+    extracts.mkdir()
+    maps.mkdir()
+    for name, text in MAPPINGS.items():
+        (maps / name).write_text(text, encoding="utf-8")
+    write_csv(extracts / "户籍人口_202610.csv", REGISTER, encoding="gbk")
+    write_csv(extracts / "机动车登记_202610.csv", VEHICLES)
+    (extracts / "README.md").write_text("not data", encoding="utf-8")
+    (extracts / "其他部门.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    return extracts, maps
+
+
+def run(store, extracts: Path, maps: Path, tmp_path: Path):
+    pairs, unmatched = plan(extracts, load_mappings(maps, store.schema))
+    engine = connect(f"sqlite:///{tmp_path / 'app.db'}")
+    loader = Loader(store, engine, tmp_path / "rejects", as_of=date(2026, 10, 31))
+    return [loader.load_file(p, m) for p, m in pairs], unmatched, engine
+
+
+def rejects_of(report) -> list[dict]:
+    with open(report.reject_file, encoding="utf-8-sig") as fh:
+        return list(csv.DictReader(fh))
+
+
+def people(store) -> dict[str, str]:
+    return dict(store.read("MATCH (p:Person) RETURN p.citizen_id, p.name").rows)
+
+
+def test_load_links_validates_and_rejects_with_reasons(empty_falkor, county, tmp_path):
+    store = empty_falkor
+    store.init_schema()
+    reports, unmatched, _ = run(store, *county, tmp_path)
+    register, vehicles = reports
+    assert [u.file for u in unmatched] == ["其他部门.csv"], "an unmapped data file is reported, README ignored"
+    assert register.status == vehicles.status == "loaded"
+
+    assert people(store) == {HEAD: "张建国", WIFE: "刘芳", SON: "张伟", TWIN_1: "王伟", TWIN_2: "王伟",
+                             FAR: "李娜", NEAR: "李娜"}, "lower-case x upper-cased, inner spaces removed"
+    assert store.read("MATCH (p:Person {citizen_id: $id}) RETURN p.birth_date, p.sex",
+                      {"id": WIFE}).rows == [("1968-07-11", "F")]
+    assert register.rows_read == 11 and register.rows_loaded == 8 and register.duplicates == 1
+    reg_rejects = {(r["row"], r["field"], r["reason_code"]) for r in rejects_of(register)}
+    assert reg_rejects == {("9", "pid", "id_checksum"), ("10", "born", "date_invalid"),
+                           ("11", "pid", "missing_required")}
+    assert all(HEAD not in r["value_masked"] and BAD_CHECK not in r["value_masked"] for r in rejects_of(register))
+
+    owned = dict(store.read("MATCH (p:Person)-[:OWNS]->(v:Vehicle) RETURN v.plate, p.citizen_id").rows)
+    assert owned == {"贵A12345": SON, "贵A23456": SON, "贵A45678": NEAR}
+    assert vehicles.resolved_by_id == 2 and vehicles.resolved_by_match == 2 and vehicles.unresolved == 1
+    veh_rejects = {(r["row"], r["field"], r["reason_code"]) for r in rejects_of(vehicles)}
+    assert veh_rejects == {("4", "owner", "unresolved_person"),     # 王伟: two namesakes, same day and village
+                           ("6", "owner", "unknown_reference"),     # valid ID, not registered
+                           ("7", "vin", "missing_required"),
+                           ("8", "owner_name", "formula_cell"),
+                           ("9", "kind", "code_unknown")}
+    prov = store.read("MATCH (:Person)-[o:OWNS]->(:Vehicle {plate: '贵A45678'}) RETURN o").scalar()
+    assert (prov["src_file"], prov["src_row"], prov["src_agency"], prov["start"]) == \
+        ("机动车登记_202610.csv", 5, "public_security", "2023-04-01")
+    assert prov["src_batch"] == vehicles.batch_id
+    batch = store.read("MATCH (b:LoadBatch {batch_id: $id}) RETURN b", {"id": vehicles.batch_id}).scalar()
+    assert batch["status"] == "done" and batch["rows_loaded"] == 3 and batch["rows_rejected"] == 5
+
+
+def test_resolution_decisions_are_recorded_and_undoable(empty_falkor, county, tmp_path):
+    store = empty_falkor
+    store.init_schema()
+    _, _, engine = run(store, *county, tmp_path)
+    made = {d["row"]: d for d in resolution.list_decisions(engine)}
+    assert made[3]["outcome"] == "linked" and made[3]["person_id"] == SON
+    assert made[4]["outcome"] == "ambiguous"
+    assert {c["citizen_id"] for c in made[4]["evidence"][:2]} == {TWIN_1, TWIN_2}
+    assert made[5]["person_id"] == NEAR and made[5]["evidence"][0]["parts"]["region"] == 1.0
+    resolution.undo(engine, store, made[3]["id"], "tester")
+    plates = {r[0] for r in store.read("MATCH (:Person)-[:OWNS]->(v:Vehicle) RETURN v.plate").rows}
+    assert plates == {"贵A12345", "贵A45678"}
+    assert store.read("MATCH (v:Vehicle {plate: '贵A23456'}) RETURN count(v)").scalar() == 0
+    assert {d["row"]: d["status"] for d in resolution.list_decisions(engine)}[3] == "undone"
+
+
+def test_reload_is_a_no_op_and_a_new_month_updates_in_place(empty_falkor, county, tmp_path):
+    store = empty_falkor
+    store.init_schema()
+    extracts, maps = county
+    run(store, extracts, maps, tmp_path)
+    before = store.counts()
+    again, _, _ = run(store, extracts, maps, tmp_path)
+    assert [r.status for r in again] == ["unchanged", "unchanged"]
+    assert store.counts() == before
+
+    write_csv(extracts / "死亡登记_202611.csv", DEATHS)
+    month2 = [r for r in REGISTER if r[0] != WIFE.lower()]  # the wife moved out; nothing is deleted
+    write_csv(extracts / "户籍人口_202611.csv", month2, encoding="gbk")
+    reports, _, _ = run(store, extracts, maps, tmp_path)
+    assert sorted(r.status for r in reports) == ["loaded", "loaded", "unchanged", "unchanged"]
+    after = store.counts()
+    assert after["nodes"] == before["nodes"] + 2, "only the two new LoadBatch nodes"
+    assert after["relationships"] == before["relationships"]
+    died = store.read("MATCH (p:Person {citizen_id: $id}) RETURN p.death_date, p.death_date_src",
+                      {"id": HEAD}).rows[0]
+    assert died[0] == "2024-02-10"
+    assert died[1].startswith("civil_affairs|死亡登记_202611.csv|2|")
+
+
+def test_mapping_errors_name_the_file_and_entry(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MAPPINGS["vehicles.yaml"].replace("node: Vehicle", "node: Spaceship"), encoding="utf-8")
+    with pytest.raises(MappingError, match="bad.yaml.*yields\\[0\\].*Spaceship"):
+        load_mapping(bad)
+    bad.write_text(MAPPINGS["vehicles.yaml"].replace("vin: {column: 车辆识别代号, type: vin, required: true}",
+                                                     "vin: {column: 车辆识别代号, type: vin}"), encoding="utf-8")
+    with pytest.raises(MappingError, match="vin.*required"):
+        load_mapping(bad)
+    bad.write_text(MAPPINGS["deaths.yaml"].replace("death_date: died", "name: name"), encoding="utf-8")
+    with pytest.raises(MappingError, match="sourced"):
+        load_mapping(bad)
