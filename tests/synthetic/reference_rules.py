@@ -1,0 +1,270 @@
+"""Test helper: plain-Python reference rules over the extracts.
+
+They show that truth.csv is exactly what the patterns find in the files an
+agency would deliver: every true case is found, no decoy is, and nothing in
+the background is. Thresholds: kin network >= 4 grants (true cases plant
+6, decoys 2); close relatives = two kin hops over parent/child/spouse.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from synthetic_data import clean, manifest, parse_date
+
+INF = 10 ** 9
+CARS = {"K33", "K31", "H31"}
+
+
+def _overlap(a0, a1, b0, b1) -> bool:
+    return a0 <= (b1 if b1 is not None else INF) and b0 <= (a1 if a1 is not None else INF)
+
+
+class County:
+    def __init__(self, out):
+        self.out = out
+        m = manifest(out)
+        self.as_of = parse_date(m["as_of"])
+        reg = clean(out, "gongan_huji.csv")
+        self.household = dict(zip(reg["公民身份号码"], reg["户号"]))
+        self.adj: dict[str, set] = defaultdict(set)
+        kin = clean(out, "gongan_qinshu.csv")
+        for c, f, mo in zip(kin["公民身份号码"], kin["父亲公民身份号码"], kin["母亲公民身份号码"]):
+            for p in (f, mo):
+                if p:
+                    self.adj[c].add(p)
+                    self.adj[p].add(c)
+        self.children = defaultdict(set)
+        for c, f, mo in zip(kin["公民身份号码"], kin["父亲公民身份号码"], kin["母亲公民身份号码"]):
+            for p in (f, mo):
+                if p:
+                    self.children[p].add(c)
+        self.parents = defaultdict(set)
+        for p, cs in self.children.items():
+            for c in cs:
+                self.parents[c].add(p)
+        self.spouse = defaultdict(set)
+        mar = clean(out, "minzheng_hunyin.csv")
+        for h, w_ in zip(mar["男方身份证号"], mar["女方身份证号"]):
+            if h and w_:
+                self.spouse[h].add(w_)
+                self.spouse[w_].add(h)
+        heads = {hh: i for i, hh, r in zip(reg["公民身份号码"], reg["户号"], reg["与户主关系"]) if r == "02"}
+        for i, hh, r in zip(reg["公民身份号码"], reg["户号"], reg["与户主关系"]):
+            if r == "10" and hh in heads:
+                self.spouse[i].add(heads[hh])
+                self.spouse[heads[hh]].add(i)
+        for a, bs in self.spouse.items():
+            self.adj[a] |= bs
+        self._load_rest()
+
+    def close(self, x: str) -> set:
+        """Close relatives: within two kin hops, x excluded."""
+        one = set(self.adj.get(x, ()))
+        two = set(one)
+        for y in one:
+            two |= self.adj.get(y, set())
+        two.discard(x)
+        return two
+
+    def _load_rest(self):
+        out = self.out
+        g = clean(out, "minzheng_jiuzhu.xlsx")
+        self.grants = {}
+        for r in g.to_dict("records"):
+            self.grants[r["救助编号"]] = dict(
+                holder=r["申请人身份证号"], household=r["户籍户号"], village=r["所属村(社区)代码"],
+                start=r["开始日期"], end=r["终止日期"] if r["终止日期"] is not None else self.as_of,
+                programme=r["救助类别"], assessor=r["审核人身份证号"], approver=r["审批人身份证号"],
+                phone=r["联系电话"], address=r["家庭住址"], account=r["银行账号"])
+        self.members = defaultdict(set)
+        mem = clean(out, "minzheng_jiuzhu_chengyuan.csv")
+        for gid, x in zip(mem["救助编号"], mem["成员身份证号"]):
+            if x:
+                self.members[gid].add(x)
+        self.pay = clean(out, "minzheng_fafang.csv")
+        d = clean(out, "gongan_siwang.csv")
+        self.death = dict(zip(d["身份证号"], d["死亡日期"]))
+        self.vehicles = clean(out, "gongan_jidongche.csv")
+        self.prop = clean(out, "budongchan.csv")
+        self.comp = clean(out, "shichang_zhuti.csv")
+        self.holders = clean(out, "shichang_gudong.csv")
+        self.execs = clean(out, "shichang_renyuan.csv")
+        self.payroll = clean(out, "caizheng_gongzi.xlsx")
+        self.posts = clean(out, "zuzhi_ganbu.xlsx")
+        self.projects = clean(out, "xiangcun_xiangmu.xlsx")
+        self.welfare = clean(out, "xiangcun_gongyigangwei.csv")
+        si = clean(out, "shebao_canbao.csv")
+        self.contact = {x: (p, a, acc) for x, p, a, acc in zip(si["身份证号"], si["联系电话"], si["常住地址"], si["社保卡银行账号"])}
+        f = clean(out, "minzheng_beian.xlsx")
+        self.filed = set(zip(f["干部身份证号"], f["亲属身份证号"]))
+
+    # --- per-person fact look-ups (intervals) --------------------------------------
+    def cars(self):
+        by = defaultdict(list)
+        for x, code, s, e in zip(self.vehicles["身份证明号码"], self.vehicles["车辆类型"],
+                                 self.vehicles["登记日期"], self.vehicles["转移日期"]):
+            if code in CARS and x:
+                by[x].append((s, e))
+        return by
+
+    def properties(self, types=("1", "2", "3")):
+        by = defaultdict(list)
+        for x, t, s, e in zip(self.prop["权利人证件号"], self.prop["不动产类型"], self.prop["登记日期"], self.prop["注销日期"]):
+            if t in types and x:
+                by[x].append((s, e))
+        return by
+
+    def company_roles(self):
+        """person -> [(credit code, start, end)] as legal rep, shareholder or executive, while active."""
+        life = {c: (s, e) for c, s, e in zip(self.comp["统一社会信用代码"], self.comp["成立日期"], self.comp["注销日期"])}
+        by = defaultdict(list)
+        for c, x in zip(self.comp["统一社会信用代码"], self.comp["法定代表人证件号码"]):
+            if x:
+                by[x].append((c, *life[c]))
+        for df, col, s_col, e_col in ((self.holders, "股东证件号码", "认缴日期", "退出日期"),
+                                      (self.execs, "证件号码", "任职日期", "离任日期")):
+            for c, x, s, e in zip(df["统一社会信用代码"], df[col], df[s_col], df[e_col]):
+                if x and c in life:
+                    cs, ce = life[c]
+                    by[x].append((c, max(s, cs), min(e if e is not None else INF, ce if ce is not None else INF)))
+        return by
+
+    def payroll_spans(self):
+        by = defaultdict(list)
+        for x, s, e in zip(self.payroll["身份证号"], self.payroll["入编日期"], self.payroll["离退休日期"]):
+            if x:
+                by[x].append((s, e))
+        return by
+
+    def cadre_posts(self):
+        """(cadre, unit code, start, end) for village and town posts."""
+        out = []
+        for x, code, s, e in zip(self.posts["身份证号"], self.posts["单位代码"], self.posts["任职开始"], self.posts["任职结束"]):
+            if len(code) in (9, 12):
+                out.append((x, code, s, e if e is not None else INF))
+        return out
+
+
+def _in_scope(unit: str, village: str) -> bool:
+    return village == unit if len(unit) == 12 else village.startswith(unit)
+
+
+def hidden_assets(k: County) -> dict[str, set]:
+    hits = defaultdict(set)
+    cars, props, roles, pay = k.cars(), k.properties(), k.company_roles(), k.payroll_spans()
+    comm = k.properties(("1",))
+    for gid, g in k.grants.items():
+        s, e, ms = g["start"], g["end"], k.members[gid] | {g["holder"]}
+        for x in ms:
+            if any(_overlap(s, e, a, b) for a, b in cars.get(x, ())):
+                hits["car_during_grant"].add(g["holder"])
+            if any(_overlap(s, e, a, b) for a, b in comm.get(x, ())):
+                hits["commercial_housing"].add(g["holder"])
+            if sum(_overlap(s, e, a, b) for a, b in props.get(x, ())) >= 2:
+                hits["multiple_properties"].add(g["holder"])
+            if any(_overlap(s, e, a, b) for _, a, b in roles.get(x, ())):
+                hits["company_role"].add(g["holder"])
+            if any(_overlap(s, e, a, b) for a, b in pay.get(x, ())):
+                hits["public_payroll"].add(g["holder"])
+        h = g["holder"]
+        duty = (k.children.get(h, set()) | k.parents.get(h, set()) | k.spouse.get(h, set())) - ms
+        for r in duty:
+            if any(_overlap(s, e, a, b) for a, b in cars.get(r, ())) or \
+               any(_overlap(s, e, a, b) for a, b in comm.get(r, ())) or \
+               any(_overlap(s, e, a, b) for _, a, b in roles.get(r, ())):
+                hits["relative_asset"].add(h)
+    month_of = lambda d: None if d is None else int(str(d)) // 1  # noqa: E731
+    import numpy as np
+    for gid, m, x in zip(k.pay["救助编号"], k.pay["发放年月"], k.pay["领款人身份证号"]):
+        d = k.death.get(x)
+        if d is not None:
+            dm = int(np.datetime64(int(d), "D").astype("datetime64[M]").astype(np.int64)) + 1970 * 12
+            if m > dm:
+                hits["paid_after_death"].add(k.grants[gid]["holder"])
+    del month_of
+    enrol = defaultdict(list)
+    for gid, g in k.grants.items():
+        if g["programme"] in ("1", "2"):
+            for x in k.members[gid] | {g["holder"]}:
+                enrol[x].append(gid)
+    for x, gs in enrol.items():
+        for i in range(len(gs)):
+            for j in range(i + 1, len(gs)):
+                a, b = k.grants[gs[i]], k.grants[gs[j]]
+                if _overlap(a["start"], a["end"], b["start"], b["end"]):
+                    hits["double_enrolment"].add(x)
+    return hits
+
+
+def favour_relief(k: County) -> dict[str, set]:
+    hits = defaultdict(set)
+    posts = k.cadre_posts()
+    close = {}
+
+    def cl(x):
+        if x not in close:
+            close[x] = k.close(x)
+        return close[x]
+    for gid, g in k.grants.items():
+        h = g["holder"]
+        for c, unit, s, e in posts:
+            if _in_scope(unit, g["village"]) and s <= g["start"] <= e and h in cl(c) \
+                    and k.household.get(h) != k.household.get(c) and (c, h) not in k.filed:
+                hits["cadre_relative_unfiled"].add(h)
+        if g["assessor"] in cl(h) or g["approver"] in cl(h):
+            hits["approved_by_relative"].add(h)
+    by_cadre = defaultdict(set)
+    for c, unit, s, e in posts:
+        if len(unit) != 12:
+            continue
+        for gid, g in k.grants.items():
+            if g["programme"] in ("1", "2") and g["holder"] in cl(c) and k.household.get(g["holder"]) != k.household.get(c):
+                by_cadre[c].add(gid)
+    for c, gs in by_cadre.items():
+        if len(gs) >= 4:
+            hits["kin_network_concentration"] |= {k.grants[x]["holder"] for x in gs}
+    cad = {c for c, *_ in posts}
+    phone = {k.contact[c][0]: c for c in cad if c in k.contact}
+    addr = {k.contact[c][1]: c for c in cad if c in k.contact}
+    acct = {k.contact[c][2]: c for c in cad if c in k.contact}
+    paid_to = defaultdict(set)
+    for gid, acc in zip(k.pay["救助编号"], k.pay["银行账号"]):
+        paid_to[gid].add(acc)
+    for gid, g in k.grants.items():
+        h = g["holder"]
+        tied = {phone.get(g["phone"]), addr.get(g["address"])} | {acct.get(a) for a in paid_to[gid] | {g["account"]}}
+        for c in tied - {None}:
+            if c != h and c not in cl(h) and k.household.get(c) != k.household.get(h):
+                hits["shared_contact_hidden_tie"].add(h)
+    return hits
+
+
+def cadre_conflict(k: County) -> dict[str, set]:
+    hits = defaultdict(set)
+    roles = k.company_roles()
+    controls = defaultdict(list)  # person -> companies as legal rep or shareholder
+    for c, x in zip(k.comp["统一社会信用代码"], k.comp["法定代表人证件号码"]):
+        controls[x].append(c)
+    for c, x in zip(k.holders["统一社会信用代码"], k.holders["股东证件号码"]):
+        controls[x].append(c)
+    share = defaultdict(list)
+    for c, x, s, e in zip(k.holders["统一社会信用代码"], k.holders["股东证件号码"], k.holders["认缴日期"], k.holders["退出日期"]):
+        share[x].append((c, s, e))
+    awards = defaultdict(list)
+    for c, v, d in zip(k.projects["中标单位统一社会信用代码"], k.projects["实施地点代码"], k.projects["中标日期"]):
+        awards[c].append((v, d))
+    for cadre, unit, s, e in k.cadre_posts():
+        rel = k.close(cadre)
+        for r in rel:
+            for comp in controls.get(r, ()):
+                if any(_in_scope(unit, v) and s <= d <= e for v, d in awards.get(comp, ())):
+                    hits["relative_company_project"].add(cadre)
+        if len(unit) == 12:
+            for x, v, ps in zip(k.welfare["身份证号"], k.welfare["所在村代码"], k.welfare["上岗日期"]):
+                if x in rel and v == unit and s <= ps <= e:
+                    hits["relative_welfare_post"].add(cadre)
+        for comp, a, b in share.get(cadre, ()):
+            if any(s <= d <= e and a <= d <= (b if b is not None else INF) for _, d in awards.get(comp, ())):
+                hits["cadre_shareholder_funded"].add(cadre)
+    del roles
+    return hits
