@@ -127,6 +127,8 @@ def cadre_shareholder_funded(f: Favour, a: Assets, n: int, allowed):
                 break
             if not allowed[c] or not pl.lasting(c):
                 continue
+            if {y for y in pl.kin.within(c, 3) if pl.cadre[y]} - {c}:
+                continue  # another cadre's relative holding shares would be a second case
             award = _before_term(f, c) if kind == "award_before_term" else _in_term(f, c)
             if award < 0:
                 continue

@@ -147,8 +147,10 @@ def generate(persons: int = 20_000, seed: int = 1, out: str | Path = "./data/ext
     written = extracts.write_all(ctx, builders, out, seed, report)
     params = dict(scenario=scenario, seed=seed, persons=int(w.people.n), month=month, as_of=dates.iso1(as_of),
                   towns=len(w.regions.town_code), villages=int(w.regions.n_villages))
-    files = [dict(file=s.file, agency=s.agency, title=s.title, encoding=s.encoding, rows=r,
-                  sha256=hashlib.sha256((out / s.file).read_bytes()).hexdigest()) for s, r in written]
+    files = [dict(file=s.file, agency=s.agency, title=s.title, title_en=s.title_en, encoding=s.encoding, rows=r,
+                  sha256=hashlib.sha256((out / s.file).read_bytes()).hexdigest(), columns=s.columns,
+                  id_cols=s.id_cols, code_cols=s.code_cols, date_cols=s.date_cols, month_cols=s.month_cols,
+                  key_cols=s.key_cols, idless_col=s.idless_col) for s, r in written]
     summary = truth.write(w, out, report, mashan_people, params, files)
     (out / "README.md").write_text(readme.render(params, written, summary), encoding="utf-8")
     return Result(out=out, files=written, truth=summary, persons=int(w.people.n), as_of=dates.iso1(as_of))

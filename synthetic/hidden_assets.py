@@ -33,7 +33,7 @@ def _cases(pl: Planter, n: int, decoys: list[str]):
 
 def _owner_case(pl: Planter, lo=22, hi=60, extra=None):
     """A fresh household, a grant, and a member who may hold the asset."""
-    h = pl.take_household(lambda h: len(pl.adults(h, lo, hi)) > 0 and (extra is None or extra(h)))
+    h = pl.take_household(lambda h: (extra is None or extra(h)) and any(pl.asset_ok(m, h) for m in pl.adults(h, lo, hi)))
     if h < 0:
         return None
     s = pl.grant_start()
@@ -161,7 +161,9 @@ def public_payroll(pl: Planter, a: Assets, n: int, later: list):
             if kind == "namesake_on_payroll":
                 x = int(pl.w.tables["grants"].col("holder")[g])
                 z = pl.third_party(allowed, 25, 55, lambda z: p.sex[z] == p.sex[x] and p.surname[z] == p.surname[x]
-                                   and pl.w.hh.village[pl.w.hh.of[z]] != pl.w.hh.village[h])
+                                   and pl.w.hh.village[pl.w.hh.of[z]] != pl.w.hh.village[h], required=False)
+                if z < 0:
+                    return
                 p.given[z] = p.given[x]
                 start = int(p.birth[z]) + years(23)
                 a.payroll(z, "school", a.employer("school", town), start, a.retirement(z))
@@ -248,7 +250,7 @@ def relative_asset(pl: Planter, a: Assets, n: int, later: list):
 
     for kind, _ in _cases(pl, n, ["sibling_no_duty"]):
         label = "child" if kind == "true" else "sibling"
-        h = pl.take_household(lambda h: len(relatives(h, label)) > 0)
+        h = pl.take_household(lambda h: any(pl.asset_ok(r, h) for r in relatives(h, label)))
         if h < 0:
             continue
         s = pl.grant_start()

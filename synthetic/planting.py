@@ -143,7 +143,7 @@ class Planter:
         return str(self.w.tables["grants"].col("gid")[g])
 
     # --- third parties (buyers, co-shareholders, namesakes), after background grants ---
-    def third_party(self, allowed: np.ndarray, lo: int = 25, hi: int = 60, pred=None) -> int:
+    def third_party(self, allowed: np.ndarray, lo: int = 25, hi: int = 60, pred=None, required: bool = True) -> int:
         if not hasattr(self, "_tp"):
             self._tp = self.rng.permutation(np.flatnonzero(allowed))
         w = self.w
@@ -155,4 +155,6 @@ class Planter:
                 w.used[x] = True
                 w.protected[x] = True
                 return x
-        raise RuntimeError("县里人口不足以安排案例 / population too small for the planted cases")
+        if not required:
+            return -1
+        raise ValueError("县里人口不足以安排案例 / population too small for the planted cases")

@@ -76,7 +76,8 @@ def render(params: dict, written: list, summary: dict) -> str:
           "certificate, credit code, project id, or the shared contact kind). A subject may appear in "
           "several rows.",
           "- `truth_summary.md`: counts per pattern. `invalid_rows.csv`, `idless_rows.csv`: see above.",
-          "- `manifest.json`: parameters and, per file, encoding, rows and SHA-256.",
+          "- `manifest.json`: parameters and, per file, encoding, rows, SHA-256 and the role of each column "
+          "(citizen-ID, credit-code, date, month and key columns; the column that may lack an ID).",
           "- mashan scenario: `mashan_expected.csv` (the table) and `mashan_people.csv` (the people behind it).",
           "", "### 预置模式 Planted patterns", "", PATTERNS,
           "背景数据保持干净: 救助家庭成员及其两代以内亲属名下无汽车、商品房、公司或财政供养; 干部三代以内亲属不享受背景救助。"
