@@ -110,11 +110,17 @@ def companies(w: World, a: Assets, allowed: np.ndarray) -> None:
     ok = _adults(w, allowed, 22, 65)
     pool = np.flatnonzero(ok)
     for x in pool[rng.random(len(pool)) < 0.03]:
-        est = int(rng.integers(max(day(2005, 1, 1), int(p.birth[x]) + years(20)), BASE))
+        lo = max(day(2005, 1, 1), int(p.birth[x]) + years(20))
+        if lo >= BASE - 30:
+            continue
+        est = int(rng.integers(lo, BASE))
         dereg = int(rng.integers(est + 200, BASE)) if rng.random() < 0.2 and est + 200 < BASE else NONE
         a.company("individual_business", int(x), int(hh.village[hh.of[x]]), est, dereg)
     for x in pool[rng.random(len(pool)) < 0.006]:
-        est = int(rng.integers(max(day(2008, 1, 1), int(p.birth[x]) + years(22)), BASE))
+        lo = max(day(2008, 1, 1), int(p.birth[x]) + years(22))
+        if lo >= BASE - 30:
+            continue
+        est = int(rng.integers(lo, BASE))
         dereg = int(rng.integers(est + 365, BASE)) if rng.random() < 0.15 and est + 365 < BASE else NONE
         others = [int(y) for y in rng.choice(pool, int(rng.integers(0, 3))) if y != x]
         shares = rng.dirichlet(np.ones(1 + len(others))) * 100

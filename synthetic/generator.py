@@ -22,7 +22,7 @@ from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
 from .kinship import Kin
 from .mess import Report
-from .planting import Planter, case_counts
+from .planting import Planter, PopulationTooSmall, case_counts
 from .world import World
 
 SCENARIOS = ("standard", "mashan")
@@ -130,7 +130,7 @@ def generate(persons: int = 20_000, seed: int = 1, out: str | Path = "./data/ext
     w = build_world(persons, seed, scenario)
     try:
         cad, n_planted, mashan_people = plant_and_fill(w, persons)
-    except ValueError as e:
+    except PopulationTooSmall as e:
         raise GenerateError(str(e)) from e
 
     out = Path(out)

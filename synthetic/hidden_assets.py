@@ -241,12 +241,23 @@ def double_enrolment(pl: Planter, a: Assets, n: int, later: list):
 def relative_asset(pl: Planter, a: Assets, n: int, later: list):
     w, p, kin = pl.w, pl.w.people, pl.kin
 
+    def duty(h):
+        """Everyone owing support to some member of h (parents, children, spouses)."""
+        out = set()
+        for m in pl.members_of(h):
+            out.update(kin.neighbours(int(m)))
+        return out
+
     def relatives(h, label):
         x = int(w.hh.head[h])
         rel = kin.close_relatives(x)
-        return [r for r, lab in rel.items() if lab == label and w.hh.of[r] != h and pl.lasting(r)
-                and 25 <= pl.age(r) <= 60 and not w.used[r] and not pl.cadre[r]
-                and not w.hh_used[w.hh.of[r]]]
+        rs = [r for r, lab in rel.items() if lab == label and w.hh.of[r] != h and pl.lasting(r)
+              and 25 <= pl.age(r) <= 60 and not w.used[r] and not pl.cadre[r]
+              and not w.hh_used[w.hh.of[r]]]
+        if label == "sibling":  # a decoy must not also be some other member's child or parent
+            d = duty(h)
+            rs = [r for r in rs if r not in d]
+        return rs
 
     for kind, _ in _cases(pl, n, ["sibling_no_duty"]):
         label = "child" if kind == "true" else "sibling"

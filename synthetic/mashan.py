@@ -17,7 +17,7 @@ import numpy as np
 
 from .assets import Assets
 from .dates import BASE, NONE, day, years
-from .planting import Planter
+from .planting import Planter, PopulationTooSmall
 
 MIN_PERSONS = 100_000
 PAYROLL, CARS, HOUSING, BUSINESS = "public_payroll", "cars", "housing", "business"
@@ -86,7 +86,7 @@ def plant(pl: Planter, a: Assets, allowed: np.ndarray, on_roster: np.ndarray) ->
         if 22 <= pl.age(x, s) <= 55 and pl.lasting(x) and not pl.cadre[x] and pl.asset_ok(x):
             pool.append((x, s, e))
     if len(pool) < INELIGIBLE * 1.2:
-        raise ValueError(f"马山情景人口不足，请至少使用 --persons {MIN_PERSONS} / "
+        raise PopulationTooSmall(f"马山情景人口不足，请至少使用 --persons {MIN_PERSONS} / "
                          f"the mashan scenario needs at least --persons {MIN_PERSONS}")
     out = []
     k = 0

@@ -18,6 +18,10 @@ from .grants import DIBAO, GrantBook
 from .world import World
 
 
+class PopulationTooSmall(ValueError):
+    """The county has too few suitable people for the cases asked for."""
+
+
 def case_counts(persons: int) -> tuple[int, int]:
     """(true cases per pattern, decoys per decoy kind), growing slower than N."""
     n_true = int(np.clip(round(10 * (persons / 20_000) ** 0.6), 10, 300))
@@ -157,4 +161,4 @@ class Planter:
                 return x
         if not required:
             return -1
-        raise ValueError("县里人口不足以安排案例 / population too small for the planted cases")
+        raise PopulationTooSmall("县里人口不足以安排案例 / population too small for the planted cases")

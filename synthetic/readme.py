@@ -85,5 +85,11 @@ def render(params: dict, written: list, summary: dict) -> str:
           "company role or payroll, and no background grant goes within three kin hops of a cadre; so every hit "
           "on these patterns is in truth.csv. A single rural homestead, motorcycles of non-recipients and a "
           "relative's payroll are lawful and not planted.", "",
-          f"预置线索 {summary['truth_rows']} 行; 无效行 {summary['invalid']}; 无身份证号行 {summary['idless']}.", ""]
+          f"预置线索 {summary['truth_rows']} 行; 无效行 {summary['invalid']}; 无身份证号行 {summary['idless']}.", "",
+          "规模 Scale: true cases per pattern grow as 10 x (persons / 20 000)^0.6 (10 at 20 000, about 50 at "
+          "300 000, 200 at 3 000 000), decoys about half as many; below about 20 000 persons some patterns get "
+          "fewer cases. The mashan scenario needs at least 100 000 persons.", "",
+          "月份 Months: every month is a full snapshot as of its last day. Deaths and grant ends were drawn up "
+          "to a year ahead, so month 2 reveals the ones that fall in it; people, IDs and planted cases do not "
+          "change, and loading month 2 after month 1 must update, not duplicate.", ""]
     return "\n".join(L)
