@@ -10,10 +10,8 @@ single homestead is lawful for a recipient.
 """
 from __future__ import annotations
 
-import numpy as np
-
 from . import dates, ids, regions as reg
-from .dates import BASE, HORIZON, NONE, day, years
+from .dates import HORIZON, NONE, years
 from .population import MALE
 from .world import World
 

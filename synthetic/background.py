@@ -11,8 +11,7 @@ import numpy as np
 
 from . import dates, ids, regions as reg
 from .assets import _BRANDS, Assets
-from .dates import BASE, HORIZON, NONE, day, years
-from .population import MALE
+from .dates import BASE, NONE, day, years
 from .world import World
 
 

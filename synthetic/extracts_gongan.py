@@ -14,7 +14,7 @@ STATUS = {"0": "正常", "2": "死亡注销"}
 
 
 def register(ctx: Ctx):
-    w, p, hh = ctx.w, ctx.w.people, ctx.w.hh
+    p, hh = ctx.w.people, ctx.w.hh
     spec = Spec(
         file="gongan_huji.csv", agency="公安局", title="户籍人口信息", title_en="household register",
         encoding="gbk", crlf=True,

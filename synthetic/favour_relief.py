@@ -11,7 +11,7 @@ import math
 
 from . import dates
 from .cadres import COUNTY, TOWN, VILLAGE, Cadres
-from .dates import BASE, NONE, day
+from .dates import BASE, day
 from .kinship import relation_zh
 from .planting import Planter, per_kind
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from . import dates
 from .assets import Assets
 from .dates import BASE, NONE, day, years
-from .grants import DIBAO
 from .planting import Planter, per_kind
 
 FAMILY = "hidden_assets"
@@ -239,7 +238,7 @@ def double_enrolment(pl: Planter, a: Assets, n: int, later: list):
 
 
 def relative_asset(pl: Planter, a: Assets, n: int, later: list):
-    w, p, kin = pl.w, pl.w.people, pl.kin
+    w, kin = pl.w, pl.kin
 
     def duty(h):
         """Everyone owing support to some member of h (parents, children, spouses)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import regions as reg
-from .dates import BASE, NONE
+from .dates import BASE
 from .population import MALE, People
 
 # Relation-to-head codes of the public-security extract (with the graph's words).

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import dates
 from .cadres import Cadres
-from .dates import BASE, HORIZON, NONE, day, years
+from .dates import BASE, HORIZON, day
 from .grants import DIBAO, GrantBook
 from .world import World
 

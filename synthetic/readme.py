@@ -28,7 +28,7 @@ PATTERNS = """\
 
 
 def render(params: dict, written: list, summary: dict) -> str:
-    L = [f"# 青禾县(虚构)跨部门数据抽取 / Synthetic county extracts", "",
+    L = ["# 青禾县(虚构)跨部门数据抽取 / Synthetic county extracts", "",
          "全部数据均为合成数据，不含任何真实个人信息。All data here are synthetic; no real person is in them.", "",
          f"- 情景 scenario: `{params['scenario']}`; 随机种子 seed: {params['seed']}; 人口 persons: {params['persons']}",
          f"- 数据月份 data month: {params['month']}; 截至 data as of: {params['as_of']} (同一种子的第 2 月 = 一个月后的同一个县 / "

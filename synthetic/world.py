@@ -135,8 +135,4 @@ class World:
             self.protected[int(related)] = True
 
 
-def is_open(end) -> bool:
-    return end >= NONE
-
-
 __all__ = ["World", "Table", "BASE", "NONE"]

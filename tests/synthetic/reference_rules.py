@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
+
 from synthetic_data import clean, manifest, parse_date
 
 INF = 10 ** 9
@@ -173,15 +175,12 @@ def hidden_assets(k: County) -> dict[str, set]:
                any(_overlap(s, e, a, b) for a, b in comm.get(r, ())) or \
                any(_overlap(s, e, a, b) for _, a, b in roles.get(r, ())):
                 hits["relative_asset"].add(h)
-    month_of = lambda d: None if d is None else int(str(d)) // 1  # noqa: E731
-    import numpy as np
     for gid, m, x in zip(k.pay["救助编号"], k.pay["发放年月"], k.pay["领款人身份证号"]):
         d = k.death.get(x)
         if d is not None:
             dm = int(np.datetime64(int(d), "D").astype("datetime64[M]").astype(np.int64)) + 1970 * 12
             if m > dm:
                 hits["paid_after_death"].add(k.grants[gid]["holder"])
-    del month_of
     enrol = defaultdict(list)
     for gid, g in k.grants.items():
         if g["programme"] in ("1", "2"):
@@ -241,7 +240,6 @@ def favour_relief(k: County) -> dict[str, set]:
 
 def cadre_conflict(k: County) -> dict[str, set]:
     hits = defaultdict(set)
-    roles = k.company_roles()
     controls = defaultdict(list)  # person -> companies as legal rep or shareholder
     for c, x in zip(k.comp["统一社会信用代码"], k.comp["法定代表人证件号码"]):
         controls[x].append(c)
@@ -266,5 +264,4 @@ def cadre_conflict(k: County) -> dict[str, set]:
         for comp, a, b in share.get(cadre, ()):
             if any(s <= d <= e and a <= d <= (b if b is not None else INF) for _, d in awards.get(comp, ())):
                 hits["cadre_shareholder_funded"].add(cadre)
-    del roles
     return hits
