@@ -240,11 +240,14 @@ def social_insurance(ctx: Ctx):
     return spec, chunked(len(x_all), spec.chunk, make), "姓名"
 
 
+ROSTER_FILE = "xiangcun_jiandanglika.csv"
+
+
 def poverty_roster(ctx: Ctx):
     w = ctx.w
     T, hh = w.tables["roster"], w.hh
     spec = Spec(
-        file="xiangcun_jiandanglika.csv", agency="乡村振兴局(原扶贫办)", title="建档立卡贫困人口信息",
+        file=ROSTER_FILE, agency="乡村振兴局(原扶贫办)", title="建档立卡贫困人口信息",
         title_en="registered poor (poverty roster)", encoding="gbk", crlf=True,
         columns=["户编号", "户籍户号", "姓名", "身份证号", "与户主关系", "所在村代码", "识别日期", "脱贫日期", "脱贫状态"],
         id_cols=["身份证号"], date_cols=["识别日期", "脱贫日期"], key_cols=["身份证号", "姓名"],

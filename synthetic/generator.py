@@ -143,6 +143,8 @@ def generate(persons: int = 20_000, seed: int = 1, out: str | Path = "./data/ext
     builders = extracts_gongan.BUILDERS + extracts_minzheng.BUILDERS + extracts_others.BUILDERS
     if scenario == "mashan":
         builders = builders + [extracts_others.poverty_roster]
+    else:  # a roster left by an earlier mashan run in the same folder would be read as data
+        (out / extracts_others.ROSTER_FILE).unlink(missing_ok=True)
     report = Report()
     written = extracts.write_all(ctx, builders, out, seed, report)
     params = dict(scenario=scenario, seed=seed, persons=int(w.people.n), month=month, as_of=dates.iso1(as_of),
