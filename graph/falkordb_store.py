@@ -14,9 +14,10 @@ from falkordb.path import Path as FPath
 
 from reliefgraph.graph import ddl
 from reliefgraph.graph.embedded import EmbeddedServer, EmbeddedServerError, no_retry
+from reliefgraph.graph.falkordb_params import params_header, rows_content, rows_literals
+from reliefgraph.graph.rows import ColumnRows
 from reliefgraph.graph.schema import Schema, load_schema
-from reliefgraph.graph.store import (GraphStore, ReadOnlyViolation, Result, StoreError,
-                                     WriteSummary, plain_param)
+from reliefgraph.graph.store import GraphStore, ReadOnlyViolation, Result, StoreError, WriteSummary
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +50,9 @@ class FalkorStore(GraphStore):
 
     # -- queries ----------------------------------------------------------
     def read(self, query: str, params: dict | None = None) -> Result:
-        params = plain_param(params or {})
+        text = params_header(params) + query
         try:
-            res = self._run(lambda: self.graph.ro_query(query, params), retry=True)
+            res = self._run(lambda: self.graph.ro_query(text), retry=True)
         except redis.ResponseError as exc:
             if _RO_REFUSAL in str(exc):
                 raise ReadOnlyViolation(
@@ -61,9 +62,9 @@ class FalkorStore(GraphStore):
         return _result(res)
 
     def write(self, query: str, params: dict | None = None, *, snapshot: bool = True) -> WriteSummary:
-        params = plain_param(params or {})
+        text = params_header(params) + query
         try:
-            res = self._run(lambda: self.graph.query(query, params), retry=False)
+            res = self._run(lambda: self.graph.query(text), retry=False)
         except redis.ResponseError as exc:
             raise StoreError(f"写入失败 write failed: {exc}") from exc
         summary = WriteSummary(
@@ -76,6 +77,25 @@ class FalkorStore(GraphStore):
         if snapshot:
             self.snapshot()
         return summary
+
+    def write_rows(self, query: str, rows: ColumnRows, params: dict | None = None, *,
+                   batch_size: int = 10_000) -> WriteSummary:
+        # Literals are built column-wise (see graph/rows.py); per-row Python
+        # dicts cost more than the engine's own work on bulk loads.
+        literals = rows_literals(rows.i, rows_content(rows.maps, rows.keep_null, rows.i.index))
+        rest = params_header(params)[len("CYPHER "):]
+        total = WriteSummary()
+        for start in range(0, len(literals), batch_size):
+            part = literals.iloc[start:start + batch_size].tolist()
+            text = "CYPHER `rows`=[" + ",".join(part) + "] " + rest + query
+            try:
+                res = self._run(lambda: self.graph.query(text), retry=False)
+            except redis.ResponseError as exc:
+                raise StoreError(f"写入失败 write failed: {exc}") from exc
+            total.add(WriteSummary(
+                nodes_created=int(res.nodes_created), relationships_created=int(res.relationships_created),
+                properties_set=int(res.properties_set), rows=len(part), batches=1))
+        return total
 
     def _run(self, call, *, retry: bool):
         try:
@@ -169,10 +189,10 @@ class FalkorStore(GraphStore):
                 "graph": self.graph_name, "version": st.version, "pid": st.pid}
 
     def explain(self, query: str, params: dict | None = None) -> str:
-        return str(self.graph.explain(query, plain_param(params or {})))
+        return str(self.graph.explain(params_header(params) + query))
 
     def profile(self, query: str, params: dict | None = None) -> str:
-        return str(self.graph.profile(query, plain_param(params or {})))
+        return str(self.graph.profile(params_header(params) + query))
 
 
 def _result(res) -> Result:

@@ -13,7 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reliefgraph.graph.rows import ColumnRows
 
 NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 DEFAULT_BATCH = 10_000
@@ -97,6 +100,21 @@ class GraphStore(ABC):
             total.add(summary)
         if snapshot:
             self.snapshot()
+        return total
+
+    def write_rows(self, query: str, rows: "ColumnRows", params: dict | None = None, *,
+                   batch_size: int = DEFAULT_BATCH) -> WriteSummary:
+        """Run `query` (reading `UNWIND $rows AS row`) over column-wise rows, in batches.
+
+        No snapshot: the caller snapshots once its whole step is written.
+        """
+        total = WriteSummary()
+        dicts = rows.to_dicts()
+        for start in range(0, len(dicts), batch_size):
+            batch = dicts[start:start + batch_size]
+            summary = self.write(query, {**(params or {}), "rows": batch}, snapshot=False)
+            summary.rows, summary.batches = len(batch), 1
+            total.add(summary)
         return total
 
     @abstractmethod
