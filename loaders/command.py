@@ -47,6 +47,7 @@ def load_command(
     engine = connect()
     reference = date.fromisoformat(as_of) if as_of else None
     reports: list[FileReport] = []
+    loader = Loader(store, engine, rejects, as_of=reference)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,.0f} 行 rows"),
                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=console) as progress:
         for path, mapping in pairs:
@@ -58,7 +59,7 @@ def load_command(
                 done = progress.tasks[task].completed
                 progress.update(task, rate=f"{done / max(time.perf_counter() - t0, 1e-9):,.0f} rows/s")
 
-            loader = Loader(store, engine, rejects, as_of=reference, on_rows=advance)
+            loader.on_rows = advance
             report = loader.load_file(path, mapping)
             progress.update(task, total=progress.tasks[task].completed or 1,
                             completed=progress.tasks[task].completed or 1)

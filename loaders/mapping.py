@@ -39,6 +39,20 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Derived:
+    """A field computed from other fields after normalisation.
+
+    `slice`: part of one field (a town code is the first 9 digits of a
+    village code); `concat`: several fields joined (a payment's natural key
+    is grant + month).
+    """
+    name: str
+    sources: tuple[str, ...]
+    slice: tuple[int, int] | None = None
+    sep: str = "|"
+
+
+@dataclass(frozen=True)
 class NodeYield:
     label: str
     key_field: str                      # field holding the natural key
@@ -47,6 +61,7 @@ class NodeYield:
     # merge: create the node if absent (the agency is the authority for it);
     # match: it must already exist (e.g. a death record updates a registered person).
     mode: str = "merge"
+    optional: bool = False  # written only for rows where the key field is present
 
 
 @dataclass(frozen=True)
@@ -88,6 +103,7 @@ class Mapping:
     header_row: int
     order: int
     fields: dict[str, Field]
+    derived: dict[str, Derived]
     nodes: tuple[NodeYield, ...]
     rels: tuple[RelYield, ...]
     person: PersonIdentity | None
@@ -140,7 +156,8 @@ class _Parser:
         files = d["files"] if isinstance(d["files"], list) else [d["files"]]
         fields = {name: self.field(name, spec) for name, spec in d["fields"].items()}
         constants = dict(d.get("constants") or {})
-        known = set(fields) | set(constants)
+        derived = {name: self.derived(name, spec, set(fields)) for name, spec in (d.get("derived") or {}).items()}
+        known = set(fields) | set(constants) | set(derived)
         nodes, rels = [], []
         for i, y in enumerate(d["yields"]):
             where = f"yields[{i}]"
@@ -158,26 +175,49 @@ class _Parser:
             for role, fname in vars(person).items():
                 if fname is not None and fname not in fields:
                     raise self.fail(f"person.{role}", f"unknown field {fname!r}")
-        self.check_keys_required(fields, nodes, rels, person)
+        self.check_keys_required(fields, derived, nodes, rels)
         title = d["title"]
         return Mapping(
             path=self.path, id=d["id"], agency=d["agency"], agency_zh=d.get("agency_zh", d["agency"]),
             title_zh=title.get("zh", ""), title_en=title.get("en", ""), files=tuple(files),
             encoding=encoding, sheet=d.get("sheet", 0), header_row=int(d.get("header_row", 1)),
-            order=int(d.get("order", 50)), fields=fields, nodes=tuple(nodes), rels=tuple(rels),
+            order=int(d.get("order", 50)), fields=fields, derived=derived, nodes=tuple(nodes), rels=tuple(rels),
             person=person, constants=constants, digest=self.digest,
         )
 
-    def check_keys_required(self, fields, nodes, rels, person) -> None:
+    def check_keys_required(self, fields, derived, nodes, rels) -> None:
         # A blank key would MERGE a node with no identity or silently miss a
         # link; such rows must be rejected as incomplete instead.
-        keys = {n.key_field for n in nodes}
+        keys = {n.key_field for n in nodes if not n.optional}
         keys |= {e.key_field for r in rels if not r.optional for e in (r.source, r.target)}
         keys |= {f for r in rels if not r.optional for f in r.merge.values()}
         for name in sorted(keys):
-            f = fields.get(name)
-            if f is not None and not f.required:
-                raise self.fail(f"fields.{name}", "is used as a key or link and must be `required: true`")
+            sources = derived[name].sources if name in derived else (name,)
+            for src in sources:
+                f = fields.get(src)
+                if f is not None and not f.required:
+                    raise self.fail(f"fields.{src}", "is used as a key or link and must be `required: true` "
+                                                     "(or the yield `optional: true`)")
+        optional_nodes = {(n.label, n.key_field) for n in nodes if n.optional}
+        for r in rels:
+            ends = {(r.source.label, r.source.key_field), (r.target.label, r.target.key_field)}
+            if ends & optional_nodes and not r.optional:
+                raise self.fail(f"yields {r.type}", "a relationship to an optional node must be optional too")
+
+    def derived(self, name: str, spec: dict, fields: set[str]) -> Derived:
+        if not IDENTIFIER.match(name):
+            raise self.fail(f"derived.{name}", "field names must be identifiers")
+        if "slice" in spec:
+            src, (start, end) = spec["from"], spec["slice"]
+            sources, cut = (src,), (int(start), int(end))
+        elif "concat" in spec:
+            sources, cut = tuple(spec["concat"]), None
+        else:
+            raise self.fail(f"derived.{name}", "use `from` + `slice: [start, end]` or `concat: [fields]`")
+        for src in sources:
+            if src not in fields:
+                raise self.fail(f"derived.{name}", f"unknown field {src!r}")
+        return Derived(name=name, sources=sources, slice=cut, sep=str(spec.get("sep", "|")))
 
     def field(self, name: str, spec: Any) -> Field:
         if not IDENTIFIER.match(name):
@@ -223,7 +263,7 @@ class _Parser:
                                        "so their source record is kept")
         return NodeYield(label=label, key_field=key_field, set=sets,
                          create_only=self.props(where, nt.properties, y.get("create_only"), known),
-                         mode=mode)
+                         mode=mode, optional=bool(y.get("optional")))
 
     def endpoint(self, where: str, spec: Any, allowed: tuple[str, ...], known: set[str]) -> Endpoint:
         if not isinstance(spec, dict) or len(spec) != 1:

@@ -2,10 +2,10 @@
 
 Each file is one load batch, identified by the file's SHA-256 and the
 mapping's digest: loading the same file again is a no-op, a newer month's
-extract is a new batch whose MERGEs update facts in place. A batch is marked
-done in the graph only after its writes are snapshotted, so after a crash
-(`kill -9` of the loader or of the engine) re-running the same command
-re-does the unfinished file and converges to the uninterrupted result.
+extract is a new batch whose MERGEs update facts in place. A batch's done
+mark is written after its data and made durable in the same snapshot, so
+after a crash (`kill -9` of the loader or of the engine) re-running the same
+command re-does the unfinished file and converges to the uninterrupted result.
 """
 from __future__ import annotations
 
@@ -21,14 +21,15 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import Engine
 
-from reliefgraph.graph.store import GraphStore, chunked
+from reliefgraph.graph.rows import ColumnRows
+from reliefgraph.graph.store import GraphStore, StoreError
 from reliefgraph.loaders import resolution
 from reliefgraph.loaders.mapping import Mapping
 from reliefgraph.loaders.readers import EXCEL_SUFFIXES, CSV_SUFFIXES, ExtractError, file_sha256, header_of, read_chunks
-from reliefgraph.loaders.statements import Statement, compile_mapping
-from reliefgraph.loaders.transform import Reject, Transformed, check_header, transform
+from reliefgraph.loaders.statements import Plan, Statement, compile_mapping
+from reliefgraph.loaders.transform import Reject, check_header, transform
+from reliefgraph.loaders.writer import BackgroundWriter
 
-WRITE_BATCH = 10_000
 REJECT_COLUMNS = ["file", "mapping", "row", "field", "value_masked", "reason_code", "reason"]
 
 
@@ -86,6 +87,11 @@ class Loader:
         self.as_of = as_of or date.today()
         self.on_rows = on_rows or (lambda n: None)
         self.chunk_rows = chunk_rows
+        self.writer: BackgroundWriter | None = None
+        # Keys seen to exist, per label, shared by the files of one run: the
+        # persons the register wrote need not be looked up again by every
+        # later extract. Cleared whenever a write fails.
+        self.known: dict[str, set] = {}
 
     # -- one file -------------------------------------------------------------
     def load_file(self, path: Path, mapping: Mapping) -> FileReport:
@@ -100,7 +106,9 @@ class Loader:
             check_header(header_of(path, encoding=mapping.encoding, sheet=mapping.sheet,
                                    header_row=mapping.header_row), mapping, path.name)
             self._mark_running(report, path, file_hash)
-            statements = compile_mapping(mapping, self.store.schema)
+            plan = compile_mapping(mapping, self.store.schema)
+            known = self.known
+            self.writer = BackgroundWriter()
             self.reject_dir.mkdir(parents=True, exist_ok=True)
             reject_path = self.reject_dir / f"{mapping.id}__{report.batch_id}.csv"
             report.reject_file = str(reject_path)
@@ -109,65 +117,89 @@ class Loader:
                 rejects.writeheader()
                 for chunk in read_chunks(path, encoding=mapping.encoding, sheet=mapping.sheet,
                                          header_row=mapping.header_row, chunk_rows=self.chunk_rows):
-                    self._load_chunk(chunk, mapping, statements, report, rejects, path.name)
-            self.store.snapshot()
+                    self._load_chunk(chunk, mapping, plan, report, rejects, path.name, known)
+            self.writer.flush()
             report.seconds = time.perf_counter() - started
+            # Data and the done mark become durable in one snapshot: after a
+            # crash either both are there or neither, and the file is redone.
             self._mark_done(report)
+            self.store.snapshot()
             report.status = "loaded"
         except ExtractError as exc:
             report.status, report.error = "failed", str(exc)
+        except StoreError as exc:
+            self.known.clear()
+            report.status, report.error = "failed", f"{exc} — 该文件未完成导入，请重新运行 re-run the load"
+        finally:
+            if self.writer is not None:
+                self.writer.close()
+                self.writer = None
         report.seconds = time.perf_counter() - started
         return report
 
-    def _load_chunk(self, chunk, mapping: Mapping, statements: list[Statement], report: FileReport,
-                    rejects: csv.DictWriter, file_name: str) -> None:
+    def _load_chunk(self, chunk, mapping: Mapping, plan: Plan, report: FileReport,
+                    rejects: csv.DictWriter, file_name: str, known: dict[str, set]) -> None:
         identity = mapping.person
         t = transform(chunk, mapping, self.as_of, {identity.id} if identity else None)
         report.rows_read += len(chunk.frame) - t.blank_rows + len(chunk.malformed)
         report.blank += t.blank_rows
         report.duplicates += t.duplicate_rows
         bad: list[Reject] = list(t.rejects)
-        fields = t.fields
-        if identity is not None and len(fields):
-            fields, more = self._resolve(fields, mapping, report, file_name)
+        frame = t.fields
+        if identity is not None and len(frame):
+            frame, more = self._resolve(frame, mapping, report, file_name)
             bad += more
-        params = build_params(fields, mapping, report.batch_id, file_name)
-        written: list[dict] = []
-        for st in statements:
-            eligible = [p for p in params if all(p["_f"].get(n) is not None for n in st.needs)]
-            unknown = self._unknown_anchors(st, eligible)
-            ok = [p for p in eligible if p["i"] not in unknown]
-            self._write(st, ok)
-            reason = "optional_reference" if st.optional else "unknown_reference"
-            bad += [Reject(row, fname, _mask(value), reason) for row, (fname, value) in sorted(unknown.items())]
-            if not st.optional:
-                written = ok
+        src = {"src_agency": mapping.agency, "src_file": file_name, "src_batch": report.batch_id}
+
+        # A row that refers to an unknown entity writes nothing at all.
+        blame = self._unknown(plan.anchors, frame, known)
+        bad += _blamed(frame, blame, "unknown_reference")
+        frame = frame[blame.isna()]
+        for st in plan.statements:
+            rows = frame[frame[list(st.needs)].notna().all(axis=1)]
+            if st.optional and st.rel is not None:
+                ends = tuple((e.label, e.key_field) for e in (st.rel.source, st.rel.target))
+                missing = self._unknown(ends, rows, known)
+                bad += _blamed(rows, missing, "optional_reference")
+                rows = rows[missing.isna()]
+            if st.query is not None and len(rows):
+                params = column_rows(st, rows, src)
+                self.writer.submit(lambda q=st.query, p=params: self.store.write_rows(q, p, {"src": src}))
+            if st.node is not None and st.node.mode == "merge":
+                known.setdefault(st.node.label, set()).update(rows[st.node.key_field].tolist())
+
         rejected_rows = t.rejected_rows | {r.row for r in bad if r.reason != "optional_reference"}
-        report.rows_loaded += len(written)
+        report.rows_loaded += len(frame)
         report.rows_rejected += len(rejected_rows)
         for r in bad:
             report.reasons[r.reason] += 1
             rejects.writerow(r.as_dict(file_name, mapping.id))
         self.on_rows(len(chunk.frame))
 
-    def _write(self, st: Statement, params: list[dict]) -> None:
-        for batch in chunked(({k: v for k, v in p.items() if k != "_f"} for p in params), WRITE_BATCH):
-            self.store.write(st.query, {"rows": batch}, snapshot=False)
+    def _unknown(self, anchors, frame: pd.DataFrame, known: dict[str, set]) -> pd.Series:
+        """Per row, the field whose referenced entity does not exist (NA when all exist).
 
-    def _unknown_anchors(self, st: Statement, params: list[dict]) -> dict[int, tuple[str, object]]:
-        """Rows (by row number) whose referenced entity does not exist, with the field to blame."""
-        unknown: dict[int, tuple[str, object]] = {}
-        for label, fname in st.anchors:
-            values = sorted({p["_f"][fname] for p in params})
+        `known` caches the keys seen to exist per label, so each is looked up once per file.
+        """
+        blame = pd.Series(pd.NA, index=frame.index, dtype=object)
+        for label, fname in anchors:
+            have = known.setdefault(label, set())
+            col = frame[fname]
+            values = sorted(set(col.dropna().tolist()) - have)
             if not values:
                 continue
+            self.writer.flush()
             key = self.store.schema.node(label).key
-            found = {r[0] for r in self.store.read(
-                f"UNWIND $vals AS v MATCH (n:{label} {{{key}: v}}) RETURN v", {"vals": values}).rows}
-            for p in params:
-                if p["_f"][fname] not in found and p["i"] not in unknown:
-                    unknown[p["i"]] = (fname, p["_f"][fname])
-        return unknown
+            # Ask for the missing keys only: usually none, so little comes back.
+            missing = {row[0] for row in self.store.read(
+                f"UNWIND $vals AS v OPTIONAL MATCH (n:{label} {{{key}: v}}) WITH v, n WHERE n IS NULL RETURN v",
+                {"vals": values}).rows}
+            have.update(v for v in values if v not in missing)
+            if missing:
+                # isin() with a small set: pandas converts every element of the set.
+                hit = col.isin(missing)
+                blame = blame.mask(hit & blame.isna(), fname)
+        return blame
 
     def _resolve(self, fields: pd.DataFrame, mapping: Mapping, report: FileReport,
                  file_name: str) -> tuple[pd.DataFrame, list[Reject]]:
@@ -177,9 +209,15 @@ class Loader:
         need = fields[~has_id & fields[ident.name].notna()]
         no_name = fields[~has_id & fields[ident.name].isna()]
         rejects = [Reject(int(r), ident.id, "", "missing_required") for r in no_name["_row"]]
-        queries = [resolution.Query(row=int(r["_row"]), name=r[ident.name],
-                                    birth_date=_opt(r, ident.birth_date), region=_opt(r, ident.region))
-                   for _, r in need.iterrows()]
+        def column(name: str | None) -> list:
+            if not name:
+                return [None] * len(need)
+            return need[name].astype(object).where(need[name].notna(), None).tolist()
+
+        queries = [resolution.Query(row=int(row), name=name, birth_date=born, region=region)
+                   for row, name, born, region in zip(need["_row"], column(ident.name),
+                                                      column(ident.birth_date), column(ident.region))]
+        self.writer.flush()
         made = resolution.resolve(self.store, queries)
         resolution.record(self.engine, report.batch_id, mapping.id, file_name, queries, made)
         linked = {d.row: d.person_id for d in made if d.outcome == "linked"}
@@ -217,38 +255,34 @@ class Loader:
              "unresolved": report.unresolved})
 
 
-def build_params(fields: pd.DataFrame, mapping: Mapping, batch_id: str, file_name: str) -> list[dict]:
-    """One parameter map per row, shaped for the compiled statements (see statements.py)."""
-    if fields.empty:
-        return []
-    records = fields.astype(object).where(fields.notna(), None).to_dict("records")
-    key_fields = sorted({n.key_field for n in mapping.nodes}
-                        | {e.key_field for r in mapping.rels for e in (r.source, r.target)})
-    out = []
-    for rec in records:
-        row = int(rec["_row"])
-        src = {"src_agency": mapping.agency, "src_file": file_name, "src_row": row, "src_batch": batch_id}
-        source_ref = f"{mapping.agency}|{file_name}|{row}|{batch_id}"
-        p = {"i": row, "_f": rec, "k": {f: rec[f] for f in key_fields}}
-        for i, n in enumerate(mapping.nodes):
-            sets = {prop: rec[f] for prop, f in n.set.items() if rec[f] is not None}
-            if n.mode == "match":
-                sets.update({f"{prop}_src": source_ref for prop in list(sets)})
-            else:
-                p[f"c{i}"] = {**{prop: rec[f] for prop, f in n.create_only.items() if rec[f] is not None}, **src}
-            p[f"n{i}"] = sets
-        for i, r in enumerate(mapping.rels):
-            p[f"m{i}"] = {prop: rec[f] for prop, f in r.merge.items()}
-            p[f"r{i}"] = {**{prop: rec[f] for prop, f in r.set.items() if rec[f] is not None}, **src}
-        out.append(p)
-    return out
+def column_rows(st: Statement, rows: pd.DataFrame, src: dict) -> ColumnRows:
+    """The parameters a statement needs, column-wise, without rows that would write
+    exactly what an earlier row writes (a village named by every villager)."""
+    maps: dict[str, dict[str, pd.Series]] = {"k": {f: rows[f] for f in st.keys}}
+    n, r = st.node, st.rel
+    if n is not None and n.set:
+        maps["n"] = {prop: rows[f] for prop, f in n.set.items()}
+        if n.mode == "match":
+            # A fact added to an existing node names its own source record.
+            ref = (f"{src['src_agency']}|{src['src_file']}|" + rows["_row"].astype(str)
+                   + f"|{src['src_batch']}")
+            maps["n"].update({f"{prop}_src": ref.where(rows[f].notna()) for prop, f in n.set.items()})
+    if n is not None and n.create_only:
+        maps["c"] = {prop: rows[f] for prop, f in n.create_only.items()}
+    if r is not None and r.merge:
+        maps["m"] = {prop: rows[f] for prop, f in r.merge.items()}
+    if r is not None and r.set:
+        maps["r"] = {prop: rows[f] for prop, f in r.set.items()}
+    content = pd.DataFrame({f"{m}.{k}": col for m, cols in maps.items() for k, col in cols.items()})
+    first = ~content.duplicated().to_numpy()
+    return ColumnRows(i=rows["_row"], maps=maps).take(first.nonzero()[0])
 
 
-def _opt(rec, name: str | None):
-    if not name:
-        return None
-    value = rec[name]
-    return None if pd.isna(value) else value
+def _blamed(frame: pd.DataFrame, blame: pd.Series, reason: str) -> list[Reject]:
+    hit = blame.notna()
+    return [Reject(int(row), fname, _mask(value), reason)
+            for row, fname, value in zip(frame.loc[hit, "_row"], blame[hit],
+                                         (frame.at[idx, blame[idx]] for idx in blame[hit].index))]
 
 
 def _mask(value) -> str:

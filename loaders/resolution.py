@@ -109,23 +109,29 @@ def decide(q: Query, candidates: list[dict]) -> Decision:
 
 
 def find_candidates(store: GraphStore, queries: list[Query]) -> dict[int, list[dict]]:
-    """Registered persons sharing each query's name or birth date (the blocking step)."""
-    names = sorted({q.name for q in queries})
+    """Registered persons who could be each query's person (the blocking step).
+
+    Blocking is on the exact birth date: a link needs a score of at least
+    LINK_THRESHOLD, which the name and region parts alone (0.7) cannot reach,
+    so a person born another day can be neither the match nor a runner-up
+    close enough to make it ambiguous. Rows without a birth date cannot be
+    linked; their same-name persons are still listed as evidence for review.
+    """
     dates = sorted({q.birth_date for q in queries if q.birth_date})
-    by_name: dict[str, list[dict]] = {}
-    by_date: dict[str, list[dict]] = {}
+    names = sorted({q.name for q in queries if not q.birth_date})
     cols = "p.citizen_id AS citizen_id, p.name AS name, p.birth_date AS birth_date, p.region_code AS region_code"
-    for rec in store.read(f"UNWIND $names AS nm MATCH (p:Person {{name: nm}}) RETURN nm, {cols}",
-                          {"names": names}).records():
-        by_name.setdefault(rec.pop("nm"), []).append(rec)
-    for rec in store.read(f"UNWIND $dates AS d MATCH (p:Person {{birth_date: d}}) RETURN d, {cols}",
-                          {"dates": dates}).records():
-        by_date.setdefault(rec.pop("d"), []).append(rec)
-    out = {}
-    for q in queries:
-        seen = {c["citizen_id"]: c for c in by_name.get(q.name, []) + by_date.get(q.birth_date or "", [])}
-        out[q.row] = list(seen.values())
-    return out
+    by_date: dict[str, list[dict]] = {}
+    by_name: dict[str, list[dict]] = {}
+    if dates:
+        for rec in store.read(f"UNWIND $dates AS d MATCH (p:Person {{birth_date: d}}) RETURN d, {cols}",
+                              {"dates": dates}).records():
+            by_date.setdefault(rec.pop("d"), []).append(rec)
+    if names:
+        for rec in store.read(f"UNWIND $names AS nm MATCH (p:Person {{name: nm}}) RETURN nm, {cols}",
+                              {"names": names}).records():
+            by_name.setdefault(rec.pop("nm"), []).append(rec)
+    return {q.row: (by_date.get(q.birth_date, []) if q.birth_date else by_name.get(q.name, []))
+            for q in queries}
 
 
 def resolve(store: GraphStore, queries: list[Query]) -> list[Decision]:

@@ -1,16 +1,27 @@
-"""Compile a mapping's yields into parameterised UNWIND statements.
+"""Compile a mapping's yields into parameterised UNWIND statements, one per yield.
 
 Labels, relationship types and property names come from the mapping, which
 was checked against the schema (plain identifiers only); every value travels
-in `$rows`. Each statement lists its anchors — the existing nodes it MATCHes —
-so the loader can check them first and reject a row that refers to an unknown
-entity instead of losing it. (The check is done up front rather than by
-RETURNing the rows written: FalkorDB drops rows from the RETURN of a
-MERGE-heavy UNWIND when a batch holds the same key twice, though it writes
-them correctly.)
+as a parameter.
 
-Writes are MERGE on natural keys: re-running a statement after a crash
-converges to the same graph instead of doubling it.
+One statement per yield, run in order (merged nodes, updated nodes, then
+relationships), lets the loader send each statement only the rows that
+differ for it: a village appears once per chunk, not once per villager,
+which is most of the engine's work on a household register. Before any
+statement runs, the loader checks every row's anchors — the nodes that must
+already exist — and rejects the rows that refer to an unknown entity, so
+such a row writes nothing at all. (The check is made up front rather than
+by RETURNing written rows: FalkorDB drops rows from the RETURN of a
+MERGE-heavy UNWIND when a batch holds the same key twice.)
+
+Provenance that is the same for a whole file travels once, as `$src`
+(agency, file, batch); the row number comes from `row.i`. Writes are MERGE on
+natural keys, so re-running a statement after a crash converges to the same
+graph instead of doubling it.
+
+Row shape: `{i: row number, k: {key field: value}, n: {property: value},
+c: {create-only property: value}, m: {merge property: value},
+r: {property: value}}`, each present only when the statement reads it.
 """
 from __future__ import annotations
 
@@ -22,90 +33,70 @@ from reliefgraph.loaders.mapping import Endpoint, Mapping, NodeYield, RelYield
 
 @dataclass(frozen=True)
 class Statement:
-    name: str               # for messages: "main" or the optional relationship's type
-    query: str
-    # What a row needs to be passed to this statement: all of these fields non-blank.
-    needs: tuple[str, ...]
-    # Existing nodes the statement MATCHes, as (label, field holding the key).
-    anchors: tuple[tuple[str, str], ...] = ()
-    # An optional relationship: an unknown endpoint is reported, the row still counts as loaded.
-    optional: bool = False
+    name: str                # for messages: the yield's label or relationship type
+    query: str | None        # None: the yield only asserts that its node exists
+    needs: tuple[str, ...]   # fields that must be non-blank for a row to be passed
+    keys: tuple[str, ...]    # key fields the statement reads from row.k
+    optional: bool = False   # rows lacking `needs` are skipped; unknown anchors reported, row kept
+    node: NodeYield | None = None
+    rel: RelYield | None = None
 
 
-def compile_mapping(mapping: Mapping, schema: Schema | None = None) -> list[Statement]:
+@dataclass(frozen=True)
+class Plan:
+    """A mapping's statements plus the anchors its required yields depend on."""
+    statements: tuple[Statement, ...]
+    anchors: tuple[tuple[str, str], ...]   # (label, key field) that must exist before the row loads
+
+
+def compile_mapping(mapping: Mapping, schema: Schema | None = None) -> Plan:
     schema = schema or load_schema()
-    statements = [_main(mapping, schema)]
-    for i, rel in enumerate(mapping.rels):
-        if rel.optional:
-            statements.append(_optional_rel(i, rel, schema))
-    return statements
-
-
-def _main(mapping: Mapping, schema: Schema) -> Statement:
-    lines = ["UNWIND $rows AS row"]
-    bound: dict[tuple[str, str], str] = {}
-    needs: list[str] = []
-
-    anchors = [n for n in mapping.nodes if n.mode == "match"]
+    merged = {(n.label, n.key_field) for n in mapping.nodes if n.mode == "merge" and not n.optional}
+    anchors = [(n.label, n.key_field) for n in mapping.nodes if n.mode == "match"]
     for rel in mapping.rels:
-        if rel.optional:
-            continue
-        for end in (rel.source, rel.target):
-            produced = any(n.label == end.label and n.key_field == end.key_field for n in mapping.nodes)
-            if not produced:
-                anchors.append(NodeYield(label=end.label, key_field=end.key_field, set={}, mode="match"))
-
-    # Anchors first: a row whose referenced entity is missing writes nothing at all.
-    for n in anchors:
-        key = (n.label, n.key_field)
-        if key in bound:
-            continue
-        var = f"a{len(bound)}"
-        bound[key] = var
-        lines.append(f"MATCH ({var}:{n.label} {{{schema.node(n.label).key}: row.k.{n.key_field}}})")
-        needs.append(n.key_field)
-
-    for i, n in enumerate(mapping.nodes):
-        key = (n.label, n.key_field)
-        if n.mode == "match":
-            var = bound[key]
-            lines.append(f"SET {var} += row.n{i}")
-            continue
-        if key in bound:
-            continue
-        var = f"n{i}"
-        bound[key] = var
-        lines.append(f"MERGE ({var}:{n.label} {{{schema.node(n.label).key}: row.k.{n.key_field}}})")
-        lines.append(f"ON CREATE SET {var} += row.c{i}")
-        lines.append(f"SET {var} += row.n{i}")
-        needs.append(n.key_field)
-
-    for i, rel in enumerate(mapping.rels):
-        if rel.optional:
-            continue
-        lines += _rel_lines(i, rel, bound[(rel.source.label, rel.source.key_field)],
-                            bound[(rel.target.label, rel.target.key_field)])
-        needs += list(rel.merge.values())
-
-    anchor_keys = tuple((n.label, n.key_field) for n in anchors)
-    return Statement(name="main", query="\n".join(lines), needs=tuple(dict.fromkeys(needs)),
-                     anchors=tuple(dict.fromkeys(anchor_keys)))
+        if not rel.optional:
+            anchors += [(e.label, e.key_field) for e in (rel.source, rel.target)
+                        if (e.label, e.key_field) not in merged]
+    statements = [_merge_node(n, schema) for n in mapping.nodes if n.mode == "merge"]
+    statements += [_update_node(n, schema) for n in mapping.nodes if n.mode == "match"]
+    statements += [_relationship(r, schema) for r in mapping.rels]
+    # Required yields first, so optional ones can link to what they wrote.
+    statements.sort(key=lambda st: st.optional)
+    return Plan(statements=tuple(statements), anchors=tuple(dict.fromkeys(anchors)))
 
 
-def _rel_lines(i: int, rel: RelYield, src: str, dst: str) -> list[str]:
-    merge_props = ", ".join(f"{prop}: row.m{i}.{prop}" for prop in rel.merge)
-    pattern = f"[r{i}:{rel.type}{' {' + merge_props + '}' if merge_props else ''}]"
-    return [f"MERGE ({src})-{pattern}->({dst})", f"SET r{i} += row.r{i}"]
+def _match(var: str, label: str, key_field: str, schema: Schema) -> str:
+    return f"({var}:{label} {{{schema.node(label).key}: row.k.{key_field}}})"
 
 
-def _optional_rel(i: int, rel: RelYield, schema: Schema) -> Statement:
-    src, dst = _anchor(rel.source, schema, "s"), _anchor(rel.target, schema, "t")
-    lines = ["UNWIND $rows AS row", f"MATCH {src}", f"MATCH {dst}", *_rel_lines(i, rel, "s", "t")]
+def _merge_node(n: NodeYield, schema: Schema) -> Statement:
+    create = "ON CREATE SET n += $src, n.src_row = row.i" + (", n += row.c" if n.create_only else "")
+    lines = ["UNWIND $rows AS row", f"MERGE {_match('n', n.label, n.key_field, schema)}", create]
+    if n.set:
+        lines.append("SET n += row.n")
+    return Statement(name=n.label, query="\n".join(lines), needs=(n.key_field,), keys=(n.key_field,),
+                     optional=n.optional, node=n)
+
+
+def _update_node(n: NodeYield, schema: Schema) -> Statement:
+    query = None
+    if n.set:
+        query = "\n".join(["UNWIND $rows AS row", f"MATCH {_match('n', n.label, n.key_field, schema)}",
+                           "SET n += row.n"])
+    return Statement(name=n.label, query=query, needs=(n.key_field,), keys=(n.key_field,), node=n)
+
+
+def _relationship(rel: RelYield, schema: Schema) -> Statement:
+    merge_props = ", ".join(f"{prop}: row.m.{prop}" for prop in rel.merge)
+    pattern = f"[r:{rel.type}{' {' + merge_props + '}' if merge_props else ''}]"
+    sets = "SET r += $src, r.src_row = row.i" + (", r += row.r" if rel.set else "")
+    lines = ["UNWIND $rows AS row", f"MATCH {_endpoint('s', rel.source, schema)}",
+             f"MATCH {_endpoint('t', rel.target, schema)}", f"MERGE (s)-{pattern}->(t)", sets]
     needs = (rel.source.key_field, rel.target.key_field, *rel.merge.values())
-    anchors = ((rel.source.label, rel.source.key_field), (rel.target.label, rel.target.key_field))
     return Statement(name=rel.type, query="\n".join(lines), needs=tuple(dict.fromkeys(needs)),
-                     anchors=anchors, optional=True)
+                     keys=tuple(dict.fromkeys((rel.source.key_field, rel.target.key_field))),
+                     optional=rel.optional, rel=rel)
 
 
-def _anchor(end: Endpoint, schema: Schema, var: str) -> str:
-    return f"({var}:{end.label} {{{schema.node(end.label).key}: row.k.{end.key_field}}})"
+def _endpoint(var: str, end: Endpoint, schema: Schema) -> str:
+    return _match(var, end.label, end.key_field, schema)

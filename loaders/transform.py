@@ -89,6 +89,8 @@ def transform(chunk: Chunk, mapping: Mapping, as_of: date, identity_fields: set[
         out[f.name] = values
     for name, value in mapping.constants.items():
         out[name] = value
+    for d in mapping.derived.values():
+        out[d.name] = _derive(d, out)
 
     keep = ~bad & ~blank
     good = out[keep].copy()
@@ -133,6 +135,17 @@ def _field(f: Field, raw: pd.Series, as_of: date) -> tuple[pd.Series, pd.Series]
         values, unknown = normalise.mapped(raw, f.map)
         return values, none.mask(unknown.astype(bool), "code_unknown")
     raise ValueError(f"unhandled field type {t}")
+
+
+def _derive(d, out: pd.DataFrame) -> pd.Series:
+    if d.slice is not None:
+        start, end = d.slice
+        return out[d.sources[0]].str.slice(start, end)
+    parts = [out[src].astype("string") for src in d.sources]
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + d.sep + part  # NA in any part gives NA: no half-built keys
+    return joined
 
 
 def _as_reasons(reasons, index) -> pd.Series:
