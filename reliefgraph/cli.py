@@ -188,7 +188,9 @@ def cypher(
 def _wire_rooms() -> None:
     """Commands that live with the room doing the work."""
     from reliefgraph.loaders.command import load_command, resolve_app
+    from reliefgraph.synthetic.command import generate_command
 
+    app.command("generate")(generate_command)
     app.command("load")(load_command)
     app.add_typer(resolve_app, name="resolve")
 
