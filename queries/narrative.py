@@ -1,0 +1,98 @@
+"""Plain-Chinese sentences for findings, from each rule's `narrative` template.
+
+A rule's header carries its sentence with `{fact}` placeholders; this module
+fills them from the hit's facts, writing dates the Chinese way
+(2019年3月5日), codes by their Chinese names from the schema, lists with 、,
+and the kinship the evidence path shows (配偶、父母、子女、兄弟姐妹、儿媳/女婿 …).
+"""
+from __future__ import annotations
+
+import re
+import string
+from typing import Any
+
+from reliefgraph.graph.schema import load_schema
+
+ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+KIN_TERMS = {
+    ("配偶",): "配偶", ("父母",): "父母", ("子女",): "子女",
+    ("父母", "父母"): "祖父母/外祖父母", ("子女", "子女"): "孙子女/外孙子女",
+    ("父母", "子女"): "兄弟姐妹", ("配偶", "父母"): "配偶的父母（公婆/岳父母）",
+    ("子女", "配偶"): "子女的配偶（儿媳/女婿）", ("配偶", "子女"): "配偶的子女",
+    ("父母", "配偶"): "父母的配偶", ("子女", "父母"): "子女的另一方父母",
+    ("配偶", "配偶"): "配偶的前配偶",
+}
+# Facts whose values are schema codes, and where their Chinese names live.
+CODED = {
+    "vehicle_type": ("Vehicle", "vehicle_type"), "property_type": ("Property", "property_type"),
+    "company_type": ("Company", "company_type"), "programme": ("Programme", "code"),
+    "status": ("Company", "status"), "cadre_role": ("HOLDS_POST", "role"),
+}
+
+
+def zh_date(value: Any) -> Any:
+    if isinstance(value, str):
+        m = ISO_DATE.match(value)
+        if m:
+            return f"{int(m[1])}年{int(m[2])}月{int(m[3])}日"
+        m = ISO_MONTH.match(value)
+        if m:
+            return f"{int(m[1])}年{int(m[2])}月"
+    return value
+
+
+def kinship(path: dict | None) -> str | None:
+    """What the last person on a KIN path is to the first (from the first's view)."""
+    if not path or not path.get("relationships"):
+        return None
+    nodes = path["nodes"]
+    steps: list[str] = []
+    for i, rel in enumerate(path["relationships"]):
+        if rel.get("_type") != "KIN":
+            if steps:
+                break
+            continue  # the KIN stretch may follow a grant or holder step
+        if rel.get("kind") == "spouse":
+            steps.append("配偶")
+        else:
+            # (child)-[:KIN {kind: parent}]->(parent): walking along it reaches a parent.
+            steps.append("父母" if rel.get("_start") == nodes[i].get("_id") else "子女")
+    return KIN_TERMS.get(tuple(steps), "、".join(steps) + "（多层亲属）") if steps else None
+
+
+def _display(key: str, value: Any) -> str:
+    schema = load_schema()
+    if value is None or value == "":
+        return "—"
+    if key in CODED and isinstance(value, str):
+        owner, prop = CODED[key]
+        spec = schema.nodes.get(owner) or schema.relationships.get(owner)
+        return spec.properties[prop].values.get(value, value)
+    if isinstance(value, str) and value in schema.relationships:
+        return schema.relationships[value].zh
+    if isinstance(value, str) and value in schema.nodes:
+        return schema.nodes[value].zh
+    if isinstance(value, list):
+        return "、".join(_display(key, v) for v in value)
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(zh_date(value))
+
+
+class _Facts(dict):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def narrate(template: str, facts: dict[str, Any], paths: list[dict] | None = None) -> str:
+    values = _Facts({k: _display(k, v) for k, v in facts.items()})
+    if "relation" not in facts:
+        relation = kinship(paths[0]) if paths else None
+        values["relation"] = relation or "—"
+    # Only plain {name} fields: a template is data, never code.
+    names = [f for _, f, _, _ in string.Formatter().parse(template) if f]
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ValueError(f"narrative placeholder {{{name}}} must be a plain fact name")
+    return template.format_map(values)
