@@ -40,3 +40,4 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 def _import_table_modules() -> None:
     # Importing a room's module registers its tables on `metadata`.
     import reliefgraph.loaders.resolution  # noqa: F401
+    import reliefgraph.queries.clues  # noqa: F401

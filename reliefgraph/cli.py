@@ -188,11 +188,15 @@ def cypher(
 def _wire_rooms() -> None:
     """Commands that live with the room doing the work."""
     from reliefgraph.loaders.command import load_command, resolve_app
+    from reliefgraph.queries.command import detect_command, evaluate_command, summary_command
     from reliefgraph.synthetic.command import generate_command
 
     app.command("generate")(generate_command)
     app.command("load")(load_command)
     app.add_typer(resolve_app, name="resolve")
+    app.command("detect")(detect_command)
+    app.command("evaluate")(evaluate_command)
+    app.command("summary")(summary_command)
 
 
 def _cell(value: Any) -> str:

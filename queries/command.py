@@ -1,0 +1,103 @@
+"""`reliefgraph detect`, `evaluate` and `summary`: detection from the command line."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from reliefgraph.appdb import connect
+from reliefgraph.graph.store import open_store
+from reliefgraph.queries import clues as clue_store
+from reliefgraph.queries.cypher_files import CypherFileError
+from reliefgraph.queries.detect import detect
+from reliefgraph.queries.evaluate import evaluate
+from reliefgraph.queries.rules import FAMILIES, load_rules
+from reliefgraph.queries.summary import TOTAL, summarise, write_csv
+
+console = Console()
+DbOption = Annotated[Optional[str], typer.Option("--db", envvar="RELIEFGRAPH_URI", help="图数据库 graph store")]
+
+
+def detect_command(
+    rule: Annotated[list[str], typer.Option("--rule", help="只运行指定规则 run only these rule ids")] = [],
+    family: Annotated[list[str], typer.Option("--family", help="只运行指定类别 run only these families")] = [],
+    as_of: Annotated[Optional[str], typer.Option(help="数据基准日 reference date YYYY-MM-DD (default today)")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="导出线索 CSV write clues.csv")] = None,
+    db: DbOption = None,
+):
+    """运行全部规则，合并为线索 run the rules and merge their hits into ranked clues."""
+    unknown = set(family) - set(FAMILIES)
+    if unknown:
+        console.print(f"[red]未知类别 unknown families {sorted(unknown)}[/red]; known: {sorted(FAMILIES)}")
+        raise typer.Exit(2)
+    try:
+        rules = load_rules(only=set(rule) or None, families=set(family) or None)
+    except CypherFileError as exc:
+        console.print(f"[red]规则文件错误 rule error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    engine = connect()
+    with open_store(db) as store:
+        report = detect(store, engine, rules, as_of)
+    table = Table(title=f"检测结果 detection (as of {report.as_of})", header_style="bold")
+    for col in ("规则 rule", "类别 family", "命中 hits", "秒 s"):
+        table.add_column(col, justify="right" if col[0] in "命秒" else "left")
+    for r in rules:
+        table.add_row(f"{r.title_zh} [dim]({r.id})[/dim]", FAMILIES[r.family][0], str(report.rule_hits[r.id]),
+                      f"{report.rule_seconds[r.id]:.2f}")
+    console.print(table)
+    console.print(f"派生事实 derived facts {report.derive_seconds:.2f} s; 命中 {report.stored['hits']} hits → "
+                  f"有效线索 {report.stored['active_clues']} active clues; 共 {report.total_seconds:.1f} s")
+    if out:
+        n = clue_store.write_csv(engine, out)
+        console.print(f"已导出 {n} 条线索 clues written to {out}")
+
+
+def evaluate_command(
+    truth: Annotated[Path, typer.Option(help="答案文件 truth.csv")],
+    clues: Annotated[Path, typer.Option(help="线索文件 clues.csv")],
+):
+    """对照答案计算查准率与查全率 precision and recall per family and pattern."""
+    by_family, by_pattern, decoys = evaluate(truth, clues)
+    for title, scores in (("按类别 per family", by_family), ("按模式 per pattern", by_pattern)):
+        table = Table(title=title, header_style="bold")
+        for col in ("name", "truth", "flagged", "hit", "precision", "recall", "decoys flagged"):
+            table.add_column(col, justify="left" if col == "name" else "right")
+        for s in scores:
+            table.add_row(s.name, str(s.truth), str(s.flagged), str(s.hit), f"{s.precision:.3f}",
+                          f"{s.recall:.3f}", str(len(s.decoys_flagged)))
+        console.print(table)
+    if decoys:
+        console.print("[yellow]被误报的干扰项 decoys flagged:[/yellow]")
+        for d in decoys:
+            console.print(f"  {d['pattern']} {d['subject_id']} ({d['severity']}): {d['note']}")
+    else:
+        console.print("没有干扰项被标记 no decoy was flagged")
+
+
+def summary_command(
+    town: Annotated[Optional[str], typer.Option(help="乡镇区划代码 (9 位) town code")] = None,
+    programme: Annotated[list[str], typer.Option("--programme", help="对象范围 programmes (e.g. poverty)")] = [],
+    as_of: Annotated[Optional[str], typer.Option(help="数据基准日 reference date YYYY-MM-DD")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="导出 CSV")] = None,
+    db: DbOption = None,
+):
+    """按违规类型汇总人数与记录数（马山表式） the Mashan-style table, county and per town."""
+    with open_store(db) as store:
+        lines = summarise(store, programme or None, as_of, town)
+    scopes = list(dict.fromkeys(line.scope for line in lines))
+    for scope in scopes:
+        table = Table(title="全县 county" if scope == "county" else f"乡镇 town {scope}", header_style="bold")
+        table.add_column("类别 category")
+        table.add_column("人数 people", justify="right")
+        table.add_column("记录 records", justify="right")
+        for line in (x for x in lines if x.scope == scope):
+            bold = "[bold]" if line.category == TOTAL else ""
+            table.add_row(f"{bold}{line.title_zh}", f"{bold}{line.people}",
+                          "" if line.records is None else str(line.records))
+        console.print(table)
+    if out:
+        write_csv(lines, out)
+        console.print(f"已导出 written to {out}")
