@@ -1,0 +1,15 @@
+/*
+id: summary.business
+title: {zh: 经营个体工商户或公司, en: Ran an individual business or a company}
+order: 4
+rules: [company_role]
+params:
+  as_of: {type: date, zh: 基准日, en: As of}
+  programmes: {type: list, default: [poverty, dibao, destitute], zh: 救助类别, en: Programmes}
+*/
+MATCH (x:Person)-[b:BENEFICIARY_OF]->(g:Grant)
+WHERE g.programme IN $programmes
+WITH x, coalesce(b.start, g.start) AS s, coalesce(b.end, g.end, $as_of) AS e
+MATCH (x)-[role:LEGAL_REP|SHAREHOLDER]->(c:Company)
+WHERE role.start <= e AND coalesce(role.end, c.deregistered, $as_of) >= s
+RETURN DISTINCT x.citizen_id AS person_id, x.region_code AS region_code, c.credit_code AS record_id
