@@ -22,6 +22,7 @@ from reliefgraph.appdb import metadata
 from reliefgraph.graph.store import GraphStore
 from reliefgraph.queries.evidence import evidence_of
 from reliefgraph.queries.narrative import narrate
+from reliefgraph.queries.network import bonus
 from reliefgraph.queries.rules import SEVERITIES, Hit, Rule
 
 clues = Table(
@@ -121,14 +122,16 @@ def store_hits(engine: Engine, store: GraphStore, run_id: int, rules: list[Rule]
         first_hit = {clue_id(h.family, h.subject_id): h for h in hits}
         existing = {r.clue_id: r for r in conn.execute(select(clues).where(clues.c.clue_id.in_(list(touched))))}
         for cid in touched:
-            found = conn.execute(select(findings.c.rule_id, findings.c.narrative)
+            found = conn.execute(select(findings.c.rule_id, findings.c.narrative, findings.c.facts)
                                  .where(findings.c.clue_id == cid).order_by(findings.c.rule_id)).all()
             if not found:
                 conn.execute(update(clues).where(clues.c.clue_id == cid).values(active=False))
                 continue
             rule_ids = sorted({f.rule_id for f in found})
+            base = score([known[r].weight for r in rule_ids if r in known])
+            network_bonus = max(bonus((f.facts or {}).get("network")) for f in found)
             values = {
-                "score": score([known[r].weight for r in rule_ids if r in known]),
+                "score": round(1 - (1 - base) * (1 - network_bonus), 4),
                 "severity": max((known[r].severity for r in rule_ids if r in known), key=SEVERITIES.get,
                                 default="low"),
                 "rule_ids": rule_ids, "summary": "；".join(dict.fromkeys(f.narrative for f in found)),

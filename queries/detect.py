@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from reliefgraph.cypher import CYPHER_DIR
 from reliefgraph.graph.store import GraphStore
-from reliefgraph.queries import clues
+from reliefgraph.queries import clues, network
 from reliefgraph.queries.cypher_files import cypher_files
 from reliefgraph.queries.rules import Hit, Rule, load_rules, run_rule
 
@@ -50,6 +50,27 @@ def detect(store: GraphStore, engine: Engine, rules: list[Rule] | None = None,
         found, took = run_rule(store, rule, as_of)
         hits += found
         seconds[rule.id], counts[rule.id] = took, len(found)
+    network_seconds = attach_network_signals(store, hits)
     stored = clues.store_hits(engine, store, run_id, rules, hits, seconds, all_rules)
     return DetectReport(run_id=run_id, as_of=as_of, derive_seconds=derive_seconds, rule_seconds=seconds,
-                        rule_hits=counts, stored=stored, total_seconds=time.perf_counter() - started)
+                        rule_hits=counts, stored=stored, total_seconds=time.perf_counter() - started,
+                        extra={"network_seconds": network_seconds})
+
+
+def _cadre_of(hit: Hit) -> str | None:
+    if hit.family == "cadre_conflict":
+        return hit.subject_id
+    if hit.family == "favour_relief":
+        return hit.related_id
+    return None
+
+
+def attach_network_signals(store: GraphStore, hits: list[Hit]) -> float:
+    """Add the implicated cadre's community and broker standing to each finding's facts."""
+    pairs = [(h.subject_id, _cadre_of(h)) for h in hits if _cadre_of(h)]
+    found, seconds = network.signals(store, pairs)
+    for h in hits:
+        cadre = _cadre_of(h)
+        if cadre in found:
+            h.facts["network"] = found[cadre]
+    return seconds
