@@ -189,10 +189,11 @@ class FalkorStore(GraphStore):
                 "graph": self.graph_name, "version": st.version, "pid": st.pid}
 
     def explain(self, query: str, params: dict | None = None) -> str:
-        return str(self.graph.explain(params_header(params) + query))
+        return "\n".join(self.graph.explain(params_header(params) + query).plan)
 
     def profile(self, query: str, params: dict | None = None) -> str:
-        return str(self.graph.profile(params_header(params) + query))
+        """The engine's plan with records produced and milliseconds per operation."""
+        return "\n".join(self.graph.profile(params_header(params) + query).plan)
 
 
 def _result(res) -> Result:
