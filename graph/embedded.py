@@ -159,16 +159,23 @@ class EmbeddedServer:
             version=info.get("redis_version"),
         )
 
-    def snapshot(self) -> float:
-        """Write the RDB snapshot now (blocking SAVE); returns seconds taken.
+    def snapshot(self, wait: bool = True) -> float:
+        """Write the RDB snapshot; returns seconds taken.
 
-        Redis writes a temporary file and renames it, so a failed save
-        (disk full, read-only directory) leaves the previous snapshot intact.
+        `wait=False` forks a background save (BGSAVE) of everything written so
+        far and returns at once, so a bulk load goes on while the snapshot is
+        written; a later snapshot first waits for it. Redis writes a temporary
+        file and renames it, so a failed save (disk full, read-only
+        directory) leaves the previous snapshot intact.
         """
         started = time.perf_counter()
         try:
             with self.client() as c:
-                c.save()
+                self._wait_background_save(c)
+                if wait:
+                    c.save()
+                else:
+                    c.bgsave()
         except redis.ResponseError as exc:
             raise EmbeddedServerError(
                 f"快照保存失败 snapshot failed: {exc}. 上一次快照保持完好 the previous snapshot "
@@ -177,6 +184,15 @@ class EmbeddedServer:
         return time.perf_counter() - started
 
     # -- internals --------------------------------------------------------
+    def _wait_background_save(self, c: redis.Redis, timeout: float = 600.0) -> None:
+        deadline = time.monotonic() + timeout
+        while c.info("persistence").get("rdb_bgsave_in_progress"):
+            if time.monotonic() > deadline:
+                raise EmbeddedServerError("background snapshot still running after 600 s")
+            time.sleep(0.02)
+        if c.info("persistence").get("rdb_last_bgsave_status") == "err":
+            raise redis.ResponseError("the last background snapshot failed")
+
     def _prepare_dir(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.data_dir, 0o700)

@@ -165,9 +165,9 @@ class FalkorStore(GraphStore):
             time.sleep(0.1)
         raise StoreError("unique constraints still pending after 600 s")
 
-    def snapshot(self) -> float:
+    def snapshot(self, wait: bool = True) -> float:
         try:
-            return self.server.snapshot()
+            return self.server.snapshot(wait)
         except EmbeddedServerError as exc:
             raise StoreError(str(exc)) from exc
         except redis.ConnectionError as exc:

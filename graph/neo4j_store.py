@@ -95,7 +95,7 @@ class Neo4jStore(GraphStore):
             names |= {r["name"] for r in session.run("SHOW INDEXES YIELD name")}
         return names
 
-    def snapshot(self) -> float:
+    def snapshot(self, wait: bool = True) -> float:
         # Neo4j makes every committed transaction durable itself.
         return 0.0
 

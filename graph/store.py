@@ -125,8 +125,11 @@ class GraphStore(ABC):
         """
 
     @abstractmethod
-    def snapshot(self) -> float:
-        """Make everything written so far durable; returns seconds taken."""
+    def snapshot(self, wait: bool = True) -> float:
+        """Make everything written so far durable; returns seconds taken.
+
+        `wait=False` lets the engine persist in the background (the next
+        snapshot, and close, wait for it)."""
 
     @abstractmethod
     def close(self) -> None:
