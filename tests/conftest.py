@@ -3,7 +3,9 @@ NEO4J_URI points at a disposable test server (its data is wiped)."""
 from __future__ import annotations
 
 import os
+import signal
 
+import psutil
 import pytest
 
 from reliefgraph.graph.embedded import EmbeddedServer
@@ -51,3 +53,19 @@ def falkor(embedded_dir):
 def empty_falkor(falkor):
     falkor.write("MATCH (n) DETACH DELETE n", snapshot=False)
     return falkor
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_server_outlives_the_session(tmp_path_factory):
+    """Stop any embedded server a test left running under this session's temp dir.
+
+    pytest deletes old temp dirs; a server whose data dir is deleted would run
+    on as an orphan, and tests must leave the machine as they found it."""
+    base = str(tmp_path_factory.getbasetemp())
+    yield
+    for proc in psutil.process_iter(["cmdline"]):
+        if base in " ".join(proc.info["cmdline"] or []) and "redis-server" in " ".join(proc.info["cmdline"] or []):
+            try:
+                proc.send_signal(signal.SIGTERM)
+            except psutil.Error:
+                pass

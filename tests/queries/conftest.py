@@ -36,17 +36,16 @@ def detected(tmp_path_factory) -> Detected:
     generate(persons=20_000, seed=7, out=extracts, scenario="standard", month=1)
     db = base / "graph"
     engine = connect(f"sqlite:///{base / 'app.db'}")
-    store = open_store(str(db))
     try:
-        store.init_schema()
-        loader = Loader(store, engine, base / "rejects", as_of=date.fromisoformat(AS_OF))
-        pairs, _ = plan(extracts, load_mappings())
-        for path, mapping in pairs:
-            assert loader.load_file(path, mapping).status == "loaded", path
-        report = detect(store, engine, as_of=AS_OF)
+        with open_store(str(db)) as store:
+            store.init_schema()
+            loader = Loader(store, engine, base / "rejects", as_of=date.fromisoformat(AS_OF))
+            pairs, _ = plan(extracts, load_mappings())
+            for path, mapping in pairs:
+                assert loader.load_file(path, mapping).status == "loaded", path
+            report = detect(store, engine, as_of=AS_OF)
         out = base / "clues.csv"
         clues.write_csv(engine, out)
+        yield Detected(extracts, db, engine, extracts / "_truth" / "truth.csv", out, report)
     finally:
-        store.close()
-    yield Detected(extracts, db, engine, extracts / "_truth" / "truth.csv", out, report)
-    EmbeddedServer(db).stop()
+        EmbeddedServer(db).stop()
