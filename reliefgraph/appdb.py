@@ -39,5 +39,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 def _import_table_modules() -> None:
     # Importing a room's module registers its tables on `metadata`.
+    import reliefgraph.dashboard.accounts  # noqa: F401
+    import reliefgraph.dashboard.audit  # noqa: F401
     import reliefgraph.loaders.resolution  # noqa: F401
     import reliefgraph.queries.clues  # noqa: F401

@@ -1,0 +1,268 @@
+"""Dashboard accounts: users, roles, sign-in with throttling, sessions that expire.
+
+Passwords are hashed with Argon2id (argon2-cffi, RFC 9106 parameters); a
+hash made with older parameters is upgraded at the next good sign-in.
+Session tokens are handed to the browser once and stored only as SHA-256
+digests, so a copy of the application database opens no session.
+
+Level-3 protection (等保三级) asks for login-failure handling and session
+timeouts: after `MAX_FAILURES` wrong passwords within `FAILURE_WINDOW` a name
+is refused for `LOCKOUT`, and a session ends after `IDLE_TIMEOUT` without
+use or `SESSION_LIFETIME` in all.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Boolean, Column, Integer, String, Table, delete, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from reliefgraph.appdb import metadata
+
+ROLES = {
+    "admin": ("管理员", "Administrator"),
+    "inspector": ("核查人员", "Inspector"),
+    "analyst": ("分析人员", "Analyst"),
+}
+USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
+MIN_PASSWORD = 10
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=15)
+IDLE_TIMEOUT = timedelta(minutes=30)
+SESSION_LIFETIME = timedelta(hours=8)
+
+_hasher = PasswordHasher()
+# Verified when the name is unknown, so a wrong name costs as long as a wrong
+# password and response times do not reveal which accounts exist.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+users = Table(
+    "users", metadata,
+    Column("username", String, primary_key=True),
+    Column("display_name", String, nullable=False),
+    Column("role", String, nullable=False),
+    Column("password_hash", String, nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created", String, nullable=False),
+    Column("last_sign_in", String),
+)
+
+# Keyed by the name typed, known or not: throttling unknown names too keeps
+# the lockout from telling an attacker which names exist.
+sign_in_failures = Table(
+    "sign_in_failures", metadata,
+    Column("username", String, primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("first_failure", String, nullable=False),
+    Column("locked_until", String),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("token_sha256", String, primary_key=True),
+    Column("username", String, nullable=False, index=True),
+    Column("created", String, nullable=False),
+    Column("last_seen", String, nullable=False),
+    Column("expires", String, nullable=False),
+)
+
+
+class AccountError(ValueError):
+    """A user-management request was refused; the message says why (Chinese + English)."""
+
+
+class SignInError(Exception):
+    """Sign-in refused. `reason` is `bad_credentials` or `throttled`; a disabled
+    account reads as bad credentials so the answer discloses nothing."""
+
+    def __init__(self, reason: str, message: str, retry_after: datetime | None = None):
+        super().__init__(message)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    display_name: str
+    role: str
+    active: bool = True
+
+    @property
+    def role_zh(self) -> str:
+        return ROLES[self.role][0]
+
+
+@dataclass(frozen=True)
+class Session:
+    token: str          # give to the browser; never stored
+    user: User
+    expires: datetime
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(timezone.utc)
+
+
+def _iso(t: datetime) -> str:
+    return t.isoformat(timespec="seconds")
+
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def check_password_policy(username: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"密码至少 {MIN_PASSWORD} 个字符 the password needs at least {MIN_PASSWORD} characters")
+    if username.lower() in password.lower():
+        raise AccountError("密码不能包含用户名 the password must not contain the user name")
+
+
+def add_user(engine: Engine, username: str, password: str, role: str, display_name: str | None = None,
+             now: datetime | None = None) -> User:
+    if not USERNAME.match(username):
+        raise AccountError("用户名须以小写字母开头，2–32 位小写字母、数字或 _ . - "
+                           "user names are 2–32 lower-case letters, digits, _ . -, starting with a letter")
+    if role not in ROLES:
+        raise AccountError(f"未知角色 unknown role {role!r}; 可选 choose from {', '.join(ROLES)}")
+    check_password_policy(username, password)
+    user = User(username, display_name or username, role)
+    try:
+        with engine.begin() as conn:
+            conn.execute(users.insert().values(
+                username=username, display_name=user.display_name, role=role,
+                password_hash=_hasher.hash(password), active=True, created=_iso(_now(now))))
+    except IntegrityError as exc:
+        raise AccountError(f"用户已存在 user {username!r} already exists") from exc
+    return user
+
+
+def get_user(engine: Engine, username: str) -> User | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(users).where(users.c.username == username)).first()
+    return User(row.username, row.display_name, row.role, row.active) if row else None
+
+
+def list_users(engine: Engine) -> list[dict]:
+    cols = [users.c.username, users.c.display_name, users.c.role, users.c.active, users.c.created,
+            users.c.last_sign_in]
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(select(*cols).order_by(users.c.username))]
+
+
+def count_admins(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return len(conn.execute(select(users.c.username).where(
+            users.c.role == "admin", users.c.active.is_(True))).all())
+
+
+def disable_user(engine: Engine, username: str) -> None:
+    """Disable an account and end its sessions at once (accounts are never
+    deleted: the audit log and case history refer to them)."""
+    with engine.begin() as conn:
+        res = conn.execute(update(users).where(users.c.username == username).values(active=False))
+        if res.rowcount == 0:
+            raise AccountError(f"没有该用户 no user {username!r}")
+        conn.execute(delete(sessions).where(sessions.c.username == username))
+
+
+def set_password(engine: Engine, username: str, password: str) -> None:
+    check_password_policy(username, password)
+    with engine.begin() as conn:
+        res = conn.execute(update(users).where(users.c.username == username)
+                           .values(password_hash=_hasher.hash(password)))
+        if res.rowcount == 0:
+            raise AccountError(f"没有该用户 no user {username!r}")
+        conn.execute(delete(sessions).where(sessions.c.username == username))
+
+
+def sign_in(engine: Engine, username: str, password: str, now: datetime | None = None) -> Session:
+    now = _now(now)
+    username = username.strip().lower()
+    with engine.connect() as conn:
+        failed = conn.execute(select(sign_in_failures).where(sign_in_failures.c.username == username)).first()
+        row = conn.execute(select(users).where(users.c.username == username)).first()
+    if failed and failed.locked_until and _at(failed.locked_until) > now:
+        until = _at(failed.locked_until)
+        raise SignInError("throttled", "连续登录失败次数过多，请稍后再试 too many failed sign-ins; "
+                          f"try again after {until.astimezone():%H:%M}", retry_after=until)
+    good = _verify(row.password_hash if row else _DUMMY_HASH, password)
+    if not (good and row and row.active):
+        _record_failure(engine, username, failed, now)
+        raise SignInError("bad_credentials", "用户名或密码错误 wrong user name or password")
+    token = secrets.token_urlsafe(32)
+    expires = now + SESSION_LIFETIME
+    with engine.begin() as conn:
+        conn.execute(delete(sign_in_failures).where(sign_in_failures.c.username == username))
+        conn.execute(sessions.insert().values(token_sha256=_digest(token), username=username,
+                                              created=_iso(now), last_seen=_iso(now), expires=_iso(expires)))
+        values = {"last_sign_in": _iso(now)}
+        if _hasher.check_needs_rehash(row.password_hash):
+            values["password_hash"] = _hasher.hash(password)
+        conn.execute(update(users).where(users.c.username == username).values(**values))
+    return Session(token, User(row.username, row.display_name, row.role, True), expires)
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _record_failure(engine: Engine, username: str, failed, now: datetime) -> None:
+    # A failure older than the window starts a fresh count; the lockout is
+    # set by the failure that reaches the limit.
+    if failed is None or _at(failed.first_failure) < now - FAILURE_WINDOW:
+        failures, first = 1, now
+    else:
+        failures, first = failed.failures + 1, _at(failed.first_failure)
+    locked = _iso(now + LOCKOUT) if failures >= MAX_FAILURES else None
+    values = {"failures": failures, "first_failure": _iso(first), "locked_until": locked}
+    with engine.begin() as conn:
+        if failed is None:
+            try:
+                conn.execute(sign_in_failures.insert().values(username=username, **values))
+                return
+            except IntegrityError:
+                pass  # another attempt raced us to the first row; count on it
+        conn.execute(update(sign_in_failures).where(sign_in_failures.c.username == username).values(**values))
+
+
+def session_user(engine: Engine, token: str | None, now: datetime | None = None) -> User | None:
+    """The signed-in user behind a token, or None once it expired, was signed
+    out, or the account was disabled. Each use extends the idle timeout."""
+    if not token:
+        return None
+    now = _now(now)
+    digest = _digest(token)
+    with engine.connect() as conn:
+        row = conn.execute(select(sessions, users.c.display_name, users.c.role, users.c.active)
+                           .join(users, users.c.username == sessions.c.username)
+                           .where(sessions.c.token_sha256 == digest)).first()
+    if row is None:
+        return None
+    if not row.active or _at(row.expires) <= now or _at(row.last_seen) + IDLE_TIMEOUT <= now:
+        sign_out(engine, token)
+        return None
+    with engine.begin() as conn:
+        conn.execute(update(sessions).where(sessions.c.token_sha256 == digest).values(last_seen=_iso(now)))
+    return User(row.username, row.display_name, row.role, True)
+
+
+def sign_out(engine: Engine, token: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(delete(sessions).where(sessions.c.token_sha256 == _digest(token)))

@@ -1,0 +1,202 @@
+"""The audit log: who did what, when, to which subjects — append-only and chained.
+
+Each entry stores the SHA-256 of the entry before it and its own hash over
+its content and that link, so editing, deleting or inserting a past entry
+breaks the chain at that point (`verify`). The chain cannot reveal a cut-off
+tail by itself: `verify` reports the head hash, which an administrator notes
+outside the database and compares next time.
+
+The database also refuses UPDATE and DELETE on the table (triggers, below),
+so the application cannot rewrite history by mistake; the chain catches
+anyone who bypasses that with direct access to the file.
+
+Subjects (citizen IDs, plates, clue ids) are stored as viewed: the log must
+say whom a search touched, and only administrators read it. They are never
+written to the Python log.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Column, DDL, Integer, String, Table, event, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from reliefgraph.appdb import metadata
+
+GENESIS = "0" * 64
+ACTIONS = {
+    "sign_in": "登录", "sign_in_failed": "登录失败", "sign_out": "退出",
+    "user_add": "新增用户", "user_disable": "停用用户", "user_password": "重置密码",
+    "search": "检索", "view_subgraph": "查看图谱", "view_clue": "查看线索",
+    "run_query": "运行查询", "run_adhoc": "运行自定义查询", "export": "导出",
+    "case_change": "案件变更", "view_audit": "查看审计日志",
+}
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("at", String, nullable=False),
+    Column("actor", String, nullable=False, index=True),
+    Column("role", String),
+    Column("action", String, nullable=False, index=True),
+    Column("subjects", JSON, nullable=False),
+    Column("detail", JSON, nullable=False),
+    # Unique: two writers that read the same head cannot both append after
+    # it; the loser retries on the new head instead of forking the chain.
+    Column("prev_hash", String(64), nullable=False, unique=True),
+    Column("entry_hash", String(64), nullable=False),
+)
+
+event.listen(audit_log, "after_create", DDL(
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END").execute_if(dialect="sqlite"))
+event.listen(audit_log, "after_create", DDL(
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END").execute_if(dialect="sqlite"))
+# PostgreSQL (production) is not exercised by the test suite: no server here.
+event.listen(audit_log, "after_create", DDL(
+    "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$; "
+    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()").execute_if(dialect="postgresql"))
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    at: str
+    actor: str
+    role: str | None
+    action: str
+    subjects: list[str]
+    detail: dict[str, Any]
+    prev_hash: str
+    entry_hash: str
+
+
+@dataclass
+class Verification:
+    entries: int = 0
+    head: str = GENESIS
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def entry_hash(prev_hash: str, seq: int, at: str, actor: str, role: str | None, action: str,
+               subjects: list[str], detail: dict[str, Any]) -> str:
+    # Canonical JSON (sorted keys, no spaces) so the same content always
+    # hashes the same, whichever database returned it.
+    body = json.dumps({"seq": seq, "at": at, "actor": actor, "role": role, "action": action,
+                       "subjects": subjects, "detail": detail},
+                      sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256((prev_hash + "\n" + body).encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    # Round-trip through JSON now, so what is hashed is exactly what the
+    # JSON column gives back later.
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def append(conn: Connection, actor: str, action: str, subjects: list[str] | None = None,
+           detail: dict[str, Any] | None = None, role: str | None = None, now: datetime | None = None) -> Entry:
+    """Append one entry inside the caller's transaction (so a case change and
+    its entry commit together). On a race the transaction fails with
+    IntegrityError: re-run it (see `record` and `with_retry`)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    head = conn.execute(select(audit_log.c.seq, audit_log.c.entry_hash)
+                        .order_by(audit_log.c.seq.desc()).limit(1)).first()
+    seq = (head.seq + 1) if head else 1
+    prev = head.entry_hash if head else GENESIS
+    at = (now or datetime.now(timezone.utc)).isoformat(timespec="microseconds")
+    subjects = [str(s) for s in (subjects or [])]
+    detail = _plain(detail or {})
+    digest = entry_hash(prev, seq, at, actor, role, action, subjects, detail)
+    conn.execute(audit_log.insert().values(seq=seq, at=at, actor=actor, role=role, action=action,
+                                           subjects=subjects, detail=detail, prev_hash=prev,
+                                           entry_hash=digest))
+    return Entry(seq, at, actor, role, action, subjects, detail, prev, digest)
+
+
+def with_retry(engine: Engine, work, attempts: int = 8):
+    """Run `work(conn)` in a transaction, again if a concurrent append won the
+    race for the head (or SQLite reported its write lock busy)."""
+    for attempt in range(attempts):
+        try:
+            with engine.begin() as conn:
+                return work(conn)
+        except (IntegrityError, OperationalError) as exc:
+            if attempt == attempts - 1 or not _is_race(exc):
+                raise
+            time.sleep(0.01 * (attempt + 1))
+
+
+def _is_race(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "prev_hash" in text or "unique" in text or "duplicate" in text or "locked" in text or "busy" in text
+
+
+def record(engine: Engine, actor: str, action: str, subjects: list[str] | None = None,
+           detail: dict[str, Any] | None = None, role: str | None = None) -> Entry:
+    return with_retry(engine, lambda conn: append(conn, actor, action, subjects, detail, role))
+
+
+def _entry(row) -> Entry:
+    return Entry(row.seq, row.at, row.actor, row.role, row.action, list(row.subjects or []),
+                 dict(row.detail or {}), row.prev_hash, row.entry_hash)
+
+
+def entries(engine: Engine, limit: int = 200, actor: str | None = None, action: str | None = None,
+            subject: str | None = None) -> list[Entry]:
+    """Newest first. `subject` matches exactly one of an entry's subjects."""
+    query = select(audit_log).order_by(audit_log.c.seq.desc())
+    if actor:
+        query = query.where(audit_log.c.actor == actor)
+    if action:
+        query = query.where(audit_log.c.action == action)
+    found: list[Entry] = []
+    with engine.connect() as conn:
+        # Subjects sit in a JSON list; filtering them in Python keeps the
+        # query the same on SQLite and PostgreSQL.
+        for row in conn.execute(query if subject else query.limit(limit)):
+            e = _entry(row)
+            if subject and subject not in e.subjects:
+                continue
+            found.append(e)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def verify(engine: Engine) -> Verification:
+    """Walk the chain from the first entry; report every entry whose content
+    or link does not match (an edit shows at that entry, a deletion or an
+    insertion at the entry after it)."""
+    result = Verification()
+    prev = GENESIS
+    expected_seq = 1
+    with engine.connect() as conn:
+        for row in conn.execute(select(audit_log).order_by(audit_log.c.seq)):
+            e = _entry(row)
+            result.entries += 1
+            if e.seq != expected_seq:
+                result.problems.append((e.seq, f"序号不连续 sequence gap: expected {expected_seq}"))
+            if e.prev_hash != prev:
+                result.problems.append((e.seq, "与前一条记录的链接不符 link to the previous entry broken "
+                                               "(an entry before it was deleted, inserted or edited)"))
+            if entry_hash(e.prev_hash, e.seq, e.at, e.actor, e.role, e.action, e.subjects, e.detail) != e.entry_hash:
+                result.problems.append((e.seq, "内容被修改 content does not match its hash (edited)"))
+            prev = e.entry_hash
+            expected_seq = e.seq + 1
+    result.head = prev
+    return result

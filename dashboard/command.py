@@ -1,0 +1,137 @@
+"""`reliefgraph user …`, `reliefgraph audit …` and `reliefgraph dashboard`.
+
+User management from the command line is how the first administrator comes
+to exist; every change made here is written to the audit log under the
+operating-system account that ran it (`cli:<name>`).
+"""
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from reliefgraph.appdb import connect
+from reliefgraph.dashboard import accounts, audit
+
+console = Console()
+err = Console(stderr=True)
+
+user_app = typer.Typer(help="用户管理 manage dashboard accounts", no_args_is_help=True)
+audit_app = typer.Typer(help="审计日志 the audit log", no_args_is_help=True)
+
+
+def _cli_actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no login name in some containers
+        return "cli:unknown"
+
+
+def _read_password(username: str, from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return typer.prompt(f"{username} 的密码 password", hide_input=True, confirmation_prompt=True)
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="用户名 user name (lower-case)")],
+    role: Annotated[str, typer.Option(help="角色 role: admin | inspector | analyst")],
+    name: Annotated[Optional[str], typer.Option(help="显示名 display name, e.g. 张三")] = None,
+    password_stdin: Annotated[bool, typer.Option("--password-stdin",
+                                                 help="从标准输入读取密码 read the password from stdin")] = False,
+):
+    """新增用户（第一个管理员也由此创建） add a user; the first admin is created this way."""
+    engine = connect()
+    password = _read_password(username, password_stdin)
+    try:
+        user = accounts.add_user(engine, username, password, role, name)
+    except accounts.AccountError as exc:
+        err.print(f"[red]未创建 not created:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    audit.record(engine, _cli_actor(), "user_add", [user.username], {"role": user.role})
+    console.print(f"已创建用户 user created: {user.username}（{user.role_zh} {user.role}）")
+
+
+@user_app.command("list")
+def user_list():
+    """列出用户 list users."""
+    rows = accounts.list_users(connect())
+    if not rows:
+        console.print("尚无用户 no users yet — 先创建管理员 create the first admin: "
+                      "reliefgraph user add NAME --role admin")
+        return
+    table = Table(header_style="bold")
+    for col in ("用户名 user", "显示名 name", "角色 role", "状态 state", "创建 created", "最近登录 last sign-in"):
+        table.add_column(col)
+    for r in rows:
+        state = "[green]启用 active[/green]" if r["active"] else "[yellow]停用 disabled[/yellow]"
+        table.add_row(r["username"], r["display_name"], f"{accounts.ROLES[r['role']][0]} {r['role']}", state,
+                      r["created"], r["last_sign_in"] or "—")
+    console.print(table)
+
+
+@user_app.command("disable")
+def user_disable(username: Annotated[str, typer.Argument(help="用户名 user name")]):
+    """停用用户并立即结束其会话 disable a user and end their sessions."""
+    engine = connect()
+    try:
+        accounts.disable_user(engine, username)
+    except accounts.AccountError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    audit.record(engine, _cli_actor(), "user_disable", [username])
+    console.print(f"已停用 disabled: {username}")
+
+
+@user_app.command("password")
+def user_password(
+    username: Annotated[str, typer.Argument(help="用户名 user name")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False,
+):
+    """重置密码 set a new password (ends the user's sessions)."""
+    engine = connect()
+    try:
+        accounts.set_password(engine, username, _read_password(username, password_stdin))
+    except accounts.AccountError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    audit.record(engine, _cli_actor(), "user_password", [username])
+    console.print(f"密码已更新 password changed: {username}")
+
+
+@audit_app.command("verify")
+def audit_verify():
+    """校验审计日志哈希链 check that no past entry was edited, removed or inserted."""
+    result = audit.verify(connect())
+    if result.ok:
+        console.print(f"[green]审计日志完整 audit log intact[/green]: {result.entries} 条 entries")
+        console.print(f"链头 head: {result.head}  [dim]（请另行记录以便下次比对 note it elsewhere to compare "
+                      f"next time）[/dim]")
+        return
+    err.print(f"[red]审计日志被篡改 audit log tampered[/red]: {len(result.problems)} 处问题 problems "
+              f"in {result.entries} entries")
+    for seq, reason in result.problems:
+        err.print(f"  #{seq}: {reason}")
+    raise typer.Exit(1)
+
+
+@audit_app.command("list")
+def audit_list(
+    limit: Annotated[int, typer.Option(help="条数 entries")] = 50,
+    actor: Annotated[Optional[str], typer.Option(help="按用户 by user")] = None,
+    action: Annotated[Optional[str], typer.Option(help="按操作 by action")] = None,
+):
+    """最近的审计记录 the latest audit entries."""
+    table = Table(header_style="bold")
+    for col in ("#", "时间 when (UTC)", "用户 who", "操作 action", "对象 subjects", "详情 detail"):
+        table.add_column(col)
+    for e in audit.entries(connect(), limit=limit, actor=actor, action=action):
+        table.add_row(str(e.seq), e.at[:19], e.actor, f"{audit.ACTIONS.get(e.action, '')} {e.action}",
+                      ", ".join(e.subjects[:5]) + (" …" if len(e.subjects) > 5 else ""),
+                      str(e.detail) if e.detail else "")
+    console.print(table)

@@ -1,0 +1,164 @@
+"""Accounts: Argon2id hashes, throttled sign-in, sessions that expire, the user CLI."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select, update
+from typer.testing import CliRunner
+
+from reliefgraph.cli import app
+from reliefgraph.dashboard import accounts, audit
+from reliefgraph.dashboard.accounts import AccountError, SignInError
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+PW = "correct horse 9"
+
+
+def test_passwords_are_stored_as_argon2id_hashes(app_db):
+    accounts.add_user(app_db, "zhang", PW, "inspector", "张三")
+    with app_db.connect() as conn:
+        stored = conn.execute(select(accounts.users.c.password_hash)).scalar_one()
+    assert stored.startswith("$argon2id$") and PW not in stored
+    assert PasswordHasher().verify(stored, PW)
+
+
+@pytest.mark.parametrize("username, password, role, says", [
+    ("zhang", PW, "superuser", "未知角色"),
+    ("zhang", "short", "analyst", "至少"),
+    ("zhang", "zhang-is-my-password", "analyst", "不能包含用户名"),
+    ("Zhang San", PW, "analyst", "用户名"),
+])
+def test_bad_accounts_are_refused_with_a_reason(app_db, username, password, role, says):
+    with pytest.raises(AccountError, match=says):
+        accounts.add_user(app_db, username, password, role)
+    assert accounts.list_users(app_db) == []
+
+
+def test_a_name_is_taken_once(app_db):
+    accounts.add_user(app_db, "li", PW, "analyst")
+    with pytest.raises(AccountError, match="已存在"):
+        accounts.add_user(app_db, "li", PW + "x", "admin")
+    assert accounts.get_user(app_db, "li").role == "analyst"
+
+
+def test_sign_in_gives_a_session_whose_token_is_not_stored(app_db):
+    accounts.add_user(app_db, "zhang", PW, "inspector", "张三")
+    session = accounts.sign_in(app_db, "Zhang ", PW, now=T0)
+    assert session.user == accounts.User("zhang", "张三", "inspector")
+    assert accounts.session_user(app_db, session.token, now=T0 + timedelta(minutes=1)).username == "zhang"
+    with app_db.connect() as conn:
+        rows = conn.execute(select(accounts.sessions)).all()
+    assert len(rows) == 1 and session.token not in str(tuple(rows[0]))
+
+
+def test_wrong_password_and_unknown_name_read_the_same(app_db):
+    accounts.add_user(app_db, "zhang", PW, "inspector")
+    with pytest.raises(SignInError) as wrong:
+        accounts.sign_in(app_db, "zhang", PW + "!", now=T0)
+    with pytest.raises(SignInError) as unknown:
+        accounts.sign_in(app_db, "nobody", PW, now=T0)
+    assert wrong.value.reason == unknown.value.reason == "bad_credentials"
+    assert str(wrong.value) == str(unknown.value)
+
+
+def test_repeated_failures_lock_the_name_even_for_the_right_password(app_db):
+    accounts.add_user(app_db, "zhang", PW, "inspector")
+    for i in range(accounts.MAX_FAILURES):
+        with pytest.raises(SignInError, match="用户名或密码错误"):
+            accounts.sign_in(app_db, "zhang", f"guess-{i}-xxxx", now=T0 + timedelta(seconds=i))
+    with pytest.raises(SignInError) as locked:
+        accounts.sign_in(app_db, "zhang", PW, now=T0 + timedelta(minutes=5))
+    assert locked.value.reason == "throttled" and locked.value.retry_after > T0 + timedelta(minutes=5)
+    # The lock lifts after LOCKOUT; a good sign-in clears the count.
+    later = T0 + accounts.LOCKOUT + timedelta(minutes=1)
+    assert accounts.sign_in(app_db, "zhang", PW, now=later).user.username == "zhang"
+    with pytest.raises(SignInError, match="用户名或密码错误"):
+        accounts.sign_in(app_db, "zhang", "wrong-again-xx", now=later)
+
+
+def test_failures_spread_beyond_the_window_do_not_lock(app_db):
+    accounts.add_user(app_db, "zhang", PW, "inspector")
+    step = accounts.FAILURE_WINDOW / 2 + timedelta(minutes=1)
+    for i in range(accounts.MAX_FAILURES + 2):
+        with pytest.raises(SignInError) as exc:
+            accounts.sign_in(app_db, "zhang", "wrong-password-x", now=T0 + step * i)
+        assert exc.value.reason == "bad_credentials"
+    assert accounts.sign_in(app_db, "zhang", PW, now=T0 + step * 10)
+
+
+def test_unknown_names_are_throttled_too(app_db):
+    for i in range(accounts.MAX_FAILURES):
+        with pytest.raises(SignInError):
+            accounts.sign_in(app_db, "ghost", "whatever-pass", now=T0)
+    with pytest.raises(SignInError) as exc:
+        accounts.sign_in(app_db, "ghost", "whatever-pass", now=T0 + timedelta(minutes=1))
+    assert exc.value.reason == "throttled"
+
+
+def test_sessions_end_when_idle_or_too_old_or_signed_out(app_db):
+    accounts.add_user(app_db, "zhang", PW, "inspector")
+    idle = accounts.sign_in(app_db, "zhang", PW, now=T0)
+    assert accounts.session_user(app_db, idle.token, now=T0 + accounts.IDLE_TIMEOUT + timedelta(seconds=1)) is None
+    # Once expired it stays gone, even if asked about at an earlier clock.
+    assert accounts.session_user(app_db, idle.token, now=T0) is None
+
+    busy = accounts.sign_in(app_db, "zhang", PW, now=T0)
+    t = T0
+    while t + timedelta(minutes=20) < T0 + accounts.SESSION_LIFETIME:
+        t += timedelta(minutes=20)
+        assert accounts.session_user(app_db, busy.token, now=t) is not None, t
+    assert accounts.session_user(app_db, busy.token, now=T0 + accounts.SESSION_LIFETIME) is None
+
+    third = accounts.sign_in(app_db, "zhang", PW, now=T0)
+    accounts.sign_out(app_db, third.token)
+    assert accounts.session_user(app_db, third.token, now=T0) is None
+    assert accounts.session_user(app_db, "not-a-token", now=T0) is None
+
+
+def test_disabling_ends_sessions_and_refuses_sign_in(app_db):
+    accounts.add_user(app_db, "zhang", PW, "inspector")
+    session = accounts.sign_in(app_db, "zhang", PW, now=T0)
+    accounts.disable_user(app_db, "zhang")
+    assert accounts.session_user(app_db, session.token, now=T0) is None
+    with pytest.raises(SignInError) as exc:
+        accounts.sign_in(app_db, "zhang", PW, now=T0)
+    assert exc.value.reason == "bad_credentials"
+    with pytest.raises(AccountError):
+        accounts.disable_user(app_db, "nobody")
+
+
+def test_a_weaker_hash_is_upgraded_at_sign_in(app_db):
+    accounts.add_user(app_db, "zhang", PW, "inspector")
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PW)
+    with app_db.begin() as conn:
+        conn.execute(update(accounts.users).values(password_hash=weak))
+    accounts.sign_in(app_db, "zhang", PW, now=T0)
+    with app_db.connect() as conn:
+        stored = conn.execute(select(accounts.users.c.password_hash)).scalar_one()
+    assert stored != weak and "m=65536" in stored
+
+
+def test_user_commands_create_the_first_admin_and_audit_it(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("RELIEFGRAPH_APP_DB", url)
+    runner = CliRunner()
+    out = runner.invoke(app, ["user", "list"])
+    assert out.exit_code == 0 and "尚无用户" in out.output
+    out = runner.invoke(app, ["user", "add", "boss", "--role", "admin", "--name", "王主任"],
+                        input=f"{PW}\n{PW}\n")
+    assert out.exit_code == 0, out.output
+    assert "已创建用户" in out.output and PW not in out.output
+    out = runner.invoke(app, ["user", "add", "li", "--role", "analyst", "--password-stdin"], input="short\n")
+    assert out.exit_code == 1 and "至少" in out.output
+    out = runner.invoke(app, ["user", "disable", "boss"])
+    assert out.exit_code == 0
+    out = runner.invoke(app, ["user", "list"])
+    assert "王主任" in out.output and "停用" in out.output
+    from reliefgraph.appdb import connect
+
+    engine = connect(url)
+    assert [(e.action, e.subjects) for e in reversed(audit.entries(engine))] == [
+        ("user_add", ["boss"]), ("user_disable", ["boss"])]
+    assert all(e.actor.startswith("cli:") for e in audit.entries(engine))

@@ -1,0 +1,116 @@
+"""The audit log: append-only in the database, and any edit to the past shows in `verify`."""
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DatabaseError
+from typer.testing import CliRunner
+
+from reliefgraph.appdb import connect
+from reliefgraph.cli import app
+from reliefgraph.dashboard import audit
+
+
+def _fill(engine, n=5):
+    for i in range(n):
+        audit.record(engine, "zhang", "search", [f"Person:52010119800101{i:04d}"], {"text": f"张{i}"}, "inspector")
+
+
+def _sqlite_path(engine) -> str:
+    return engine.url.database
+
+
+def _tamper(engine, sql: str, *params) -> None:
+    # What someone with the database file can do: drop the guard, rewrite, put it back.
+    con = sqlite3.connect(_sqlite_path(engine))
+    con.execute("DROP TRIGGER audit_log_no_update")
+    con.execute("DROP TRIGGER audit_log_no_delete")
+    con.execute(sql, params)
+    con.commit()
+    con.close()
+
+
+def test_entries_chain_and_read_back(app_db):
+    _fill(app_db)
+    got = audit.entries(app_db)
+    assert [e.seq for e in got] == [5, 4, 3, 2, 1]
+    assert got[-1].prev_hash == audit.GENESIS
+    assert all(newer.prev_hash == older.entry_hash for newer, older in zip(got, got[1:]))
+    assert got[0].subjects == ["Person:520101198001010004"] and got[0].detail == {"text": "张4"}
+    result = audit.verify(app_db)
+    assert result.ok and result.entries == 5 and result.head == got[0].entry_hash
+    assert [e.seq for e in audit.entries(app_db, subject="Person:520101198001010002")] == [3]
+
+
+def test_the_database_refuses_updates_and_deletes(app_db):
+    _fill(app_db, 2)
+    with pytest.raises(DatabaseError, match="append-only"):
+        with app_db.begin() as conn:
+            conn.execute(text("UPDATE audit_log SET actor = 'someone' WHERE seq = 1"))
+    with pytest.raises(DatabaseError, match="append-only"):
+        with app_db.begin() as conn:
+            conn.execute(text("DELETE FROM audit_log WHERE seq = 2"))
+    assert audit.verify(app_db).ok
+
+
+@pytest.mark.parametrize("sql, params, bad_seq", [
+    ("UPDATE audit_log SET actor = ? WHERE seq = 2", ("li",), 2),
+    ("UPDATE audit_log SET subjects = ? WHERE seq = 3", ('["Person:X"]',), 3),
+    ("UPDATE audit_log SET detail = ? WHERE seq = 1", ('{"text":"王"}',), 1),
+    ("UPDATE audit_log SET at = ? WHERE seq = 4", ("2020-01-01T00:00:00",), 4),
+    ("DELETE FROM audit_log WHERE seq = 3", (), 4),
+])
+def test_verify_finds_an_edited_or_removed_past_entry(app_db, sql, params, bad_seq):
+    _fill(app_db)
+    _tamper(app_db, sql, *params)
+    result = audit.verify(app_db)
+    assert not result.ok
+    assert result.problems[0][0] == bad_seq
+
+
+def test_rehashing_an_edited_entry_still_breaks_the_next_link(app_db):
+    _fill(app_db)
+    e = next(x for x in audit.entries(app_db) if x.seq == 2)
+    forged = audit.entry_hash(e.prev_hash, e.seq, e.at, "li", e.role, e.action, e.subjects, e.detail)
+    _tamper(app_db, "UPDATE audit_log SET actor = 'li', entry_hash = ? WHERE seq = 2", forged)
+    result = audit.verify(app_db)
+    assert [seq for seq, _ in result.problems] == [3]
+
+
+def test_concurrent_writers_keep_one_chain(tmp_path):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    connect(url)
+
+    def work(who):
+        engine = connect(url)  # separate engines, as separate processes would have
+        for i in range(15):
+            audit.record(engine, who, "run_query", [], {"i": i})
+
+    threads = [threading.Thread(target=work, args=(f"u{k}",)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    result = audit.verify(connect(url))
+    assert result.ok and result.entries == 60
+
+
+def test_unknown_actions_are_refused(app_db):
+    with pytest.raises(ValueError, match="unknown audit action"):
+        audit.record(app_db, "zhang", "delete_everything")
+
+
+def test_audit_verify_command_fails_on_tampering(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("RELIEFGRAPH_APP_DB", url)
+    engine = connect(url)
+    _fill(engine, 3)
+    runner = CliRunner()
+    out = runner.invoke(app, ["audit", "verify"])
+    assert out.exit_code == 0 and "审计日志完整" in out.output and "3" in out.output
+    _tamper(engine, "UPDATE audit_log SET action = 'export' WHERE seq = 2")
+    out = runner.invoke(app, ["audit", "verify"])
+    assert out.exit_code == 1 and "#2" in out.output and "篡改" in out.output
