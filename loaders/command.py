@@ -13,7 +13,7 @@ from rich.table import Table
 
 from reliefgraph.appdb import connect
 from reliefgraph.graph.pii import mask
-from reliefgraph.graph.store import open_store
+from reliefgraph.graph.store import StoreError, open_store
 from reliefgraph.loaders import resolution
 from reliefgraph.loaders.mapping import MAPPINGS_DIR, MappingError, load_mappings
 from reliefgraph.loaders.pipeline import FileReport, Loader, plan
@@ -42,8 +42,13 @@ def load_command(
         raise typer.Exit(2) from exc
     pairs, unmatched = plan(directory, maps)
     started = time.perf_counter()
-    store = open_store(db)
-    store.init_schema()
+    try:
+        store = open_store(db)
+        store.init_schema()
+    except Exception as exc:  # start failures carry their own explanation; a traceback helps no one
+        console.print(f"[red]无法打开图数据库 cannot open the graph store:[/red] {exc}")
+        console.print("未导入任何文件，请重新运行 nothing was loaded; run the command again")
+        raise typer.Exit(1) from exc
     engine = connect()
     reference = date.fromisoformat(as_of) if as_of else None
     reports: list[FileReport] = []
@@ -64,7 +69,10 @@ def load_command(
             progress.update(task, total=progress.tasks[task].completed or 1,
                             completed=progress.tasks[task].completed or 1)
             reports.append(report)
-    store.close()
+    try:
+        store.close()
+    except StoreError as exc:
+        console.print(f"[red]{exc}[/red]")
     print_summary(reports + unmatched, time.perf_counter() - started)
     if any(r.status == "failed" for r in reports + unmatched):
         raise typer.Exit(1)
