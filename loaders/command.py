@@ -21,7 +21,7 @@ from reliefgraph.loaders.transform import reason_text
 
 console = Console()
 STATUS_ZH = {"loaded": "已导入 loaded", "unchanged": "未变化 unchanged", "failed": "失败 failed",
-             "no_mapping": "无映射 no mapping"}
+             "no_mapping": "无映射 no mapping", "not_run": "未运行 not run"}
 
 
 def load_command(
@@ -69,12 +69,20 @@ def load_command(
             progress.update(task, total=progress.tasks[task].completed or 1,
                             completed=progress.tasks[task].completed or 1)
             reports.append(report)
+            if report.status == "failed" and report.engine_failed:
+                # Later files refer to this one's entities: loading them now would
+                # reject their rows as unknown and mark them done. Stop; a re-run
+                # redoes this file and continues.
+                reports += [FileReport(file=p.name, mapping=m.id, status="not_run",
+                                       error="因前一文件未完成而未导入 not loaded: an earlier file did not finish")
+                            for p, m in pairs[len(reports):]]
+                break
     try:
         store.close()
     except StoreError as exc:
         console.print(f"[red]{exc}[/red]")
     print_summary(reports + unmatched, time.perf_counter() - started)
-    if any(r.status == "failed" for r in reports + unmatched):
+    if any(r.status in ("failed", "not_run") for r in reports + unmatched):
         raise typer.Exit(1)
 
 

@@ -39,7 +39,7 @@ class FileReport:
     mapping: str = ""
     agency: str = ""
     batch_id: str = ""
-    status: str = "pending"      # loaded | unchanged | failed | no_mapping
+    status: str = "pending"      # loaded | unchanged | failed | no_mapping | not_run
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
@@ -52,6 +52,7 @@ class FileReport:
     seconds: float = 0.0
     error: str = ""
     reject_file: str = ""
+    engine_failed: bool = False  # failed because the graph store did, not the file: re-run
 
 
 def plan(directory: Path, mappings: list[Mapping]) -> tuple[list[tuple[Path, Mapping]], list[FileReport]]:
@@ -130,6 +131,7 @@ class Loader:
         except StoreError as exc:
             self.known.clear()
             report.status, report.error = "failed", f"{exc} — 该文件未完成导入，请重新运行 re-run the load"
+            report.engine_failed = True
         finally:
             if self.writer is not None:
                 self.writer.close()
