@@ -239,22 +239,33 @@ class Loader:
                                {"id": batch_id}).scalar() == "done"
 
     def _mark_running(self, report: FileReport, path: Path, file_hash: str) -> None:
+        # `started` (to the microsecond) doubles as this attempt's token: see _mark_done.
+        self._started = datetime.now(timezone.utc).isoformat(timespec="microseconds")
         self.store.write(
             "MERGE (b:LoadBatch {batch_id: $id}) SET b.status = 'running', b.mapping = $mapping, "
             "b.agency = $agency, b.file_name = $file, b.file_hash = $hash, b.started = $now",
             {"id": report.batch_id, "mapping": report.mapping, "agency": report.agency,
-             "file": path.name, "hash": file_hash, "now": _now()}, snapshot=False)
+             "file": path.name, "hash": file_hash, "now": self._started}, snapshot=False)
 
     def _mark_done(self, report: FileReport) -> None:
-        self.store.write(
-            "MATCH (b:LoadBatch {batch_id: $id}) SET b.status = 'done', b.finished = $now, "
+        # If the engine died and came back from its last snapshot during this
+        # file, a read may have restarted it silently and later writes gone on:
+        # the rows written before the restart are lost. That snapshot predates
+        # this attempt's running mark, so the mark is gone too - then the file
+        # must fail and be redone, not be marked done with rows missing.
+        done = self.store.write(
+            "MATCH (b:LoadBatch {batch_id: $id}) WHERE b.status = 'running' AND b.started = $started "
+            "SET b.status = 'done', b.finished = $now, "
             "b.seconds = $seconds, b.rows_read = $read, b.rows_loaded = $loaded, "
             "b.rows_rejected = $rejected, b.resolved_by_id = $by_id, b.resolved_by_match = $by_match, "
-            "b.unresolved = $unresolved",
+            "b.unresolved = $unresolved RETURN count(b)",
             {"id": report.batch_id, "now": _now(), "seconds": round(report.seconds, 3),
              "read": report.rows_read, "loaded": report.rows_loaded, "rejected": report.rows_rejected,
              "by_id": report.resolved_by_id, "by_match": report.resolved_by_match,
-             "unresolved": report.unresolved})
+             "unresolved": report.unresolved, "started": self._started}, snapshot=False)
+        if done.result is None or done.result.scalar() != 1:
+            raise StoreError("图数据库在导入该文件期间重启，部分写入已丢失 the graph engine restarted "
+                             "while this file was loading and lost part of its writes")
 
 
 def column_rows(st: Statement, rows: pd.DataFrame, src: dict) -> ColumnRows:
