@@ -77,6 +77,7 @@ def load_command(
                                        error="因前一文件未完成而未导入 not loaded: an earlier file did not finish")
                             for p, m in pairs[len(reports):]]
                 break
+    confirm_durable(store, loader, reports)
     try:
         store.close()
     except StoreError as exc:
@@ -84,6 +85,24 @@ def load_command(
     print_summary(reports + unmatched, time.perf_counter() - started)
     if any(r.status in ("failed", "not_run") for r in reports + unmatched):
         raise typer.Exit(1)
+
+
+def confirm_durable(store, loader: Loader, reports: list[FileReport]) -> None:
+    """Report a file as loaded only once it is in a finished snapshot: if the
+    engine died before its last snapshot finished, the files it lost fail
+    here (and a re-run redoes them) instead of looking loaded."""
+    try:
+        store.snapshot()  # waits for a background snapshot still being written
+    except StoreError:
+        pass  # the engine died; the check below restarts it from what was kept
+    try:
+        lost = set(loader.lost_batches())
+    except StoreError:
+        lost = set(loader.done_here)
+    for r in reports:
+        if r.status == "loaded" and r.batch_id in lost:
+            r.status, r.engine_failed = "failed", True
+            r.error = "图数据库中断，该文件未保存，请重新运行 the graph engine stopped before this file was saved; re-run the load"
 
 
 def print_summary(reports: list[FileReport], seconds: float) -> None:

@@ -93,6 +93,9 @@ class Loader:
         # persons the register wrote need not be looked up again by every
         # later extract. Cleared whenever a write fails.
         self.known: dict[str, set] = {}
+        # Batches this loader marked done: an engine restarted from an older
+        # snapshot loses them silently (see lost_batches).
+        self.done_here: list[str] = []
 
     # -- one file -------------------------------------------------------------
     def load_file(self, path: Path, mapping: Mapping) -> FileReport:
@@ -125,11 +128,13 @@ class Loader:
             # crash either both are there or neither, and the file is redone.
             self._mark_done(report)
             self.store.snapshot()
+            self.done_here.append(report.batch_id)
             report.status = "loaded"
         except ExtractError as exc:
             report.status, report.error = "failed", str(exc)
         except StoreError as exc:
             self.known.clear()
+            self.done_here.clear()
             report.status, report.error = "failed", f"{exc} — 该文件未完成导入，请重新运行 re-run the load"
             report.engine_failed = True
         finally:
@@ -247,12 +252,27 @@ class Loader:
             {"id": report.batch_id, "mapping": report.mapping, "agency": report.agency,
              "file": path.name, "hash": file_hash, "now": self._started}, snapshot=False)
 
+    def lost_batches(self) -> list[str]:
+        """Batches this loader marked done that the graph no longer holds as done:
+        the engine restarted from an older snapshot (kill -9, out of memory)."""
+        if not self.done_here:
+            return []
+        kept = {r[0] for r in self.store.read(
+            "MATCH (b:LoadBatch) WHERE b.batch_id IN $ids AND b.status = 'done' RETURN b.batch_id",
+            {"ids": self.done_here}).rows}
+        return [b for b in self.done_here if b not in kept]
+
     def _mark_done(self, report: FileReport) -> None:
         # If the engine died and came back from its last snapshot during this
         # file, a read may have restarted it silently and later writes gone on:
         # the rows written before the restart are lost. That snapshot predates
         # this attempt's running mark, so the mark is gone too - then the file
-        # must fail and be redone, not be marked done with rows missing.
+        # must fail and be redone, not be marked done with rows missing. The
+        # same restart may also have lost files done earlier in this run whose
+        # snapshot had not finished, which this file's rows may refer to.
+        if self.lost_batches():
+            raise StoreError("图数据库重启后丢失了本次已导入的文件 the graph engine restarted from an "
+                             "older snapshot and lost files loaded earlier in this run")
         done = self.store.write(
             "MATCH (b:LoadBatch {batch_id: $id}) WHERE b.status = 'running' AND b.started = $started "
             "SET b.status = 'done', b.finished = $now, "
