@@ -50,6 +50,11 @@ def detect_encoding(path: Path, declared: str = "auto") -> str:
     """
     with open(path, "rb") as fh:
         sample = fh.read(SAMPLE_BYTES)
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_like(sample):
+        # Excel's "Unicode text" export: tell the clerk what to do rather than
+        # call it "not a text file" for its NUL bytes.
+        raise ExtractError(f"{path.name}: 文件为UTF-16编码 the file is UTF-16 encoded (Excel \"Unicode text\"); "
+                           "re-export it as CSV in UTF-8 or GBK")
     if b"\x00" in sample:
         raise ExtractError(f"{path.name}: 不是文本文件 not a text file (contains NUL bytes); "
                            "check that the right file was exported")
@@ -62,6 +67,13 @@ def detect_encoding(path: Path, declared: str = "auto") -> str:
         return "utf-8"
     except UnicodeDecodeError:
         return "gb18030"
+
+
+def _utf16_like(sample: bytes) -> bool:
+    # UTF-16 without a byte-order mark: ASCII (digits, commas) leaves every
+    # other byte NUL. Binary garbage has NULs at both parities, or few.
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    return len(sample) >= 16 and max(even, odd) > len(sample) // 8 and 20 * min(even, odd) < max(even, odd)
 
 
 def read_chunks(path: Path, *, encoding: str = "auto", sheet: int | str = 0, header_row: int = 1,
