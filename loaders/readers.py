@@ -9,6 +9,7 @@ with their line number, instead of being skipped silently.
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
 import re
 import warnings
@@ -83,7 +84,8 @@ def read_chunks(path: Path, *, encoding: str = "auto", sheet: int | str = 0, hea
     if suffix in EXCEL_SUFFIXES:
         yield from _excel_chunks(path, sheet, header_row, chunk_rows)
     elif suffix in CSV_SUFFIXES:
-        yield from _csv_chunks(path, detect_encoding(path, encoding), header_row, chunk_rows)
+        encoding = detect_encoding(path, encoding)
+        yield from _without_cut_tail(path, _csv_chunks(path, encoding, header_row, chunk_rows), encoding)
     else:
         raise ExtractError(f"{path.name}: 不支持的文件类型 unsupported file type {suffix!r} (CSV or Excel expected)")
 
@@ -142,6 +144,46 @@ def _csv_chunks(path: Path, encoding: str, header_row: int, chunk_rows: int) -> 
                 next_line += 1 + spans[len(rows) - 1]
             frame.columns = [str(c).strip() for c in frame.columns]
             yield Chunk(frame=frame, rows=rows, malformed=malformed)
+
+
+def _without_cut_tail(path: Path, chunks: Iterator[Chunk], encoding: str) -> Iterator[Chunk]:
+    """Pass chunks through, but report a last line cut short as malformed.
+
+    pandas fills the missing cells of a short line with blanks, so a file cut
+    mid-row (an interrupted copy or download) would load its last record half
+    empty. A line cut short ends the file without a line break and holds fewer
+    fields than the header; such a record is reported instead of loaded.
+    """
+    held = None
+    for chunk in chunks:
+        if held is not None:
+            yield held
+        held = chunk
+    if held is None:
+        return
+    fields = _cut_last_line(path, encoding)
+    frame = held.frame
+    if fields is not None and len(frame) and fields < len(frame.columns) \
+            and frame.iloc[-1, fields:].isna().all():
+        row = held.rows[-1]
+        held = Chunk(frame=frame.iloc[:-1], rows=held.rows[:-1], malformed=held.malformed + [
+            (row, f"file ends inside this line: {fields} of {len(frame.columns)} fields")])
+    yield held
+
+
+def _cut_last_line(path: Path, encoding: str) -> int | None:
+    """The number of fields on the file's last line if the file does not end
+    with a line break (None when it does)."""
+    sep = "\t" if path.suffix.lower() == ".tsv" else ","
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        fh.seek(max(0, fh.tell() - (1 << 16)))
+        tail = fh.read()
+    if not tail or tail.endswith((b"\n", b"\r")):
+        return None
+    # A line break byte never occurs inside a UTF-8 or GB18030 character.
+    line = tail.rsplit(b"\n", 1)[-1].decode(encoding, errors="replace")
+    return len(next(csv.reader([line], delimiter=sep), [""]))
 
 
 def _malformed(caught) -> list[tuple[int, str]]:
