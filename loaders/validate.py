@@ -186,18 +186,23 @@ def interval(start_iso: pd.Series, end_iso: pd.Series) -> pd.Series:
     return _result(reasons, start_iso)
 
 
+MASK_MAX = 64
+
+
 def mask(value: str) -> str:
     """A value as it may appear in a reject file: values longer than 14
     characters keep the first 4 and last 4 (5224**********123X), 7–14
     characters the first 3 and last 2 (138******00: less than half a phone
     number), shorter ones the first and last, and 1–2 character values are
-    all stars, so a reject file never holds a whole ID, phone or account."""
+    all stars, so a reject file never holds a whole ID, phone or account.
+    Masks are at most MASK_MAX characters: a 10 MB cell must not make a
+    10 MB reject line."""
     if value is None or value is pd.NA:
         return value
     value = str(value)
     n = len(value)
     if n > 14:
-        return value[:4] + "*" * (n - 8) + value[-4:]
+        return value[:4] + "*" * (min(n, MASK_MAX) - 8) + value[-4:]
     if n > 6:
         return value[:3] + "*" * (n - 5) + value[-2:]
     if n > 2:

@@ -247,7 +247,11 @@ def test_mask(value, masked):
 @given(st.text(alphabet=st.characters(blacklist_characters="*"), min_size=1))
 def test_mask_never_shows_a_whole_value(value):
     masked = vd.mask(value)
-    assert len(masked) == len(value) and masked != value
+    assert len(masked) == min(len(value), vd.MASK_MAX) and masked != value
+
+
+def test_mask_of_a_huge_cell_stays_short():
+    assert vd.mask("长" * 10_000_000) == "长" * 4 + "*" * (vd.MASK_MAX - 8) + "长" * 4
 
 
 # ---------------------------------------------------------------- speed
