@@ -46,8 +46,14 @@ class Reject:
     reason: str
 
     def as_dict(self, file_name: str, mapping_id: str) -> dict:
-        return {"file": file_name, "mapping": mapping_id, "row": self.row, "field": self.field,
-                "value_masked": self.value, "reason_code": self.reason, "reason": reason_text(self.reason)}
+        return {"file": _inert(file_name), "mapping": mapping_id, "row": self.row, "field": self.field,
+                "value_masked": _inert(self.value), "reason_code": self.reason, "reason": reason_text(self.reason)}
+
+
+def _inert(text: str) -> str:
+    # Clerks open reject files in a spreadsheet: a masked formula cell
+    # (=cmd***A0) must not run there, so it gets Excel's text quote.
+    return "'" + text if text and text[0] in "=+-@\t\r" else text
 
 
 @dataclass
