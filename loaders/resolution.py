@@ -70,7 +70,11 @@ def score(q: Query, cand: dict) -> dict:
     parts = {
         "name": fuzz.ratio(q.name, cand["name"] or "") / 100.0,
         "birth_date": _date_part(q.birth_date, cand["birth_date"]),
-        "region": _region_part(q.region, cand["region_code"]),
+        # The first 6 digits of an ID are the county that issued it: a bride
+        # from another county is registered here now, but her marriage record
+        # gives her home county, which her ID still carries.
+        "region": max(_region_part(q.region, cand["region_code"]),
+                      _region_part(q.region, (cand["citizen_id"] or "")[:6])),
     }
     total = sum(WEIGHTS[k] * v for k, v in parts.items())
     return {"citizen_id": cand["citizen_id"], "score": round(total, 4),
