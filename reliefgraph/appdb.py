@@ -41,5 +41,6 @@ def _import_table_modules() -> None:
     # Importing a room's module registers its tables on `metadata`.
     import reliefgraph.dashboard.accounts  # noqa: F401
     import reliefgraph.dashboard.audit  # noqa: F401
+    import reliefgraph.dashboard.cases  # noqa: F401
     import reliefgraph.loaders.resolution  # noqa: F401
     import reliefgraph.queries.clues  # noqa: F401
