@@ -101,12 +101,12 @@ class Loader:
     def load_file(self, path: Path, mapping: Mapping) -> FileReport:
         started = time.perf_counter()
         report = FileReport(file=path.name, mapping=mapping.id, agency=mapping.agency)
-        file_hash = file_sha256(path)
-        report.batch_id = batch_id_of(mapping, file_hash)
-        if self._batch_done(report.batch_id):
-            report.status = "unchanged"
-            return report
         try:
+            file_hash = file_sha256(path)
+            report.batch_id = batch_id_of(mapping, file_hash)
+            if self._batch_done(report.batch_id):
+                report.status = "unchanged"
+                return report
             check_header(header_of(path, encoding=mapping.encoding, sheet=mapping.sheet,
                                    header_row=mapping.header_row), mapping, path.name)
             self._mark_running(report, path, file_hash)
@@ -132,6 +132,8 @@ class Loader:
             report.status = "loaded"
         except ExtractError as exc:
             report.status, report.error = "failed", str(exc)
+        except OSError as exc:  # the file vanished or cannot be read, the reject folder cannot be written
+            report.status, report.error = "failed", f"{path.name}: 文件读写失败 file error: {exc}"
         except StoreError as exc:
             self.known.clear()
             self.done_here.clear()

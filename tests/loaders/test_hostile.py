@@ -20,7 +20,8 @@ import pytest
 
 from graph_fingerprint import fingerprint
 from loader_support import FULL_ID, FULL_PHONE, LONG_DIGITS, Graph, extract, run_cli
-from reliefgraph.loaders.mapping import MAPPINGS_DIR
+from reliefgraph.loaders.mapping import MAPPINGS_DIR, load_mappings
+from reliefgraph.loaders.pipeline import Loader, plan
 
 VEHICLES = "gongan_jidongche.csv"
 HUGE = 10 * 1024 * 1024
@@ -232,6 +233,27 @@ def test_hostile_reject_files_hold_no_whole_identifier(base, tmp_path):
     load_one(base, tmp_path, name, csv_text(header, rows).encode("utf-8"))
     for value in rejects(tmp_path).to_numpy().ravel():
         assert not FULL_ID.search(value) and not FULL_PHONE.search(value) and not LONG_DIGITS.search(value), value
+
+
+def test_a_file_that_vanishes_before_it_is_read_fails(base, tmp_path, small_county):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(small_county / VEHICLES, folder)
+    ((path, mapping),), _ = plan(folder, load_mappings())
+    path.unlink()
+    loader = Loader(base.store, base.engine, tmp_path / "rej")
+    report = loader.load_file(path, mapping)
+    assert report.status == "failed" and VEHICLES in report.error and not report.engine_failed
+
+
+def test_a_reject_folder_that_cannot_be_written_fails_the_file_not_the_run(base, tmp_path):
+    header, rows = vehicle_rows(base, 2)
+    (tmp_path / "rej").write_text("a file where the reject folder should be")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "gongan_jidongche_rej.csv").write_text(csv_text(header, rows), encoding="utf-8")
+    (report,) = base.load(folder, rejects=tmp_path / "rej")
+    assert report.status == "failed" and "rej" in report.error
 
 
 # ---------------------------------------------------------------- the command line
