@@ -186,7 +186,7 @@ def _check_assignee(conn: Connection, assignee: str | None) -> None:
 
 def case_of(engine: Engine, cid: str) -> dict | None:
     with engine.connect() as conn:
-        row = conn.execute(_joined().where(clues.c.clue_id == cid)).first()
+        row = conn.execute(clue_case_query().where(clues.c.clue_id == cid)).first()
     return dict(row._mapping) if row else None
 
 
@@ -198,7 +198,7 @@ def history_of(engine: Engine, cid: str) -> list[dict]:
 
 def list_cases(engine: Engine, assignee: str | None = None, statuses: list[str] | None = None) -> list[dict]:
     """Clues that are cases (anything past `new`), newest change first."""
-    query = _joined().where(clues.c.status != "new").order_by(cases.c.updated.desc(), clues.c.clue_id)
+    query = clue_case_query().where(clues.c.status != "new").order_by(cases.c.updated.desc(), clues.c.clue_id)
     if assignee:
         query = query.where(cases.c.assignee == assignee)
     if statuses:
@@ -207,7 +207,7 @@ def list_cases(engine: Engine, assignee: str | None = None, statuses: list[str] 
         return [dict(r._mapping) for r in conn.execute(query)]
 
 
-def _joined():
+def clue_case_query():
     return (select(clues, cases.c.assignee, cases.c.assigned_by, cases.c.opened, cases.c.conclusion, cases.c.notes,
                    cases.c.concluded, cases.c.concluded_by, cases.c.updated)
             .select_from(clues.outerjoin(cases, cases.c.clue_id == clues.c.clue_id)))

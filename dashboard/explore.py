@@ -1,0 +1,165 @@
+"""The explorer's queries: find a person, company, vehicle … and draw what
+surrounds it.
+
+Which fields can be searched comes from the schema (`search: true`); labels
+and property names enter the query text only from that declaration, and
+every typed value travels as a parameter.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from reliefgraph.dashboard.graphview import MAX_DRAW_NODES, Subgraph, cap, from_engine
+from reliefgraph.dashboard.permissions import Viewer, mask_for
+from reliefgraph.graph.schema import Schema, load_schema
+from reliefgraph.graph.store import GraphStore
+
+# Classification nodes that link thousands of records (every grant of a
+# programme, every household of a village): drawn as endpoints, never walked
+# through, or a two-hop view of any grant would be the whole county.
+HUB_LABELS = ("Region", "Programme")
+MAX_ROWS = 3000           # relationships fetched for one view, before capping nodes
+MAX_CANDIDATES = 50
+CITIZEN_ID = re.compile(r"^\d{17}[\dX]$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    label: str
+    key: Any                 # clear, server-side only
+    caption: str             # masked for the viewer
+    shown_key: str           # masked for the viewer
+    detail: str              # what tells namesakes apart: birth date, village; company type …
+
+    @property
+    def ref(self) -> str:
+        return f"{self.label}:{self.key}"
+
+
+def search_fields(schema: Schema | None = None) -> list[tuple[str, str]]:
+    schema = schema or load_schema()
+    return [(nt.label, p.name) for nt in schema.nodes.values() if not nt.meta
+            for p in nt.properties.values() if p.search]
+
+
+def normalise_query(text: str) -> str:
+    # People paste IDs with a lower-case x and full-width digits.
+    text = text.strip().translate({0xFF10 + i: 0x30 + i for i in range(10)})
+    return text.upper() if CITIZEN_ID.match(text.upper()) else text
+
+
+def search(store: GraphStore, text: str, viewer: Viewer, schema: Schema | None = None) -> list[Candidate]:
+    """Exact matches on every searchable field, plus company names containing the text."""
+    schema = schema or load_schema()
+    text = normalise_query(text)
+    if not text:
+        return []
+    found: dict[str, Candidate] = {}
+    for label, prop in search_fields(schema):
+        rows = store.read(f"MATCH (n:{label}) WHERE n.{prop} = $text RETURN n LIMIT $limit",
+                          {"text": text, "limit": MAX_CANDIDATES}).rows
+        if label == "Company" and prop == "name" and len(text) >= 2:
+            rows += store.read("MATCH (n:Company) WHERE n.name CONTAINS $text RETURN n LIMIT $limit",
+                               {"text": text, "limit": MAX_CANDIDATES}).rows
+        for (node,) in rows:
+            c = _candidate(node, viewer, schema)
+            found.setdefault(c.ref, c)
+    people = [c for c in found.values() if c.label == "Person"]
+    if people:
+        details = _person_details(store, [c.key for c in people])
+        for c in people:
+            found[c.ref] = Candidate(c.label, c.key, c.caption, c.shown_key, details.get(c.key, c.detail))
+    return list(found.values())[:MAX_CANDIDATES]
+
+
+def _candidate(node: dict, viewer: Viewer, schema: Schema) -> Candidate:
+    label = next(lbl for lbl in node["_labels"] if lbl in schema.nodes)
+    nt = schema.nodes[label]
+    key = node.get(nt.key)
+    caption = mask_for(viewer, node.get(nt.caption), nt.caption, schema)
+    detail = ""
+    if label == "Company":
+        kind = nt.properties["company_type"].values.get(node.get("company_type"), node.get("company_type") or "")
+        detail = f"{kind} {node.get('established') or ''}".strip()
+    elif label == "Vehicle":
+        detail = str(node.get("brand") or "")
+    return Candidate(label, key, str(caption), str(mask_for(viewer, key, nt.key, schema)), detail)
+
+
+def _person_details(store: GraphStore, ids: list[str]) -> dict[str, str]:
+    # Namesakes (同名同姓) are told apart by birth date and village.
+    rows = store.read(
+        "UNWIND $ids AS id MATCH (p:Person {citizen_id: id}) "
+        "OPTIONAL MATCH (p)-[:MEMBER_OF]->(h:Household) OPTIONAL MATCH (h)-[:IN_REGION]->(v:Region) "
+        # Extracts do not always name villages; the code still tells them apart.
+        "RETURN id, p.birth_date, p.sex, collect(DISTINCT coalesce(v.name, h.region_code))", {"ids": ids}).rows
+    sex = load_schema().nodes["Person"].properties["sex"].values
+    return {pid: "、".join(filter(None, [f"{birth} 出生" if birth else None, sex.get(s), "、".join(villages)]))
+            for pid, birth, s, villages in rows}
+
+
+@dataclass(frozen=True)
+class Filters:
+    types: tuple[str, ...] = ()     # relationship types; empty = all
+    start: str | None = None        # time window on time-bounded facts (ISO dates)
+    end: str | None = None
+
+    def params(self) -> dict[str, Any]:
+        return {"types": list(self.types) or None, "from": self.start, "to": self.end}
+
+
+# A fact outside the window is one that ended before it or started after it;
+# facts without dates always show.
+_REL_FILTER = ("($types IS NULL OR type({r}) IN $types) "
+               "AND ($from IS NULL OR {r}.end IS NULL OR {r}.end >= $from) "
+               "AND ($to IS NULL OR {r}.start IS NULL OR {r}.start <= $to)")
+
+
+def _not_labels(var: str, labels: list[str]) -> str:
+    return " AND ".join(f"NOT {var}:{lbl}" for lbl in labels) or "true"
+
+
+def neighbourhood(store: GraphStore, label: str, key: Any, viewer: Viewer, hops: int = 2,
+                  filters: Filters = Filters(), limit: int = MAX_DRAW_NODES,
+                  schema: Schema | None = None) -> tuple[Subgraph, int]:
+    """The node and its neighbours up to `hops` (1 or 2) away, at most `limit`
+    nodes. Returns the subgraph and how many nodes the engine found (at least;
+    the fetch itself stops at MAX_ROWS relationships)."""
+    schema = schema or load_schema()
+    nt = schema.node(label)          # refuses labels the schema does not declare
+    if hops not in (1, 2):
+        raise ValueError("hops must be 1 or 2")
+    meta = [lbl for lbl, n in schema.nodes.items() if n.meta]
+    params = {"key": key, "limit": MAX_ROWS, **filters.params()}
+    match = f"MATCH (n:{label} {{{nt.key}: $key}})"
+    first = store.read(
+        f"{match} OPTIONAL MATCH (n)-[r]-(m) WHERE {_REL_FILTER.format(r='r')} AND {_not_labels('m', meta)} "
+        "RETURN n, r, m LIMIT $limit", params).rows
+    if not first:
+        return Subgraph(), 0
+    rows = list(first)
+    if hops == 2:
+        rows += store.read(
+            f"{match}-[r1]-(m) WHERE {_REL_FILTER.format(r='r1')} AND {_not_labels('m', meta + list(HUB_LABELS))} "
+            f"MATCH (m)-[r]-(x) WHERE x <> n AND {_REL_FILTER.format(r='r')} AND {_not_labels('x', meta)} "
+            "RETURN m, r, x LIMIT $limit", params).rows
+    sub = from_engine(rows, viewer, schema)
+    found = len(sub.nodes)
+    centre = f"{label}:{key}"
+    first_hop = [f"{lbl}:{k}" for lbl, k in _first_hop_refs(first, schema)]
+    drawn = cap(sub, limit, keep=[centre] + first_hop)
+    drawn.truncated = drawn.truncated or len(rows) >= MAX_ROWS
+    return drawn, found
+
+
+def _first_hop_refs(rows: list[tuple], schema: Schema) -> list[tuple[str, Any]]:
+    out = []
+    for row in rows:
+        m = row[2]
+        if isinstance(m, dict) and m.get("_labels"):
+            label = next((lbl for lbl in m["_labels"] if lbl in schema.nodes), None)
+            if label:
+                out.append((label, m.get(schema.nodes[label].key)))
+    return out

@@ -1,0 +1,242 @@
+"""Subgraphs to draw: built from engine results or a finding's evidence,
+masked for the viewer, coloured and labelled from the schema, drawn with pyvis.
+
+Nodes are known internally by their natural key (`Person:<citizen id>`) so
+that expanding and merging work across queries; what reaches the browser
+carries only an opaque id and the masked caption, so the page source
+discloses no more than the screen.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import html
+import io
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from reliefgraph.dashboard.permissions import Viewer, mask_for
+from reliefgraph.graph.schema import Schema, load_schema
+
+MAX_DRAW_NODES = 150
+# Keyed so a drawn id cannot be reversed by hashing every plausible citizen
+# ID (their space is small); stable for the life of the server process.
+_ID_KEY = secrets.token_bytes(16)
+_HIDDEN_PROPS = ("src_", "_")
+
+
+@dataclass
+class DrawNode:
+    ref: str                     # Label:key, server-side only
+    label: str
+    key: Any
+    caption: str
+    props: dict[str, Any]        # masked for the viewer
+    pinned: bool = False
+
+    @property
+    def id(self) -> str:
+        return hmac.new(_ID_KEY, self.ref.encode(), hashlib.sha256).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class DrawEdge:
+    start: str                   # node refs
+    end: str
+    type: str
+    props: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass
+class Subgraph:
+    nodes: dict[str, DrawNode] = field(default_factory=dict)
+    edges: dict[tuple, DrawEdge] = field(default_factory=dict)
+    truncated: bool = False      # the engine had more than we were allowed to draw
+
+    def add_node(self, node: DrawNode) -> None:
+        if node.ref in self.nodes:
+            node.pinned = self.nodes[node.ref].pinned
+        self.nodes[node.ref] = node
+
+    def add_edge(self, edge: DrawEdge) -> None:
+        if edge.start in self.nodes and edge.end in self.nodes:
+            self.edges[(edge.type, edge.start, edge.end, edge.props)] = edge
+
+    def merge(self, other: "Subgraph") -> "Subgraph":
+        for n in other.nodes.values():
+            self.add_node(n)
+        for e in other.edges.values():
+            self.add_edge(e)
+        self.truncated = self.truncated or other.truncated
+        return self
+
+    def without(self, refs: Iterable[str]) -> "Subgraph":
+        drop = set(refs)
+        out = Subgraph(truncated=self.truncated)
+        out.nodes = {r: n for r, n in self.nodes.items() if r not in drop}
+        out.edges = {k: e for k, e in self.edges.items() if e.start not in drop and e.end not in drop}
+        return out
+
+    def rel_types(self) -> list[str]:
+        return sorted({e.type for e in self.edges.values()})
+
+
+def _label_of(labels: list[str], schema: Schema) -> str | None:
+    return next((lbl for lbl in labels if lbl in schema.nodes), None)
+
+
+def _visible(props: dict) -> dict:
+    return {k: v for k, v in props.items() if not k.startswith(_HIDDEN_PROPS) and not k.endswith("_src")}
+
+
+def node_from_engine(node: dict, viewer: Viewer, schema: Schema | None = None) -> DrawNode | None:
+    """An engine node dict (`_id`, `_labels`, properties) as a drawable node."""
+    schema = schema or load_schema()
+    label = _label_of(node.get("_labels", []), schema)
+    if label is None or schema.nodes[label].meta:
+        return None
+    nt = schema.nodes[label]
+    key = node.get(nt.key)
+    props = mask_for(viewer, _visible(node), schema=schema)
+    caption = props.get(nt.caption) if props.get(nt.caption) not in (None, "") else props.get(nt.key)
+    return DrawNode(f"{label}:{key}", label, key, str(caption if caption is not None else "?"), props)
+
+
+def from_engine(items: Iterable[Any], viewer: Viewer, schema: Schema | None = None) -> Subgraph:
+    """Nodes, relationships and paths from `store.read` rows (any nesting)."""
+    schema = schema or load_schema()
+    sub = Subgraph()
+    refs: dict[Any, str] = {}
+    rels: list[dict] = []
+
+    def visit(value: Any) -> None:
+        if isinstance(value, dict) and "_labels" in value:
+            drawn = node_from_engine(value, viewer, schema)
+            if drawn:
+                refs[value.get("_id")] = drawn.ref
+                sub.add_node(drawn)
+        elif isinstance(value, dict) and "_type" in value:
+            rels.append(value)
+        elif isinstance(value, dict) and "nodes" in value and "relationships" in value:
+            for v in value["nodes"]:
+                visit(v)
+            for v in value["relationships"]:
+                visit(v)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                visit(v)
+
+    for item in items:
+        visit(item)
+    for r in rels:
+        start, end = refs.get(r.get("_start")), refs.get(r.get("_end"))
+        if start and end:
+            props = tuple(sorted(_visible(r).items()))
+            sub.add_edge(DrawEdge(start, end, r["_type"], props))
+    return sub
+
+
+def from_evidence(evidence: dict, schema: Schema | None = None) -> Subgraph:
+    """A finding's evidence (see queries/evidence.py) — already masked by
+    `permissions.mask_evidence` for the viewer — as a drawable subgraph."""
+    schema = schema or load_schema()
+    sub = Subgraph()
+    for n in evidence.get("nodes", []):
+        caption = n.get("caption") if n.get("caption") not in (None, "") else n.get("key")
+        sub.add_node(DrawNode(n["ref"], n["label"], n.get("key"), str(caption), dict(n.get("properties") or {})))
+    for r in evidence.get("relationships", []):
+        if r.get("start") and r.get("end"):
+            sub.add_edge(DrawEdge(r["start"], r["end"], r["type"], tuple(sorted((r.get("properties") or {}).items()))))
+    return sub
+
+
+def cap(sub: Subgraph, limit: int = MAX_DRAW_NODES, keep: Iterable[str] = ()) -> Subgraph:
+    """At most `limit` nodes: the ones to keep (the centre, pinned) first."""
+    if len(sub.nodes) <= limit:
+        return sub
+    first = [r for r in keep if r in sub.nodes] + [r for r, n in sub.nodes.items() if n.pinned]
+    order = list(dict.fromkeys(first + list(sub.nodes)))[:limit]
+    out = sub.without(set(sub.nodes) - set(order))
+    out.truncated = True
+    return out
+
+
+def _text(value: Any) -> str:
+    # Captions travel inside a <script> block of the generated page; angle
+    # brackets from agency data must not be able to close it.
+    return str(value).replace("<", "＜").replace(">", "＞")
+
+
+def _title(node: DrawNode, schema: Schema) -> str:
+    nt = schema.nodes.get(node.label)
+    lines = [f"{nt.zh if nt else node.label} {nt.en if nt else ''}".strip()]
+    for name, value in node.props.items():
+        prop = nt.properties.get(name) if nt else None
+        shown = prop.values.get(value, value) if prop and prop.values and isinstance(value, str) else value
+        lines.append(f"{prop.zh if prop else name}: {shown}")
+    return html.escape("\n".join(lines))
+
+
+def legend(sub: Subgraph, schema: Schema | None = None) -> list[tuple[str, str, str, int]]:
+    """(Chinese name, English name, colour, count) for each label drawn."""
+    schema = schema or load_schema()
+    counts: dict[str, int] = {}
+    for n in sub.nodes.values():
+        counts[n.label] = counts.get(n.label, 0) + 1
+    return [(schema.nodes[lbl].zh, schema.nodes[lbl].en, schema.nodes[lbl].color, counts[lbl])
+            for lbl in schema.nodes if lbl in counts]
+
+
+def to_html(sub: Subgraph, schema: Schema | None = None, height: int = 560, centre: str | None = None) -> str:
+    """A self-contained page (vis-network inlined, so it works offline)."""
+    from pyvis.network import Network
+
+    schema = schema or load_schema()
+    net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line")
+    for n in sub.nodes.values():
+        nt = schema.nodes.get(n.label)
+        net.add_node(n.id, label=_text(n.caption), title=_title(n, schema), color=nt.color if nt else "#999999",
+                     shape="star" if n.ref == centre else "dot", size=22 if n.ref == centre else 14,
+                     physics=not n.pinned, borderWidth=3 if n.pinned else 1)
+    ids = {r: n.id for r, n in sub.nodes.items()}
+    for e in sub.edges.values():
+        rt = schema.relationships.get(e.type)
+        props = dict(e.props)
+        extra = "、".join(f"{k}={v}" for k, v in props.items() if k in ("relation", "kind", "role", "start", "end"))
+        net.add_edge(ids[e.start], ids[e.end], label=_text(rt.zh if rt else e.type),
+                     title=html.escape(f"{rt.zh if rt else e.type} {rt.en if rt else ''} {extra}".strip()))
+    net.set_options('{"physics": {"stabilization": {"iterations": 150}}, '
+                    '"edges": {"font": {"size": 10}, "arrows": {"to": {"scaleFactor": 0.5}}}}')
+    return net.generate_html()
+
+
+def nodes_csv(sub: Subgraph, schema: Schema | None = None) -> str:
+    """Nodes as the viewer sees them (masked), for export. Columns: id, label, caption, properties."""
+    schema = schema or load_schema()
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["id", "label", "label_zh", "caption", "properties"])
+    for n in sub.nodes.values():
+        nt = schema.nodes.get(n.label)
+        props = "; ".join(f"{k}={v}" for k, v in n.props.items())
+        w.writerow([n.id, n.label, nt.zh if nt else "", _cell(n.caption), _cell(props)])
+    return buf.getvalue()
+
+
+def edges_csv(sub: Subgraph, schema: Schema | None = None) -> str:
+    schema = schema or load_schema()
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["source", "target", "type", "type_zh", "properties"])
+    for e in sub.edges.values():
+        rt = schema.relationships.get(e.type)
+        w.writerow([sub.nodes[e.start].id, sub.nodes[e.end].id, e.type, rt.zh if rt else "",
+                    _cell("; ".join(f"{k}={v}" for k, v in e.props))])
+    return buf.getvalue()
+
+
+def _cell(text: str) -> str:
+    # A cell starting with = + - @ runs as a formula in spreadsheet programs.
+    return "'" + text if text and text[0] in "=+-@" else text

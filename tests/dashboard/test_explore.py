@@ -1,0 +1,121 @@
+"""The explorer and graph drawing on the real embedded engine: search,
+neighbourhoods with filters and a cap, masking on the page and in exports."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from dashboard_county import COMPANY, ID_A, ID_B, ID_C, ID_D, PHONE, PLATE
+
+from reliefgraph.dashboard import explore, graphview
+from reliefgraph.dashboard.permissions import Viewer
+from reliefgraph.graph.schema import SchemaError
+
+ADMIN = Viewer("boss", "admin")
+
+
+def _escaped(text: str) -> str:
+    # pyvis writes node data as ASCII JSON: 张三 travels as \\u5f20\\u4e09.
+    return json.dumps(text)[1:-1]
+
+ANALYST = Viewer("li", "analyst")
+
+
+def test_namesakes_are_told_apart_by_birth_date_and_village(tiny):
+    found = explore.search(tiny, "张三", ANALYST)
+    assert sorted(c.key for c in found) == sorted([ID_A, ID_C])
+    details = {c.key: c.detail for c in found}
+    assert "1980-01-01" in details[ID_A] and "青山村" in details[ID_A]
+    assert "1990-05-05" in details[ID_C] and "绿水村" in details[ID_C]
+    assert all(ID_A not in c.shown_key and c.shown_key.startswith("5201****") for c in found)
+
+
+@pytest.mark.parametrize("text, label, key", [
+    (ID_A.lower(), "Person", ID_A),                 # lower-case x as typed
+    ("５２０１０１１９８２０３０４１２２６", "Person", ID_B),  # full-width digits
+    (PLATE, "Vehicle", "VIN0001"),
+    (COMPANY, "Company", COMPANY),
+    ("青禾建材", "Company", COMPANY),                # part of a company name
+    (PHONE, "Phone", PHONE),
+])
+def test_search_by_id_plate_credit_code_company_name_or_phone(tiny, text, label, key):
+    found = explore.search(tiny, text, ADMIN)
+    assert [(c.label, c.key) for c in found] == [(label, key)]
+
+
+def test_search_values_travel_as_parameters(tiny):
+    assert explore.search(tiny, "' OR 1=1 //", ADMIN) == []
+    assert explore.search(tiny, "x'}) DETACH DELETE n //", ADMIN) == []
+    assert tiny.read("MATCH (p:Person) RETURN count(p)").scalar() == 4
+
+
+def test_two_hops_reach_the_wifes_company_but_not_through_the_programme(tiny):
+    sub, found = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=2)
+    refs = set(sub.nodes)
+    assert {f"Person:{ID_B}", f"Company:{COMPANY}", "Vehicle:VIN0001", "Grant:G1", "Programme:dibao"} <= refs
+    assert "Grant:G2" not in refs, "the programme is a hub: drawn, never walked through"
+    assert not any(r.startswith("LoadBatch:") for r in refs)
+    assert not sub.truncated and found == len(refs)
+    one, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=1)
+    assert f"Company:{COMPANY}" not in one.nodes and f"Person:{ID_B}" in one.nodes
+
+
+def test_relationship_type_and_time_window_filters(tiny):
+    kin, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=1, filters=explore.Filters(types=("KIN",)))
+    assert set(kin.nodes) == {f"Person:{ID_A}", f"Person:{ID_B}"} and kin.rel_types() == ["KIN"]
+    # The company tie ended in 2019 and the car came in 2023: a 2021 window shows neither.
+    window = explore.Filters(start="2021-01-01", end="2021-12-31")
+    sub, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=2, filters=window)
+    assert "Vehicle:VIN0001" not in sub.nodes and f"Company:{COMPANY}" not in sub.nodes
+    assert f"Person:{ID_B}" in sub.nodes and "Grant:G1" in sub.nodes
+
+
+def test_a_neighbourhood_too_big_to_draw_is_capped_and_says_so(tiny):
+    sub, found = explore.neighbourhood(tiny, "Person", ID_D, ADMIN, hops=1)
+    assert sub.truncated and len(sub.nodes) == graphview.MAX_DRAW_NODES and found == 201
+    assert f"Person:{ID_D}" in sub.nodes
+
+
+def test_labels_come_from_the_schema_only(tiny):
+    with pytest.raises(SchemaError):
+        explore.neighbourhood(tiny, "Person) DETACH DELETE (x", ID_A, ADMIN)
+
+
+def test_the_drawn_page_and_exports_hold_only_what_the_viewer_may_see(tiny):
+    sub, _ = explore.neighbourhood(tiny, "Person", ID_A, ANALYST, hops=2)
+    page = graphview.to_html(sub, centre=f"Person:{ID_A}")
+    nodes, edges = graphview.nodes_csv(sub), graphview.edges_csv(sub)
+    for text in (page, nodes, edges):
+        for secret in (ID_A, ID_B, PHONE, "青山村1组8号"):
+            assert secret not in text and _escaped(secret) not in text, secret
+    assert "5201**********123X" in page and "5201**********123X" in nodes
+    assert "#4E79A7" in page, "Person colour from schema.yaml"
+    assert _escaped("张三") in page and _escaped("家庭成员") in page, "captions and relationship names in Chinese"
+    assert "青山镇" not in nodes and "贵州省某县" in nodes, "addresses keep only their start"
+    admin_view, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=1)
+    assert ID_A in graphview.nodes_csv(admin_view)
+
+
+def test_hostile_captions_cannot_escape_the_page_or_run_in_a_spreadsheet(tiny):
+    tiny.write("CREATE (:Company {credit_code: 'X1', name: $script}), (:Company {credit_code: 'X2', name: $formula})",
+               {"script": "</script><script>alert(1)</script>", "formula": '=HYPERLINK("http://x")'})
+    try:
+        rows = tiny.read("MATCH (c:Company) WHERE c.credit_code IN ['X1', 'X2'] RETURN c").rows
+        sub = graphview.from_engine(rows, ADMIN)
+        assert "<script>alert(1)" not in graphview.to_html(sub)
+        captions = {row["caption"] for row in csv.DictReader(io.StringIO(graphview.nodes_csv(sub)))}
+        assert "'=HYPERLINK(\"http://x\")" in captions
+    finally:
+        tiny.write("MATCH (c:Company) WHERE c.credit_code IN ['X1', 'X2'] DELETE c")
+
+
+def test_cap_keeps_the_centre_and_pinned_nodes():
+    sub = graphview.Subgraph()
+    for i in range(10):
+        sub.add_node(graphview.DrawNode(f"Person:{i}", "Person", str(i), str(i), {}))
+    sub.nodes["Person:9"].pinned = True
+    small = graphview.cap(sub, 3, keep=["Person:5"])
+    assert set(small.nodes) == {"Person:5", "Person:9", "Person:0"} and small.truncated
+    assert graphview.cap(sub, 20) is sub
