@@ -135,3 +135,39 @@ def audit_list(
                       ", ".join(e.subjects[:5]) + (" …" if len(e.subjects) > 5 else ""),
                       str(e.detail) if e.detail else "")
     console.print(table)
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def dashboard_command(
+    port: Annotated[int, typer.Option(help="端口 port")] = 8501,
+    host: Annotated[str, typer.Option(help="监听地址 address to listen on (loopback by default)")] = "127.0.0.1",
+    db: Annotated[Optional[str], typer.Option("--db", envvar="RELIEFGRAPH_URI", help="图数据库 graph store")] = None,
+):
+    """启动调查看板 start the investigators' dashboard (Streamlit)."""
+    import os
+    import subprocess
+    from pathlib import Path
+
+    engine = connect()
+    if accounts.count_admins(engine) == 0:
+        console.print("[yellow]尚无管理员 no administrator yet[/yellow] — 先运行 first run: "
+                      "reliefgraph user add NAME --role admin")
+    if host not in LOOPBACK:
+        # Streamlit serves plain HTTP: beyond this machine it belongs behind a TLS proxy.
+        err.print(f"[yellow]注意 note:[/yellow] 看板将在 {host} 上对外监听，请置于 HTTPS 反向代理之后 "
+                  "the dashboard will listen beyond loopback; put it behind an HTTPS reverse proxy")
+    env = dict(os.environ)
+    if db:
+        env["RELIEFGRAPH_URI"] = db
+    app_file = Path(__file__).with_name("app.py")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_file),
+           "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+           "--client.toolbarMode", "minimal", "--server.enableXsrfProtection", "true"]
+    console.print(f"看板地址 dashboard at http://{host}:{port} （Ctrl-C 停止 to stop）")
+    try:
+        raise typer.Exit(subprocess.call(cmd, env=env))
+    except KeyboardInterrupt:
+        raise typer.Exit(0) from None

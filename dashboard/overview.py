@@ -1,0 +1,69 @@
+"""Figures for the Overview page: clues by family, rule, town and status;
+what the data covers; when each agency's data was last loaded; precision."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+
+from reliefgraph.dashboard.cases import STATUSES, precision_by_rule
+from reliefgraph.graph.store import GraphStore
+from reliefgraph.queries import clues as clue_store
+from reliefgraph.queries.rules import FAMILIES
+
+TOWN_DIGITS = 9   # GB/T 2260 + town: the first nine digits of a village code
+
+
+@dataclass
+class ClueCounts:
+    total: int = 0
+    by_family: Counter = field(default_factory=Counter)
+    by_rule: Counter = field(default_factory=Counter)
+    by_town: Counter = field(default_factory=Counter)
+    by_status: Counter = field(default_factory=Counter)
+
+
+def clue_counts(engine: Engine) -> ClueCounts:
+    """Active clues only: what detection still finds."""
+    out = ClueCounts()
+    for c in clue_store.list_clues(engine):
+        out.total += 1
+        out.by_family[FAMILIES.get(c["family"], (c["family"],))[0]] += 1
+        out.by_rule.update(c["rule_ids"] or [])
+        out.by_town[(c["region_code"] or "")[:TOWN_DIGITS] or "—"] += 1
+        out.by_status[STATUSES.get(c["status"], (c["status"],))[0]] += 1
+    return out
+
+
+def coverage(store: GraphStore) -> dict[str, int]:
+    persons = store.read("MATCH (p:Person) RETURN count(p)").scalar() or 0
+    households = store.read("MATCH (h:Household) RETURN count(h)").scalar() or 0
+    covered = store.read("MATCH (h:Household)-[:RECEIVES]->(:Grant) RETURN count(DISTINCT h)").scalar() or 0
+    grants = store.read("MATCH (g:Grant) RETURN count(g)").scalar() or 0
+    return {"persons": int(persons), "households": int(households), "households_with_grants": int(covered),
+            "grants": int(grants)}
+
+
+def grants_by_programme(store: GraphStore) -> dict[str, int]:
+    rows = store.read("MATCH (g:Grant) RETURN g.programme, count(g) ORDER BY g.programme").rows
+    return {p or "—": int(n) for p, n in rows}
+
+
+def last_loads(store: GraphStore) -> list[dict]:
+    """Per agency: the last finished load batch, its file, and how many files were loaded."""
+    rows = store.read(
+        "MATCH (b:LoadBatch) WHERE b.finished IS NOT NULL "
+        "WITH b ORDER BY b.finished DESC "
+        "WITH b.agency AS agency, collect(b) AS batches "
+        "RETURN agency, batches[0].finished, batches[0].file_name, size(batches) ORDER BY agency").rows
+    return [{"agency": a, "finished": f, "file_name": name, "files": int(n)} for a, f, name, n in rows]
+
+
+def town_names(store: GraphStore) -> dict[str, str]:
+    return {code: name for code, name in store.read(
+        "MATCH (r:Region {level: 'town'}) RETURN r.code, r.name").rows if name}
+
+
+def precision_table(engine: Engine) -> list[dict]:
+    return precision_by_rule(engine)

@@ -1,0 +1,65 @@
+"""总览 Overview: what the data covers, where the clues are, how precise the rules are."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from reliefgraph.dashboard import overview
+from reliefgraph.dashboard.ui import Ctx
+from reliefgraph.queries.rules import load_rules
+
+
+def _counter_frame(counter, name: str) -> pd.DataFrame:
+    return pd.DataFrame(counter.most_common(), columns=[name, "线索 clues"]).set_index(name)
+
+
+def render(ctx: Ctx) -> None:
+    st.header("总览 Overview")
+    cover = overview.coverage(ctx.store)
+    counts = overview.clue_counts(ctx.engine)
+    cols = st.columns(4)
+    cols[0].metric("人员 persons", f"{cover['persons']:,}")
+    cols[1].metric("户 households", f"{cover['households']:,}",
+                   help=f"其中享受救助 with grants: {cover['households_with_grants']:,}")
+    cols[2].metric("救助对象 grants", f"{cover['grants']:,}")
+    cols[3].metric("有效线索 active clues", f"{counts.total:,}")
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader("按类别 by family")
+        if counts.by_family:
+            st.bar_chart(_counter_frame(counts.by_family, "类别 family"), horizontal=True)
+        st.subheader("按状态 by status")
+        st.dataframe(_counter_frame(counts.by_status, "状态 status"), width="stretch")
+    with right:
+        st.subheader("按乡镇 by town")
+        towns = overview.town_names(ctx.store)
+        named = {f"{towns.get(code, '')} {code}".strip(): n for code, n in counts.by_town.items()}
+        if named:
+            st.bar_chart(pd.Series(named, name="线索 clues"), horizontal=True)
+        st.subheader("按规则 by rule")
+        titles = {r.id: r.title_zh for r in load_rules()}
+        st.dataframe(pd.DataFrame([(titles.get(rid, rid), rid, n) for rid, n in counts.by_rule.most_common()],
+                                  columns=["规则 rule", "id", "线索 clues"]), hide_index=True, width="stretch")
+
+    st.subheader("核查查准率 precision per rule (confirmed / concluded)")
+    precision = overview.precision_table(ctx.engine)
+    if precision:
+        st.dataframe(pd.DataFrame(precision).rename(columns={
+            "rule_id": "规则 rule", "confirmed": "属实 confirmed", "dismissed": "不属实 dismissed",
+            "concluded": "已办结 concluded", "precision": "查准率 precision"}), hide_index=True,
+            width="stretch")
+    else:
+        st.caption("尚无办结案件 no case concluded yet")
+
+    st.subheader("各部门数据最近导入 last load per agency")
+    loads = overview.last_loads(ctx.store)
+    if loads:
+        st.dataframe(pd.DataFrame(loads).rename(columns={
+            "agency": "部门 agency", "finished": "完成时间 finished", "file_name": "最近文件 last file",
+            "files": "文件数 files"}), hide_index=True, width="stretch")
+    else:
+        st.caption("尚未导入数据 nothing loaded yet: `reliefgraph load DIR`")
+    programmes = overview.grants_by_programme(ctx.store)
+    if programmes:
+        st.caption("救助对象按类别 grants by programme: " + "，".join(f"{p} {n:,}" for p, n in programmes.items()))

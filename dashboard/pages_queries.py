@@ -1,0 +1,79 @@
+"""查询 Saved queries, and the ad-hoc Cypher box (read-only in the database)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from reliefgraph.dashboard import queryform
+from reliefgraph.dashboard.permissions import can
+from reliefgraph.dashboard.ui import Ctx, draw
+
+
+def render(ctx: Ctx) -> None:
+    st.header("查询 Saved queries")
+    files = queryform.files_for(ctx.user.role)
+    if files:
+        by_id = {f.id: f for f in files}
+        fid = st.selectbox("选择查询 choose a query", list(by_id),
+                           format_func=lambda i: f"{by_id[i].title_zh} — {by_id[i].title_en}", key="query_file")
+        f = by_id[fid]
+        if f.meta.get("description"):
+            st.caption(f.meta["description"])
+        with st.form(f"query:{fid}"):
+            raw = {w.name: _widget(w, fid) for w in queryform.widgets(f)}
+            run = st.form_submit_button("运行 run")
+        if run:
+            try:
+                params = queryform.coerce(f, raw)
+                outcome = queryform.run_saved(ctx.store, f, params, ctx.viewer)
+            except queryform.QueryInputError as exc:
+                st.error(str(exc))
+            else:
+                ctx.audit("run_query", [], {"query": fid, "params": params, "rows": outcome.total_rows})
+                st.session_state["query_outcome"] = (fid, outcome)
+        if st.session_state.get("query_outcome", (None,))[0] == fid:
+            _show(ctx, fid, st.session_state["query_outcome"][1])
+    if can(ctx.user.role, "run_adhoc"):
+        st.subheader("自定义查询 ad-hoc Cypher（只读 read-only）")
+        with st.form("adhoc"):
+            text = st.text_area("Cypher", height=120, placeholder="MATCH (p:Person)-[:OWNS]->(v:Vehicle) RETURN p, v LIMIT 20")
+            go = st.form_submit_button("运行 run", key="adhoc_run")
+        if go:
+            try:
+                outcome = queryform.run_adhoc(ctx.store, text, ctx.viewer)
+            except queryform.QueryInputError as exc:
+                ctx.audit("run_adhoc", [], {"query": text[:2000], "refused": str(exc)[:200]})
+                st.error(str(exc))
+            else:
+                ctx.audit("run_adhoc", [], {"query": text[:2000], "rows": outcome.total_rows})
+                st.session_state["query_outcome"] = ("adhoc", outcome)
+        if st.session_state.get("query_outcome", (None,))[0] == "adhoc":
+            _show(ctx, "adhoc", st.session_state["query_outcome"][1])
+
+
+def _widget(w: queryform.Widget, fid: str):
+    key = f"q:{fid}:{w.name}"
+    if w.kind == "bool":
+        return st.checkbox(w.label, value=bool(w.default), key=key)
+    if w.kind == "int":
+        return st.number_input(w.label, value=w.default, step=1, key=key, help=w.hint or None)
+    if w.kind == "float":
+        return st.number_input(w.label, value=w.default, key=key, help=w.hint or None)
+    if w.kind == "date":
+        return st.date_input(w.label, value=w.default, key=key, help=w.hint or None)
+    placeholder = {"month": "YYYY-MM", "list": "a, b, c"}.get(w.kind, "")
+    return st.text_input(w.label, value="" if w.default is None else str(w.default), key=key,
+                         placeholder=placeholder or w.hint, help=w.hint or None)
+
+
+def _show(ctx: Ctx, fid: str, outcome: queryform.Outcome) -> None:
+    note = f"（显示前 {len(outcome.rows)} 行 showing the first {len(outcome.rows)}）" \
+        if outcome.total_rows > len(outcome.rows) else ""
+    st.caption(f"{outcome.total_rows} 行 rows{note}")
+    st.dataframe(pd.DataFrame([[queryform.cell(v) for v in row] for row in outcome.rows], columns=outcome.columns),
+                 hide_index=True, width="stretch")
+    st.download_button("导出 CSV export", queryform.to_csv(outcome.columns, outcome.rows), file_name=f"{fid}.csv",
+                       mime="text/csv", on_click=ctx.audit,
+                       args=("export", [], {"what": "query", "query": fid, "rows": len(outcome.rows)}))
+    if outcome.graph is not None:
+        draw(outcome.graph, height=420)

@@ -1,0 +1,166 @@
+"""Saved queries and the ad-hoc Cypher box, outside Streamlit.
+
+Form widgets are typed from each file's header (`params:`); values typed
+into them are checked and converted here, then passed as parameters. The
+ad-hoc box runs through `store.read`, which the database executes
+read-only (FalkorDB GRAPH.RO_QUERY, Neo4j read transactions): a write is
+refused by the engine, not by inspecting the text.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from reliefgraph.dashboard.graphview import Subgraph, from_engine
+from reliefgraph.dashboard.permissions import Viewer, mask_rows
+from reliefgraph.graph.store import GraphStore, ReadOnlyViolation, StoreError
+from reliefgraph.queries.cypher_files import CypherFile, CypherFileError, cypher_files
+
+MAX_SHOWN_ROWS = 1000
+WIDGETS = {"string": "text", "int": "int", "float": "float", "bool": "bool", "date": "date", "month": "month",
+           "list": "list"}
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+class QueryInputError(ValueError):
+    """A value or query the user typed cannot run; the message says why (Chinese + English)."""
+
+
+@dataclass(frozen=True)
+class Widget:
+    name: str
+    kind: str          # text | int | float | bool | date | month | list
+    label: str
+    default: Any
+    required: bool
+    hint: str
+
+
+@dataclass
+class Outcome:
+    columns: list[str]
+    rows: list[tuple]          # masked for the viewer, at most MAX_SHOWN_ROWS
+    total_rows: int
+    graph: Subgraph | None     # when the result holds nodes, relationships or paths
+
+
+def files_for(role: str) -> list[CypherFile]:
+    """Saved queries whose `audience` includes the role (administrators see all)."""
+    out = []
+    for f in cypher_files("queries"):
+        audience = f.meta.get("audience") or []
+        if role == "admin" or not audience or role in audience:
+            out.append(f)
+    return out
+
+
+def widgets(f: CypherFile) -> list[Widget]:
+    out = []
+    for p in f.params.values():
+        hint = f"例 e.g. {p.example}" if p.example is not None else ""
+        default = p.default
+        if p.type == "date" and isinstance(default, str):
+            default = date.fromisoformat(default)
+        if p.type == "list" and isinstance(default, list):
+            default = ", ".join(str(v) for v in default)
+        out.append(Widget(p.name, WIDGETS[p.type], f"{p.zh} {p.en}" + (" *" if p.required else ""),
+                          default, p.required, hint))
+    return out
+
+
+def coerce(f: CypherFile, raw: dict[str, Any]) -> dict[str, Any]:
+    """Widget values → query parameters of the declared types, or QueryInputError."""
+    values: dict[str, Any] = {}
+    for name, p in f.params.items():
+        value = raw.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        if value in (None, ""):
+            continue           # the declared default applies (or `bind` reports it missing)
+        try:
+            values[name] = _convert(p.type, value)
+        except (TypeError, ValueError) as exc:
+            raise QueryInputError(f"参数“{p.zh}”格式不对 {p.en}: {exc}") from None
+    try:
+        return f.bind(values)
+    except CypherFileError as exc:
+        raise QueryInputError(str(exc)) from None
+
+
+def _convert(ptype: str, value: Any) -> Any:
+    if ptype == "string":
+        return str(value)
+    if ptype == "int":
+        if isinstance(value, float) and not value.is_integer():
+            raise ValueError("须为整数 must be a whole number")
+        return int(value)
+    if ptype == "float":
+        return float(value)
+    if ptype == "bool":
+        return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "是")
+    if ptype == "date":
+        return value.isoformat() if isinstance(value, date) else date.fromisoformat(str(value)).isoformat()
+    if ptype == "month":
+        if not MONTH.match(str(value)):
+            raise ValueError("月份应为 YYYY-MM a month is written YYYY-MM")
+        return str(value)
+    if ptype == "list":
+        if isinstance(value, list):
+            return value
+        text = str(value)
+        if text.startswith("["):
+            parsed = json.loads(text)
+            if not isinstance(parsed, list):
+                raise ValueError("应为列表 expected a list")
+            return parsed
+        return [part.strip() for part in re.split(r"[,，;；]", text) if part.strip()]
+    raise ValueError(f"unknown parameter type {ptype}")
+
+
+def run_saved(store: GraphStore, f: CypherFile, params: dict[str, Any], viewer: Viewer) -> Outcome:
+    return _outcome(store.read(f.query, params), viewer)
+
+
+def run_adhoc(store: GraphStore, query: str, viewer: Viewer) -> Outcome:
+    if not query.strip():
+        raise QueryInputError("请输入查询 type a query first")
+    try:
+        return _outcome(store.read(query, {}), viewer)
+    except ReadOnlyViolation as exc:
+        raise QueryInputError("数据库拒绝了写操作：此处只能运行只读查询 the database refused a write; "
+                              "queries here run read-only") from exc
+    except StoreError as exc:
+        raise QueryInputError(str(exc)) from exc
+
+
+def _outcome(result, viewer: Viewer) -> Outcome:
+    shown = result.rows[:MAX_SHOWN_ROWS]
+    graph = from_engine([v for row in shown for v in row], viewer)
+    return Outcome(list(result.columns), mask_rows(viewer, list(result.columns), shown), len(result.rows),
+                   graph if graph.nodes else None)
+
+
+def cell(value: Any) -> Any:
+    """A value as a table shows it: nodes and lists as compact JSON."""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def to_csv(columns: list[str], rows: list[tuple]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(columns)
+    for row in rows:
+        out = []
+        for v in row:
+            text = "" if v is None else str(cell(v))
+            # A cell starting with = + - @ runs as a formula in spreadsheet programs.
+            out.append("'" + text if text and text[0] in "=+-@" else text)
+        w.writerow(out)
+    return buf.getvalue()

@@ -1,0 +1,86 @@
+"""Streamlit glue shared by the pages: resources, the signed-in user, audit,
+graph drawing. Page logic itself lives in plain modules (explore, overview,
+queryform, cases) so it is tested without Streamlit."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+import streamlit.components.v1 as components
+from sqlalchemy.engine import Engine
+
+from reliefgraph.appdb import connect
+from reliefgraph.dashboard import accounts, audit, cases, graphview
+from reliefgraph.dashboard.accounts import User
+from reliefgraph.dashboard.permissions import Viewer
+from reliefgraph.graph.store import GraphStore, open_store
+from reliefgraph.settings import Settings
+
+TOKEN = "session_token"
+
+
+@dataclass
+class Ctx:
+    engine: Engine
+    store: GraphStore
+    user: User
+    viewer: Viewer
+
+    def audit(self, action: str, subjects: list[str] | None = None, detail: dict[str, Any] | None = None) -> None:
+        audit.record(self.engine, self.user.username, action, subjects, detail, self.user.role)
+
+    def audit_once(self, key: str, action: str, subjects: list[str] | None = None,
+                   detail: dict[str, Any] | None = None) -> None:
+        """Record a view once, not on every rerun of the page that shows it."""
+        marker = f"audited:{key}"
+        if st.session_state.get("audited_view") != marker:
+            st.session_state["audited_view"] = marker
+            self.audit(action, subjects, detail)
+
+
+@st.cache_resource(show_spinner=False)
+def app_engine(url: str) -> Engine:
+    return connect(url)
+
+
+@st.cache_resource(show_spinner="正在连接图数据库 connecting to the graph store…")
+def graph_store(uri: str) -> GraphStore:
+    return open_store(uri)
+
+
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+def current_user(engine: Engine) -> User | None:
+    token = st.session_state.get(TOKEN)
+    if not token:
+        return None
+    user = accounts.session_user(engine, token)
+    if user is None:
+        st.session_state.pop(TOKEN, None)
+        st.session_state["signed_out_reason"] = "会话已过期，请重新登录 your session expired; please sign in again"
+    return user
+
+
+def viewer_for(engine: Engine, user: User) -> Viewer:
+    clear = cases.clear_values_for(engine, user.username) if user.role == "inspector" else frozenset()
+    return Viewer(user.username, user.role, clear)
+
+
+def draw(sub: graphview.Subgraph, height: int = 520, centre: str | None = None) -> None:
+    if not sub.nodes:
+        st.info("没有可绘制的节点 nothing to draw")
+        return
+    chips = " ".join(
+        f"<span style='display:inline-block;width:10px;height:10px;border-radius:5px;background:{colour}'></span>"
+        f" {zh} {en} ({count})" for zh, en, colour, count in graphview.legend(sub))
+    # Colours and names come from schema.yaml, not from the data.
+    st.markdown(f"<div style='font-size:0.85em'>图例 legend: {chips}</div>", unsafe_allow_html=True)
+    components.html(graphview.to_html(sub, height=height, centre=centre), height=height + 20)
+
+
+def status_zh(status: str) -> str:
+    zh, en = cases.STATUSES.get(status, (status, status))
+    return f"{zh} {en}"

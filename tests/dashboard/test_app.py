@@ -1,0 +1,182 @@
+"""The Streamlit app through Streamlit's own AppTest: sign-in, pages by role,
+a clue opened and assigned, a search drawn, a write refused — each leaving
+its audit entry."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from dashboard_county import ID_A, ID_C
+from streamlit.testing.v1 import AppTest
+
+import reliefgraph.dashboard
+from reliefgraph.appdb import connect
+from reliefgraph.dashboard import accounts, audit, cases
+from reliefgraph.queries import clues
+from reliefgraph.queries.detect import detect
+from reliefgraph.queries.rules import load_rules
+
+APP = str(Path(reliefgraph.dashboard.__file__).with_name("app.py"))
+PW = "correct horse 9"
+
+
+@pytest.fixture
+def env(tiny, embedded_dir, tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("RELIEFGRAPH_URI", str(embedded_dir))
+    monkeypatch.setenv("RELIEFGRAPH_APP_DB", url)
+    engine = connect(url)
+    for name, role in (("boss", "admin"), ("zhang", "inspector"), ("li", "analyst")):
+        accounts.add_user(engine, name, PW, role)
+    return engine
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    return at
+
+
+def _sign_in(at: AppTest, username: str, password: str = PW) -> AppTest:
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    at.button[0].click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _one(elements, label_start: str):
+    (found,) = [e for e in elements if str(e.label).startswith(label_start)]
+    return found
+
+
+def _page(at: AppTest, name: str) -> AppTest:
+    at.sidebar.radio[0].set_value(name)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _shown(at: AppTest) -> str:
+    """Everything the page shows as text, widget options included."""
+    parts = [str(e.value) for kind in ("markdown", "text", "caption", "subheader", "header", "error", "warning",
+                                      "info", "success") for e in getattr(at, kind)]
+    parts += [str(o) for w in list(at.radio) + list(at.selectbox) for o in w.options]
+    return "\n".join(parts)
+
+
+def test_a_wrong_password_is_refused_and_recorded(env):
+    at = _sign_in(_app(), "boss", "not the password")
+    assert "用户名或密码错误" in at.error[0].value
+    assert len(at.sidebar.radio) == 0
+    (entry,) = audit.entries(env)
+    assert (entry.actor, entry.action, entry.detail) == ("boss", "sign_in_failed", {"reason": "bad_credentials"})
+
+
+def test_the_sign_in_page_says_how_to_create_the_first_admin(tmp_path, monkeypatch, tiny, embedded_dir):
+    monkeypatch.setenv("RELIEFGRAPH_URI", str(embedded_dir))
+    monkeypatch.setenv("RELIEFGRAPH_APP_DB", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert "reliefgraph user add" in _app().info[0].value
+
+
+def test_each_role_gets_its_pages_and_signs_out(env):
+    at = _sign_in(_app(), "li")
+    assert at.sidebar.radio[0].options == ["总览 Overview", "线索 Clues", "图谱 Explore", "查询 Saved queries",
+                                           "核查 Cases"]
+    assert "li" in at.sidebar.markdown[0].value and "分析人员" in at.sidebar.markdown[0].value
+    _one(at.sidebar.button, "退出").click()
+    at.run()
+    assert len(at.sidebar.radio) == 0 and at.text_input[0].label.startswith("用户名")
+    at = _sign_in(_app(), "boss")
+    assert "管理 Admin" in at.sidebar.radio[0].options
+    _page(at, "管理 Admin")
+    assert set(at.dataframe[0].value["username"]) == {"boss", "zhang", "li"}
+    assert [e.action for e in reversed(audit.entries(env))][:3] == ["sign_in", "sign_out", "sign_in"]
+
+
+def test_overview_shows_coverage_and_loads(env):
+    at = _sign_in(_app(), "li")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["人员 persons"] == "4" and metrics["户 households"] == "2" and metrics["救助对象 grants"] == "2"
+    assert any("gongan_jidongche.csv" in df.value.to_string() for df in at.dataframe)
+
+
+def test_a_clue_is_opened_and_assigned_from_the_clues_page(env, tiny):
+    detect(tiny, env, [r for r in load_rules() if r.id == "car_during_grant"], "2026-10-31")
+    cid = clues.list_clues(env)[0]["clue_id"]
+    at = _page(_sign_in(_app(), "boss"), "线索 Clues")
+    at.selectbox(key="open_clue").set_value(cid)
+    at.run()
+    assert not at.exception, at.exception
+    shown = _shown(at)
+    assert "贵A12345" in shown and ID_A in shown, "an admin sees the narrative and the subject in clear"
+    _one(at.selectbox, "核查人 inspector").set_value("zhang")
+    _one(at.button, "提交").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert cases.case_of(env, cid)["status"] == "open" and cases.case_of(env, cid)["assignee"] == "zhang"
+    actions = [e.action for e in reversed(audit.entries(env)) if e.action in ("view_clue", "case_change")]
+    assert actions == ["view_clue", "case_change"]
+
+
+def test_analysts_open_clues_masked(env, tiny):
+    detect(tiny, env, [r for r in load_rules() if r.id == "car_during_grant"], "2026-10-31")
+    cid = clues.list_clues(env)[0]["clue_id"]
+    at = _page(_sign_in(_app(), "li"), "线索 Clues")
+    at.selectbox(key="open_clue").set_value(cid)
+    at.run()
+    shown = _shown(at) + "".join(df.value.to_string() for df in at.dataframe)
+    assert "5201**********123X" in shown and ID_A not in shown
+    assert not [b for b in at.button if str(b.label).startswith("提交")], "analysts take no case steps"
+
+
+def test_explore_searches_namesakes_and_draws_with_an_audit_trail(env):
+    at = _page(_sign_in(_app(), "li"), "图谱 Explore")
+    _one(at.text_input, "姓名").input("张三")
+    _one(at.button, "检索").click()
+    at.run()
+    options = at.radio(key="explore_pick").options
+    assert len(options) == 2 and any("1980-01-01" in o for o in options) and any("1990-05-05" in o for o in options)
+    assert ID_A not in "".join(options) and ID_C not in "".join(options)
+    at.button(key="explore_draw").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("节点 nodes" in c.value for c in at.caption)
+    search, view = [e for e in reversed(audit.entries(env)) if e.action in ("search", "view_subgraph")]
+    assert search.detail == {"text": "张三", "hits": 2} and sorted(search.subjects) == sorted(
+        [f"Person:{ID_A}", f"Person:{ID_C}"])
+    assert view.actor == "li" and view.subjects[0].startswith("Person:")
+
+
+def test_an_ad_hoc_write_is_refused_by_the_database_and_recorded(env, tiny):
+    before = tiny.counts()
+    at = _page(_sign_in(_app(), "li"), "查询 Saved queries")
+    at.text_area[0].input("MATCH (p:Person) DETACH DELETE p")
+    at.button(key="adhoc_run").click()
+    at.run()
+    assert any("只读" in e.value for e in at.error)
+    assert tiny.counts() == before
+    (entry,) = [e for e in audit.entries(env) if e.action == "run_adhoc"]
+    assert "DETACH DELETE" in entry.detail["query"] and "refused" in entry.detail
+
+
+def test_inspectors_have_no_ad_hoc_box(env):
+    at = _page(_sign_in(_app(), "zhang"), "查询 Saved queries")
+    assert len(at.text_area) == 0
+    (only,) = at.selectbox(key="query_file").options
+    assert only.startswith("人员所在户")
+
+
+def test_a_saved_query_runs_from_its_typed_form_masked_and_audited(env):
+    at = _page(_sign_in(_app(), "li"), "查询 Saved queries")
+    at.selectbox(key="query_file").set_value("person_household")
+    at.run()
+    at.text_input(key="q:person_household:citizen_id").input(ID_A)
+    [b for b in at.button if str(b.label).startswith("运行") and b.key != "adhoc_run"][0].click()
+    at.run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert sorted(table["citizen_id"]) == ["5201**********1226", "5201**********123X"]
+    (entry,) = [e for e in audit.entries(env) if e.action == "run_query"]
+    assert entry.detail["query"] == "person_household" and entry.detail["rows"] == 2
