@@ -162,3 +162,19 @@ def test_user_commands_create_the_first_admin_and_audit_it(tmp_path, monkeypatch
     assert [(e.action, e.subjects) for e in reversed(audit.entries(engine))] == [
         ("user_add", ["boss"]), ("user_disable", ["boss"])]
     assert all(e.actor.startswith("cli:") for e in audit.entries(engine))
+
+
+def test_the_dashboard_command_listens_on_loopback_unless_told(tmp_path, monkeypatch):
+    import subprocess
+
+    monkeypatch.setenv("RELIEFGRAPH_APP_DB", f"sqlite:///{tmp_path / 'app.db'}")
+    calls = []
+    monkeypatch.setattr(subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
+    runner = CliRunner()
+    out = runner.invoke(app, ["dashboard", "--port", "8601", "--db", str(tmp_path / "g")])
+    assert out.exit_code == 0 and "尚无管理员" in out.output
+    cmd, env = calls[0]
+    assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1" and cmd[cmd.index("--server.port") + 1] == "8601"
+    assert cmd[cmd.index("run") + 1].endswith("dashboard/app.py") and env["RELIEFGRAPH_URI"] == str(tmp_path / "g")
+    out = runner.invoke(app, ["dashboard", "--host", "0.0.0.0"])
+    assert calls[1][0][calls[1][0].index("--server.address") + 1] == "0.0.0.0" and "HTTPS" in out.output
