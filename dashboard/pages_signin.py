@@ -25,9 +25,11 @@ def render(engine: Engine) -> None:
     try:
         session = accounts.sign_in(engine, username, password)
     except accounts.SignInError as exc:
-        # The typed name is recorded as the actor: failed attempts on an
-        # account are what an administrator looks for.
-        audit.record(engine, username.strip().lower()[:64] or "-", "sign_in_failed", [],
+        # The typed name is recorded as the actor (failed attempts on an
+        # account are what an administrator looks for) — unless it is not a
+        # possible user name: people type their password into the wrong box.
+        typed = username.strip().lower()
+        audit.record(engine, typed if accounts.USERNAME.match(typed) else "-", "sign_in_failed", [],
                      {"reason": exc.reason})
         st.error(str(exc))
         return

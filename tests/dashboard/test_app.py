@@ -72,6 +72,8 @@ def test_a_wrong_password_is_refused_and_recorded(env):
     assert len(at.sidebar.radio) == 0
     (entry,) = audit.entries(env)
     assert (entry.actor, entry.action, entry.detail) == ("boss", "sign_in_failed", {"reason": "bad_credentials"})
+    _sign_in(at, "My Password 123!", "x")
+    assert audit.entries(env)[0].actor == "-", "a password typed as a name is not kept"
 
 
 def test_the_sign_in_page_says_how_to_create_the_first_admin(tmp_path, monkeypatch, tiny, embedded_dir):
