@@ -27,7 +27,10 @@ def render(ctx: Ctx) -> None:
               "更新 updated": (r["updated"] or "")[:16]} for r in rows]
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
     labels = {r["clue_id"]: f"{r['subject_name'] or ''} · {status_zh(r['status'])} · {r['clue_id']}" for r in rows}
-    cid = st.selectbox("打开案件 open a case", [None, *labels], format_func=lambda c: "—" if c is None else labels[c])
+    # Keyed: the labels carry the status, and an unkeyed box would close the
+    # case the moment a step changed it.
+    cid = st.selectbox("打开案件 open a case", [None, *labels], key="open_case",
+                       format_func=lambda c: "—" if c is None else labels[c])
     if cid:
         from reliefgraph.dashboard.pages_clues import clue_detail
 

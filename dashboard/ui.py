@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
-import streamlit.components.v1 as components
 from sqlalchemy.engine import Engine
 
 from reliefgraph.appdb import connect
@@ -78,7 +77,8 @@ def draw(sub: graphview.Subgraph, height: int = 520, centre: str | None = None) 
         f" {zh} {en} ({count})" for zh, en, colour, count in graphview.legend(sub))
     # Colours and names come from schema.yaml, not from the data.
     st.markdown(f"<div style='font-size:0.85em'>图例 legend: {chips}</div>", unsafe_allow_html=True)
-    components.html(graphview.to_html(sub, height=height, centre=centre), height=height + 20)
+    # Our own page (graphview escapes every caption); not user-supplied HTML.
+    st.iframe(graphview.to_html(sub, height=height, centre=centre), height=height + 20)
 
 
 def status_zh(status: str) -> str:

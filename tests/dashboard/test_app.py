@@ -118,6 +118,7 @@ def test_a_clue_is_opened_and_assigned_from_the_clues_page(env, tiny):
     at.run()
     assert not at.exception, at.exception
     assert cases.case_of(env, cid)["status"] == "open" and cases.case_of(env, cid)["assignee"] == "zhang"
+    assert at.selectbox(key="open_clue").value == cid and "已立案待核查" in _shown(at)
     actions = [e.action for e in reversed(audit.entries(env)) if e.action in ("view_clue", "case_change")]
     assert actions == ["view_clue", "case_change"]
 
@@ -182,3 +183,31 @@ def test_a_saved_query_runs_from_its_typed_form_masked_and_audited(env):
     assert sorted(table["citizen_id"]) == ["5201**********1226", "5201**********123X"]
     (entry,) = [e for e in audit.entries(env) if e.action == "run_query"]
     assert entry.detail["query"] == "person_household" and entry.detail["rows"] == 2
+
+
+def test_an_inspector_works_an_assigned_case_to_its_conclusion(env, tiny):
+    from reliefgraph.dashboard.permissions import Viewer
+
+    detect(tiny, env, [r for r in load_rules() if r.id == "car_during_grant"], "2026-10-31")
+    cid = clues.list_clues(env)[0]["clue_id"]
+    cases.act(env, Viewer("boss", "admin"), cid, "assign", assignee="zhang")
+    at = _page(_sign_in(_app(), "zhang"), "核查 Cases")
+    assert "分派给我的案件" in _shown(at) and len(at.dataframe[0].value) == 1
+    assert ID_A in at.dataframe[0].value.to_string(), "an inspector sees their own case in clear"
+    _one(at.selectbox, "打开案件").set_value(cid)
+    at.run()
+    _one(at.radio, "操作").set_value("start")
+    _one(at.button, "提交").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert cases.case_of(env, cid)["status"] == "in_verification"
+    assert at.selectbox(key="open_case").value == cid, "the case stays open after a step"
+    _one(at.radio, "操作").set_value("confirm")
+    _one(at.text_input, "核查结论").input("车辆登记在本人名下，属实")
+    _one(at.button, "提交").click()
+    at.run()
+    case = cases.case_of(env, cid)
+    assert case["status"] == "confirmed" and case["conclusion"] == "车辆登记在本人名下，属实"
+    assert [e.detail["action"] for e in reversed(audit.entries(env)) if e.action == "case_change"] == [
+        "assign", "start", "confirm"]
+    assert cases.precision_by_rule(env)[0]["precision"] == 1.0
