@@ -126,8 +126,10 @@ class Loader:
             report.seconds = time.perf_counter() - started
             # Data and the done mark become durable in one snapshot: after a
             # crash either both are there or neither, and the file is redone.
+            # It is written in the background while the next file loads; the
+            # snapshot at the end of the run (or at close) waits for it.
             self._mark_done(report)
-            self.store.snapshot()
+            self.store.snapshot(wait=False)
             self.done_here.append(report.batch_id)
             report.status = "loaded"
         except ExtractError as exc:
