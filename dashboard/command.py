@@ -7,7 +7,13 @@ operating-system account that ran it (`cli:<name>`).
 from __future__ import annotations
 
 import getpass
+import os
+import subprocess
 import sys
+import time
+import urllib.request
+import webbrowser
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -146,28 +152,55 @@ def dashboard_command(
     db: Annotated[Optional[str], typer.Option("--db", envvar="RELIEFGRAPH_URI", help="图数据库 graph store")] = None,
 ):
     """启动调查看板 start the investigators' dashboard (Streamlit)."""
-    import os
-    import subprocess
-    from pathlib import Path
-
     engine = connect()
     if accounts.count_admins(engine) == 0:
         console.print("[yellow]尚无管理员 no administrator yet[/yellow] — 先运行 first run: "
                       "reliefgraph user add NAME --role admin")
+    raise typer.Exit(serve_dashboard(host, port, {"RELIEFGRAPH_URI": db} if db else {}))
+
+
+def streamlit_command(host: str, port: int) -> list[str]:
+    app_file = Path(__file__).with_name("app.py")
+    return [sys.executable, "-m", "streamlit", "run", str(app_file),
+            "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--client.toolbarMode", "minimal", "--server.enableXsrfProtection", "true"]
+
+
+def serve_dashboard(host: str, port: int, env: dict[str, str] | None = None, open_browser: bool = False) -> int:
+    """Run the dashboard until Ctrl-C; returns Streamlit's exit code."""
     if host not in LOOPBACK:
         # Streamlit serves plain HTTP: beyond this machine it belongs behind a TLS proxy.
         err.print(f"[yellow]注意 note:[/yellow] 看板将在 {host} 上对外监听，请置于 HTTPS 反向代理之后 "
                   "the dashboard will listen beyond loopback; put it behind an HTTPS reverse proxy")
-    env = dict(os.environ)
-    if db:
-        env["RELIEFGRAPH_URI"] = db
-    app_file = Path(__file__).with_name("app.py")
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app_file),
-           "--server.address", host, "--server.port", str(port), "--server.headless", "true",
-           "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-           "--client.toolbarMode", "minimal", "--server.enableXsrfProtection", "true"]
-    console.print(f"看板地址 dashboard at http://{host}:{port} （Ctrl-C 停止 to stop）")
+    url = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
+    console.print(f"看板地址 dashboard at {url} （Ctrl-C 停止 to stop）")
+    proc = subprocess.Popen(streamlit_command(host, port), env={**os.environ, **(env or {})})
     try:
-        raise typer.Exit(subprocess.call(cmd, env=env))
+        if open_browser and _has_display() and wait_until_up(url, proc):
+            webbrowser.open(url)
+        return proc.wait()
     except KeyboardInterrupt:
-        raise typer.Exit(0) from None
+        proc.terminate()
+        proc.wait()
+        return 0
+
+
+def wait_until_up(url: str, proc: subprocess.Popen | None = None, timeout: float = 60.0) -> bool:
+    """Wait for Streamlit's health endpoint to answer (False if it never does or the server exits)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as res:
+                if res.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def _has_display() -> bool:
+    # On a server without a screen a "browser" would be a text one in this terminal.
+    return sys.platform in ("darwin", "win32") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))

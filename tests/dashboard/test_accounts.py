@@ -169,7 +169,15 @@ def test_the_dashboard_command_listens_on_loopback_unless_told(tmp_path, monkeyp
 
     monkeypatch.setenv("RELIEFGRAPH_APP_DB", f"sqlite:///{tmp_path / 'app.db'}")
     calls = []
-    monkeypatch.setattr(subprocess, "call", lambda cmd, env: calls.append((cmd, env)) or 0)
+
+    class FakeStreamlit:
+        def __init__(self, cmd, env):
+            calls.append((cmd, env))
+
+        def wait(self):
+            return 0
+
+    monkeypatch.setattr(subprocess, "Popen", FakeStreamlit)
     runner = CliRunner()
     out = runner.invoke(app, ["dashboard", "--port", "8601", "--db", str(tmp_path / "g")])
     assert out.exit_code == 0 and "尚无管理员" in out.output

@@ -1,0 +1,118 @@
+"""`reliefgraph demo`: a synthetic county, loaded and detected, with demo
+accounts, opened in the dashboard — the first thing a newcomer runs.
+
+Everything lives in its own folder (default `./data/demo`) whatever
+RELIEFGRAPH_URI and RELIEFGRAPH_APP_DB say, so a demo never writes a
+synthetic county into a real graph or a real application database.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from reliefgraph.appdb import connect
+from reliefgraph.dashboard import accounts, audit
+from reliefgraph.queries import clues as clue_store
+
+console = Console()
+
+# One account per role, so each view of the data can be tried.
+DEMO_USERS = (("demo_admin", "admin", "演示管理员"), ("demo_inspector", "inspector", "演示核查员"),
+              ("demo_analyst", "analyst", "演示分析员"))
+
+
+@dataclass(frozen=True)
+class Demo:
+    folder: Path
+    graph_uri: str
+    app_db: str
+    as_of: str
+    clues: int
+    passwords: dict[str, str]       # user name → password, printed once for the demo
+
+    def env(self) -> dict[str, str]:
+        return {"RELIEFGRAPH_URI": self.graph_uri, "RELIEFGRAPH_APP_DB": self.app_db}
+
+
+def demo_env(folder: Path) -> dict[str, str]:
+    folder = folder.resolve()
+    return {"RELIEFGRAPH_URI": str(folder / "graph"), "RELIEFGRAPH_APP_DB": f"sqlite:///{folder / 'app.db'}"}
+
+
+def prepare(folder: Path, persons: int = 20_000, seed: int = 1) -> Demo:
+    """Generate, load and detect a county in `folder`; (re)create the demo accounts.
+
+    Re-running is cheap: the generator writes the same bytes for the same
+    seed, so the loader finds every file already loaded."""
+    from reliefgraph.loaders.command import load_command
+    from reliefgraph.queries.command import detect_command, evaluate_command
+    from reliefgraph.synthetic.generator import generate
+
+    folder.mkdir(parents=True, exist_ok=True)
+    env = demo_env(folder)
+    os.environ.update(env)          # load and detect read their stores from the environment
+    console.rule("1/4 生成合成县 generating a synthetic county")
+    made = generate(persons=persons, seed=seed, out=folder / "extracts", month=1)
+    console.print(f"人口 persons {made.persons:,}，截至 as of {made.as_of}")
+    console.rule("2/4 导入 loading the agencies' extracts")
+    load_command(folder / "extracts", rejects=folder / "rejects", as_of=made.as_of, db=env["RELIEFGRAPH_URI"])
+    console.rule("3/4 检测 detecting clues")
+    detect_command(rule=[], family=[], as_of=made.as_of, out=folder / "clues.csv", db=env["RELIEFGRAPH_URI"])
+    # The county knows its planted cases: show how many the rules found.
+    evaluate_command(truth=folder / "extracts" / "_truth" / "truth.csv", clues=folder / "clues.csv")
+    console.rule("4/4 演示账户 demo accounts")
+    engine = connect(env["RELIEFGRAPH_APP_DB"])
+    passwords = demo_accounts(engine)
+    return Demo(folder.resolve(), env["RELIEFGRAPH_URI"], env["RELIEFGRAPH_APP_DB"], str(made.as_of),
+                len(clue_store.list_clues(engine)), passwords)
+
+
+def demo_accounts(engine) -> dict[str, str]:
+    """One account per role with a fresh random password (an existing demo account gets a new one)."""
+    existing = {u["username"] for u in accounts.list_users(engine)}
+    out = {}
+    for username, role, name in DEMO_USERS:
+        password = "demo-" + secrets.token_urlsafe(9)
+        if username in existing:
+            accounts.set_password(engine, username, password)
+        else:
+            accounts.add_user(engine, username, password, role, name)
+        audit.record(engine, "cli:demo", "user_password" if username in existing else "user_add", [username],
+                     {"role": role})
+        out[username] = password
+    return out
+
+
+def print_sign_in(demo: Demo, url: str) -> None:
+    table = Table(title="演示账户（仅供演示）demo accounts — for this demo only", header_style="bold")
+    for col in ("用户名 user", "角色 role", "密码 password"):
+        table.add_column(col)
+    for username, role, _ in DEMO_USERS:
+        table.add_row(username, f"{accounts.ROLES[role][0]} {role}", demo.passwords[username])
+    console.print(table)
+    console.print(f"线索 clues: {demo.clues}；数据目录 data in {demo.folder}")
+    console.print(f"[bold]在浏览器中打开 open in a browser: {url}[/bold]")
+
+
+def demo_command(
+    folder: Annotated[Path, typer.Option("--dir", help="演示数据目录 folder for the demo's data")] = Path("./data/demo"),
+    persons: Annotated[int, typer.Option(help="人口数 persons in the county")] = 20_000,
+    seed: Annotated[int, typer.Option(help="随机种子 seed")] = 1,
+    port: Annotated[int, typer.Option(help="看板端口 dashboard port")] = 8501,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="准备好后启动看板 start the dashboard")] = True,
+):
+    """演示：生成合成县、导入、检测，并打开看板 generate a county, load it, detect clues and open the dashboard."""
+    from reliefgraph.dashboard.command import serve_dashboard
+
+    demo = prepare(folder, persons, seed)
+    url = f"http://127.0.0.1:{port}"
+    print_sign_in(demo, url)
+    if serve:
+        raise typer.Exit(serve_dashboard("127.0.0.1", port, demo.env(), open_browser=True))
