@@ -164,18 +164,20 @@ class EmbeddedServer:
 
         `wait=False` forks a background save (BGSAVE) of everything written so
         far and returns at once, so a bulk load goes on while the snapshot is
-        written; a later snapshot first waits for it. Redis writes a temporary
-        file and renames it, so a failed save (disk full, read-only
-        directory) leaves the previous snapshot intact.
+        written; if one is already being written, the next is scheduled to
+        follow it. A waiting snapshot first waits for the background ones.
+        Redis writes a temporary file and renames it, so a failed save (disk
+        full, read-only directory) leaves the previous snapshot intact.
         """
         started = time.perf_counter()
         try:
             with self.client() as c:
-                self._wait_background_save(c)
                 if wait:
-                    c.save()
+                    self._save_when_idle(c)
                 else:
-                    c.bgsave()
+                    # SCHEDULE: while a background save runs, another starts
+                    # when it ends, instead of the caller waiting for it.
+                    c.execute_command("BGSAVE", "SCHEDULE")
         except redis.ResponseError as exc:
             raise EmbeddedServerError(
                 f"快照保存失败 snapshot failed: {exc}. 上一次快照保持完好 the previous snapshot "
@@ -184,6 +186,19 @@ class EmbeddedServer:
         return time.perf_counter() - started
 
     # -- internals --------------------------------------------------------
+    def _save_when_idle(self, c: redis.Redis) -> None:
+        # A scheduled background save starts a moment after the one before it
+        # ends; a SAVE sent in that moment is refused, so wait and try again.
+        for _ in range(100):
+            self._wait_background_save(c)
+            try:
+                c.save()
+                return
+            except redis.ResponseError as exc:
+                if "in progress" not in str(exc):
+                    raise
+        raise EmbeddedServerError("background snapshots kept running; no snapshot written")
+
     def _wait_background_save(self, c: redis.Redis, timeout: float = 600.0) -> None:
         deadline = time.monotonic() + timeout
         while c.info("persistence").get("rdb_bgsave_in_progress"):

@@ -158,14 +158,17 @@ def record(engine: Engine, batch_id: str, mapping: str, file_name: str,
         "outcome": d.outcome, "person_id": d.person_id, "score": d.score, "evidence": d.evidence,
         "status": "active", "decided_at": now,
     } for d in made]
+    # One statement executed for many parameter sets: a multi-VALUES insert
+    # of a whole file compiles slowly and exceeds PostgreSQL's 65,535
+    # parameters per statement.
+    if engine.dialect.name == "sqlite":
+        stmt = sqlite_insert(decisions)
+    else:
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        stmt = pg_insert(decisions)
+    keep = {c: stmt.excluded[c] for c in ("outcome", "person_id", "score", "evidence", "decided_at")}
     with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            stmt = sqlite_insert(decisions).values(values)
-        else:
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-            stmt = pg_insert(decisions).values(values)
-        keep = {c: stmt.excluded[c] for c in ("outcome", "person_id", "score", "evidence", "decided_at")}
-        conn.execute(stmt.on_conflict_do_update(index_elements=["batch_id", "row"], set_=keep))
+        conn.execute(stmt.on_conflict_do_update(index_elements=["batch_id", "row"], set_=keep), values)
 
 
 def list_decisions(engine: Engine, outcome: str | None = None, limit: int = 100) -> list[dict]:
