@@ -177,7 +177,14 @@ class EmbeddedServer:
                 else:
                     # SCHEDULE: while a background save runs, another starts
                     # when it ends, instead of the caller waiting for it.
-                    c.execute_command("BGSAVE", "SCHEDULE")
+                    try:
+                        c.execute_command("BGSAVE", "SCHEDULE")
+                    except redis.ResponseError as exc:
+                        # Redis schedules only behind an AOF rewrite; behind a
+                        # running RDB save it refuses. What that save misses
+                        # the next snapshot (the load's waiting one) writes.
+                        if "already in progress" not in str(exc):
+                            raise
         except redis.ResponseError as exc:
             raise EmbeddedServerError(
                 f"快照保存失败 snapshot failed: {exc}. 上一次快照保持完好 the previous snapshot "
