@@ -191,6 +191,7 @@ def _wire_rooms() -> None:
     from reliefgraph.dashboard.demo import demo_command
     from reliefgraph.loaders.command import load_command, resolve_app
     from reliefgraph.queries.command import detect_command, evaluate_command, summary_command
+    from reliefgraph.reports.command import report_command
     from reliefgraph.synthetic.command import generate_command
 
     app.command("generate")(generate_command)
@@ -199,6 +200,7 @@ def _wire_rooms() -> None:
     app.command("detect")(detect_command)
     app.command("evaluate")(evaluate_command)
     app.command("summary")(summary_command)
+    app.command("report")(report_command)
     app.add_typer(user_app, name="user")
     app.add_typer(audit_app, name="audit")
     app.command("dashboard")(dashboard_command)

@@ -1,0 +1,115 @@
+"""What a report says, independent of its format.
+
+`gather` fills these from the graph and the application database, in clear;
+`masking.for_viewer` returns a masked copy; the HTML, PDF and DOCX writers
+only lay them out. Keeping the content in one place is what lets the three
+formats say the same thing, and the tests compare them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+CONFIDENTIAL = ("内部资料 注意保密 — 本报告所列为核查线索，不是处理结论；仅供核查使用，不得擅自扩散。"
+                "Confidential: these are leads for verification, not findings of fact.")
+
+
+@dataclass
+class Finding:
+    rule_id: str
+    title_zh: str
+    title_en: str
+    severity: str
+    narrative: str
+    legal_basis: str
+    evidence_note: str                  # what the evidence path shows, from the rule header
+    look_alikes: list[str]              # known lawful look-alikes, for the inspector to rule out
+    evidence: dict[str, Any]            # nodes and relationships by natural key (queries/evidence.py)
+    sources: list[dict[str, Any]]       # agency records behind the evidence
+
+
+@dataclass
+class CaseRecord:
+    status: str
+    status_zh: str
+    assignee: str | None
+    conclusion: str | None
+    notes: str | None
+    concluded: str | None
+    history: list[dict[str, Any]]
+
+
+@dataclass
+class ClueSection:
+    clue_id: str
+    family: str
+    family_zh: str
+    score: float
+    severity: str
+    status_zh: str
+    active: bool
+    first_seen: str
+    subject_id: str
+    subject_name: str | None
+    findings: list[Finding]
+    case: CaseRecord | None             # None: the verification section is left blank
+
+
+@dataclass
+class Subject:
+    citizen_id: str
+    name: str | None
+    sex: str | None
+    birth_date: str | None
+    death_date: str | None
+    region: str | None
+
+
+@dataclass
+class Household:
+    household_id: str
+    address: str | None
+    region: str | None
+    members: list[dict[str, Any]]       # citizen_id, name, relation (zh), sex, birth_date, death_date
+    grants: list[dict[str, Any]]        # grant_id, programme (zh), start, end, monthly_amount, persons, status
+
+
+@dataclass
+class SummaryLine:
+    category: str
+    title_zh: str
+    people: int
+    records: int | None
+    rules: list[str]                    # titles of the detection rules with the same logic
+
+
+@dataclass
+class SummaryScope:
+    code: str                           # "county" or a town code
+    name: str
+    lines: list[SummaryLine]
+
+
+@dataclass
+class Report:
+    kind: str                           # clue | person | summary
+    title: str
+    generated_at: str
+    generated_by: str
+    role: str
+    loads: list[dict[str, Any]]         # the LoadBatch nodes the data comes from
+    number: str = "（未编号 draft）"
+    confidentiality: str = CONFIDENTIAL
+    subject: Subject | None = None
+    household: Household | None = None
+    clues: list[ClueSection] = field(default_factory=list)
+    summary: list[SummaryScope] = field(default_factory=list)
+    summary_note: str = ""
+
+    @property
+    def data_as_of(self) -> str:
+        finished = [b["finished"] for b in self.loads if b.get("finished")]
+        return max(finished)[:16].replace("T", " ") if finished else "—"
+
+    def findings(self) -> list[Finding]:
+        return [f for c in self.clues for f in c.findings]
