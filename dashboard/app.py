@@ -17,6 +17,7 @@ PAGES = {
     "图谱 Explore": "pages_explore",
     "查询 Saved queries": "pages_queries",
     "核查 Cases": "pages_cases",
+    "报告 Reports": "pages_reports",
     "管理 Admin": "pages_admin",
 }
 

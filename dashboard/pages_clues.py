@@ -7,9 +7,11 @@ import streamlit as st
 from reliefgraph.dashboard import cluetable, graphview
 from reliefgraph.dashboard.cases import STATUSES
 from reliefgraph.dashboard.pages_cases import case_panel
+from reliefgraph.dashboard.pages_reports import report_button
 from reliefgraph.dashboard.queryform import to_csv
 from reliefgraph.dashboard.ui import Ctx, draw
 from reliefgraph.queries.rules import FAMILIES, load_rules
+from reliefgraph.reports.issue import Target
 
 COLUMNS = {"clue_id": "编号 id", "family": "类别 family", "rules": "规则 rules", "town": "乡镇 town",
            "subject": "身份证号 ID", "name": "姓名 name", "score": "评分 score", "severity": "等级 severity",
@@ -70,3 +72,5 @@ def clue_detail(ctx: Ctx, cid: str) -> None:
                 st.caption("证据来源 source records")
                 st.dataframe(pd.DataFrame(f["sources"]), hide_index=True, width="stretch")
     case_panel(ctx, cid)
+    with st.expander("生成报告 / Report"):
+        report_button(ctx, Target(clue=cid), key="clue_page")

@@ -163,7 +163,7 @@ def _clues(pdf: _Pdf, clue_views: list[views.ClueView]) -> None:
             if f.look_alikes:
                 pdf.para("核查时需排除的合理情形 Lawful look-alikes：" + "；".join(f.look_alikes), size=8.5)
             pdf.ln(1)
-            pdf.grid(FACT_COLUMNS, fv.facts, widths=(6, 34, 44, 24), size=7.5)
+            pdf.grid(FACT_COLUMNS, fv.facts, widths=(8, 33, 44, 23), size=7.5)
             pdf.grid(SOURCE_COLUMNS, fv.sources, widths=(16, 22, 28, 10, 20, 14), size=7.5)
         if cv.picture:
             pdf.picture(cv.picture, "证据关系图 Evidence subgraph（颜色与名称取自图模型声明 colours and names from the schema）")
@@ -180,4 +180,5 @@ def _verification(pdf: _Pdf, c) -> None:
         if history:
             pdf.grid(views.HISTORY_COLUMNS, history, widths=(18, 14, 12, 22, 34), size=7.5)
     if not c.case or not c.case.conclusion:
-        pdf.grid(None, [(field, "\n") for field in views.VERIFY_FIELDS], widths=(40, 60), size=9)
+        # Room to write by hand: each blank cell holds two empty (ideographic-space) lines.
+        pdf.grid(None, [(field, "\u3000\n\u3000") for field in views.VERIFY_FIELDS], widths=(40, 60), size=9)
