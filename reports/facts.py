@@ -57,8 +57,10 @@ def fact_rows(evidence: dict, schema: Schema | None = None) -> list[tuple[str, s
     by_ref = {n["ref"]: n for n in evidence.get("nodes", [])}
     for n in evidence.get("nodes", []):
         nt = schema.nodes.get(n.get("label"))
-        src = "；".join(source_text(s) + (f"（{s['fact']}）" if s.get("fact") else "") for s in n.get("sources", []))
-        rows.append((node_name(n, schema), describe(n.get("properties") or {}, nt.properties if nt else {}, schema),
+        props = nt.properties if nt else {}
+        src = "；".join(source_text(s) + (f"（{props[s['fact']].zh if s['fact'] in props else s['fact']}）"
+                                          if s.get("fact") else "") for s in n.get("sources", []))
+        rows.append((node_name(n, schema), describe(n.get("properties") or {}, props, schema),
                      src or "—"))
     for r in evidence.get("relationships", []):
         rt = schema.relationships.get(r.get("type"))

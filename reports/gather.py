@@ -140,7 +140,12 @@ class Gatherer:
         b = self.batches.get(s.get("batch") or "", {})
         return {"agency": b.get("agency_zh", s.get("agency")), "extract": b.get("extract_zh", ""),
                 "file": s.get("file"), "row": s.get("row"), "batch": s.get("batch"),
-                "loaded": (b.get("finished") or "")[:10], "fact": s.get("fact")}
+                "loaded": (b.get("finished") or "")[:10], "fact": self._fact_zh(s.get("fact"))}
+
+    def _fact_zh(self, fact: str | None) -> str | None:
+        # A fact another agency added to a node (a death date): named as the schema names it.
+        names = [nt.properties[fact].zh for nt in self.schema.nodes.values() if fact in nt.properties]
+        return names[0] if names else fact
 
     def _case(self, cid: str, row: dict) -> CaseRecord | None:
         history = history_of(self.engine, cid)
