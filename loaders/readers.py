@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 SAMPLE_BYTES = 1 << 20
@@ -101,6 +102,9 @@ def header_of(path: Path, *, encoding: str = "auto", sheet: int | str = 0, heade
 
 def _read_csv(path: Path, encoding: str, header_row: int, **kw):
     sep = "\t" if path.suffix.lower() == ".tsv" else ","
+    # Never a row index taken from the data (see _spare_columns); with names
+    # given, pandas wants None here for lines shorter than the names.
+    kw.setdefault("index_col", None if "names" in kw else False)
     try:
         return pd.read_csv(path, sep=sep, encoding=encoding, header=header_row - 1, dtype=str,
                            keep_default_na=False, na_values=[""], skip_blank_lines=False,
@@ -117,9 +121,11 @@ def _read_csv(path: Path, encoding: str, header_row: int, **kw):
 def _csv_chunks(path: Path, encoding: str, header_row: int, chunk_rows: int) -> Iterator[Chunk]:
     next_line = header_row + 1
     bad_lines: set[int] = set()
+    columns = list(_read_csv(path, encoding, header_row, nrows=0).columns)
+    spare = _spare_columns(path, encoding, header_row, len(columns))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", pd.errors.ParserWarning)
-        reader = _read_csv(path, encoding, header_row, chunksize=chunk_rows)
+        reader = _read_csv(path, encoding, header_row, chunksize=chunk_rows, names=columns + spare)
         while True:
             caught.clear()
             try:
@@ -142,8 +148,37 @@ def _csv_chunks(path: Path, encoding: str, header_row: int, chunk_rows: int) -> 
                     continue
                 rows.append(next_line)
                 next_line += 1 + spans[len(rows) - 1]
+            wide = frame[spare].notna().any(axis=1).to_numpy() if spare else np.zeros(len(frame), dtype=bool)
+            malformed += [(row, f"expected {len(columns)} fields, saw more")
+                          for row, w in zip(rows, wide) if w]
+            frame = frame.loc[~wide, columns]
+            rows = [row for row, w in zip(rows, wide) if not w]
             frame.columns = [str(c).strip() for c in frame.columns]
             yield Chunk(frame=frame, rows=rows, malformed=malformed)
+
+
+def _spare_columns(path: Path, encoding: str, header_row: int, width: int) -> list[str]:
+    """Names for the cells a line holds beyond the header's, so such lines are
+    reported instead of read shifted.
+
+    When the first data line holds more fields than the header, pandas takes
+    its first cells as a row index and reads every line of the file one or
+    more columns to the left (户号 would hold names); with index_col=False it
+    cuts the surplus of every line silently. Naming enough spare columns for
+    the first line keeps pandas in its ordinary mode, where a longer line is
+    reported, and the spare cells of a line show it held too many.
+    """
+    first = 0
+    sep = "\t" if path.suffix.lower() == ".tsv" else ","
+    with open(path, encoding=encoding, newline="", errors="replace") as fh:
+        records = csv.reader(fh, delimiter=sep)
+        try:
+            for _ in range(header_row):
+                next(records)
+            first = len(next(records))
+        except (StopIteration, csv.Error):
+            pass
+    return [f"\x00spare{i}" for i in range(max(first - width, 0))]
 
 
 def _without_cut_tail(path: Path, chunks: Iterator[Chunk], encoding: str) -> Iterator[Chunk]:
