@@ -156,6 +156,11 @@ class _Parser:
         files = d["files"] if isinstance(d["files"], list) else [d["files"]]
         fields = {name: self.field(name, spec) for name, spec in d["fields"].items()}
         constants = dict(d.get("constants") or {})
+        for name, value in constants.items():
+            if value is None or not str(value).strip():
+                # Constants can be keys or link values; FalkorDB crashes on MERGE
+                # with an empty-string key once the key is unique-constrained.
+                raise self.fail(f"constants.{name}", "must not be blank")
         derived = {name: self.derived(name, spec, set(fields)) for name, spec in (d.get("derived") or {}).items()}
         known = set(fields) | set(constants) | set(derived)
         nodes, rels = [], []
@@ -229,8 +234,13 @@ class _Parser:
             raise self.fail(f"fields.{name}", f"type {ftype!r} not in {sorted(FIELD_TYPES)}")
         if ftype == "code" and not spec.get("map"):
             raise self.fail(f"fields.{name}", "a code field needs a `map` (code table)")
+        table = {str(k): str(v) for k, v in (spec.get("map") or {}).items() if v is not None}
+        blank = [k for k, v in (spec.get("map") or {}).items() if v is None or not str(v).strip()]
+        if blank:
+            raise self.fail(f"fields.{name}", f"code table maps {blank} to a blank value; leave such codes out "
+                                              "(an unmapped code is rejected with a reason)")
         return Field(name=name, column=str(spec["column"]), type=ftype, required=bool(spec.get("required")),
-                     map={str(k): str(v) for k, v in (spec.get("map") or {}).items()})
+                     map=table)
 
     def props(self, where: str, owner_props: dict, given: dict | None, known: set[str]) -> dict[str, str]:
         out = {}

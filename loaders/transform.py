@@ -31,6 +31,8 @@ LOADER_REASONS = {
     "unknown_reference": "引用的人员/实体不存在 referenced person or entity not found",
     "unresolved_person": "无身份证号且无法唯一匹配人员 no citizen ID and no unique matching person",
     "optional_reference": "可选关联的对象不存在（其余事实已导入） optional link target not found (rest of row loaded)",
+    "derived_blank": "由其他字段截取或拼接的值为空（原值过短） a value cut or joined from other fields is blank "
+                     "(source too short)",
 }
 
 
@@ -97,6 +99,12 @@ def transform(chunk: Chunk, mapping: Mapping, as_of: date, identity_fields: set[
         out[name] = value
     for d in mapping.derived.values():
         out[d.name] = _derive(d, out)
+        # A slice past the end of a short code gives '': a blank key that must
+        # never reach a MERGE (FalkorDB crashes on an empty constrained key).
+        cut_short = out[d.name].isna() & out[list(d.sources)].notna().all(axis=1) & ~blank & ~bad
+        for idx in cut_short[cut_short].index:
+            rejects.append(Reject(int(rows[idx]), d.name, "", "derived_blank"))
+        bad |= cut_short
 
     keep = ~bad & ~blank
     good = out[keep].copy()
@@ -146,7 +154,8 @@ def _field(f: Field, raw: pd.Series, as_of: date) -> tuple[pd.Series, pd.Series]
 def _derive(d, out: pd.DataFrame) -> pd.Series:
     if d.slice is not None:
         start, end = d.slice
-        return out[d.sources[0]].str.slice(start, end)
+        part = out[d.sources[0]].str.slice(start, end)
+        return part.mask(part == "")
     parts = [out[src].astype("string") for src in d.sources]
     joined = parts[0]
     for part in parts[1:]:
