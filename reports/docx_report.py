@@ -109,18 +109,12 @@ def _subject(doc, report: Report) -> None:
     doc.add_heading("一、核查对象 Subject and household", level=1)
     if report.subject:
         _table(doc, None, views.subject_pairs(report))
-    doc.add_heading("家庭成员 Household members", level=2)
-    members = views.member_rows(report)
-    if members:
-        _table(doc, views.MEMBER_COLUMNS, members)
-    else:
-        _para(doc, "无户籍成员记录 no household members on record")
-    doc.add_heading("救助享受情况 Grants", level=2)
-    grants = views.grant_rows(report)
-    if grants:
-        _table(doc, views.GRANT_COLUMNS, grants)
-    else:
-        _para(doc, "无救助记录 no grants on record")
+    for heading, columns, rows, empty in views.household_tables(report):
+        doc.add_heading(heading, level=2)
+        if rows:
+            _table(doc, columns, rows)
+        else:
+            _para(doc, empty)
 
 
 def _clues(doc, clue_views: list[views.ClueView]) -> None:

@@ -129,18 +129,13 @@ def _subject(pdf: _Pdf, report: Report) -> None:
     pdf.heading("一、核查对象 Subject and household", 2)
     if report.subject:
         pdf.pairs(views.subject_pairs(report))
-    pdf.heading("家庭成员 Household members", 3)
-    members = views.member_rows(report)
-    if members:
-        pdf.grid(views.MEMBER_COLUMNS, members, widths=(16, 14, 26, 8, 16, 16))
-    else:
-        pdf.para("无户籍成员记录 no household members on record", size=8.5)
-    pdf.heading("救助享受情况 Grants", 3)
-    grants = views.grant_rows(report)
-    if grants:
-        pdf.grid(views.GRANT_COLUMNS, grants, widths=(24, 18, 14, 14, 12, 8, 10))
-    else:
-        pdf.para("无救助记录 no grants on record", size=8.5)
+    widths = {views.MEMBER_COLUMNS: (16, 14, 26, 8, 16, 16), views.GRANT_COLUMNS: (24, 18, 14, 14, 12, 8, 10)}
+    for heading, columns, rows, empty in views.household_tables(report):
+        pdf.heading(heading, 3)
+        if rows:
+            pdf.grid(columns, rows, widths=widths[columns])
+        else:
+            pdf.para(empty, size=8.5)
 
 
 def _clues(pdf: _Pdf, clue_views: list[views.ClueView]) -> None:

@@ -54,6 +54,12 @@ def grant_rows(report: Report) -> list[tuple[str, ...]]:
             for g in (h.grants if h else [])]
 
 
+def household_tables(report: Report) -> list[tuple[str, tuple[str, ...], list[tuple[str, ...]], str]]:
+    """(heading, columns, rows, what to say when there are none) for the household's two tables."""
+    return [("家庭成员 Household members", MEMBER_COLUMNS, member_rows(report), "无户籍成员记录 no household members on record"),
+            ("救助享受情况 Grants", GRANT_COLUMNS, grant_rows(report), "无救助记录 no grants on record")]
+
+
 def load_rows(report: Report) -> list[tuple[str, ...]]:
     return [(_s(b["agency_zh"]), _s(b["extract_zh"]), _s(b["file"]), _s(b["finished"])[:16].replace("T", " "),
              _s(b["batch"])) for b in report.loads]
@@ -64,8 +70,15 @@ def history_rows(clue: ClueSection) -> list[tuple[str, ...]]:
 
     return [(_s(h["at"])[:16].replace("T", " "), _s(h["actor"]), ACTIONS.get(h["action"], (h["action"],))[0],
              f"{STATUSES.get(h['from_status'], (h['from_status'],))[0]} → {STATUSES.get(h['to_status'], (h['to_status'],))[0]}",
-             _s(h.get("conclusion") or h.get("note") or h.get("assignee") and f"分派给 {h['assignee']}"))
-            for h in (clue.case.history if clue.case else [])]
+             _history_note(h)) for h in (clue.case.history if clue.case else [])]
+
+
+def _history_note(step: dict) -> str:
+    if step.get("conclusion") or step.get("note"):
+        return step.get("conclusion") or step["note"]
+    if step["action"] in ("assign", "reassign") and step.get("assignee"):
+        return f"分派给 assigned to {step['assignee']}"
+    return "—"
 
 
 def summary_rows(scope) -> list[tuple[str, ...]]:
