@@ -58,7 +58,7 @@ def _para(doc, text: str, size: float | None = None, colour: RGBColor | None = N
     return p
 
 
-def _table(doc, columns, rows, size: float = 8.5) -> None:
+def _table(doc, columns, rows, size: float = 8.5, row_height: Cm | None = None) -> None:
     rows = list(rows)
     width = len(columns) if columns else len(rows[0]) if rows else 0
     if not width:
@@ -66,7 +66,10 @@ def _table(doc, columns, rows, size: float = 8.5) -> None:
     table = doc.add_table(rows=0, cols=width)
     table.style = "Table Grid"
     for i, row in enumerate(([columns] if columns else []) + rows):
-        cells = table.add_row().cells
+        row_obj = table.add_row()
+        if row_height is not None:
+            row_obj.height = row_height
+        cells = row_obj.cells
         for cell, value in zip(cells, row):
             cell.text = str(value)
             for run in cell.paragraphs[0].runs:
@@ -149,4 +152,5 @@ def _clues(doc, clue_views: list[views.ClueView]) -> None:
             if history:
                 _table(doc, views.HISTORY_COLUMNS, history, size=8)
         if not c.case or not c.case.conclusion:
-            _table(doc, None, [(field, "") for field in views.VERIFY_FIELDS], size=10)
+            # Rows tall enough to write in by hand.
+            _table(doc, None, [(field, "") for field in views.VERIFY_FIELDS], size=10, row_height=Cm(1.1))
