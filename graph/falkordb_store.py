@@ -52,7 +52,7 @@ class FalkorStore(GraphStore):
     def read(self, query: str, params: dict | None = None) -> Result:
         text = params_header(params) + query
         try:
-            res = self._run(lambda: self.graph.ro_query(text), retry=True)
+            res = self._run(lambda: self.graph.ro_query(text), retry=self.repeat_reads_after_restart)
         except redis.ResponseError as exc:
             if _RO_REFUSAL in str(exc):
                 raise ReadOnlyViolation(

@@ -74,6 +74,10 @@ class GraphStore(ABC):
     """What the rest of reliefgraph may ask of a graph database."""
 
     backend: str = ""
+    # An engine that may restart from an older snapshot (the embedded one)
+    # repeats a read after restarting it. A writer that remembers what it
+    # wrote turns this off, so the restart reaches it as a StoreError.
+    repeat_reads_after_restart: bool = True
 
     @abstractmethod
     def read(self, query: str, params: dict | None = None) -> Result:

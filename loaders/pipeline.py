@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from reliefgraph.graph.rows import ColumnRows
 from reliefgraph.graph.store import GraphStore, StoreError
 from reliefgraph.loaders import resolution
+from reliefgraph.loaders.knowledge import GraphKnowledge, member
 from reliefgraph.loaders.mapping import Mapping
 from reliefgraph.loaders.readers import EXCEL_SUFFIXES, CSV_SUFFIXES, ExtractError, file_sha256, header_of, read_chunks
 from reliefgraph.loaders.statements import Plan, Statement, compile_mapping
@@ -89,10 +90,11 @@ class Loader:
         self.on_rows = on_rows or (lambda n: None)
         self.chunk_rows = chunk_rows
         self.writer: BackgroundWriter | None = None
-        # Keys seen to exist, per label, shared by the files of one run: the
-        # persons the register wrote need not be looked up again by every
-        # later extract. Cleared whenever a write fails.
-        self.known: dict[str, set] = {}
+        self.graph = GraphKnowledge(store)
+        # What the loader remembers of the graph is only true of the graph it
+        # wrote: a read must fail, not quietly reach an engine restarted from
+        # an older snapshot.
+        store.repeat_reads_after_restart = False
         # Batches this loader marked done: an engine restarted from an older
         # snapshot loses them silently (see lost_batches).
         self.done_here: list[str] = []
@@ -111,7 +113,6 @@ class Loader:
                                    header_row=mapping.header_row), mapping, path.name)
             self._mark_running(report, path, file_hash)
             plan = compile_mapping(mapping, self.store.schema)
-            known = self.known
             self.writer = BackgroundWriter()
             self.reject_dir.mkdir(parents=True, exist_ok=True)
             reject_path = self.reject_dir / f"{mapping.id}__{report.batch_id}.csv"
@@ -121,7 +122,7 @@ class Loader:
                 rejects.writeheader()
                 for chunk in read_chunks(path, encoding=mapping.encoding, sheet=mapping.sheet,
                                          header_row=mapping.header_row, chunk_rows=self.chunk_rows):
-                    self._load_chunk(chunk, mapping, plan, report, rejects, path.name, known)
+                    self._load_chunk(chunk, mapping, plan, report, rejects, path.name)
             self.writer.flush()
             report.seconds = time.perf_counter() - started
             # Data and the done mark become durable in one snapshot: after a
@@ -137,7 +138,7 @@ class Loader:
         except OSError as exc:  # the file vanished or cannot be read, the reject folder cannot be written
             report.status, report.error = "failed", f"{path.name}: 文件读写失败 file error: {exc}"
         except StoreError as exc:
-            self.known.clear()
+            self.graph.forget()
             self.done_here.clear()
             report.status, report.error = "failed", f"{exc} — 该文件未完成导入，请重新运行 re-run the load"
             report.engine_failed = True
@@ -149,7 +150,7 @@ class Loader:
         return report
 
     def _load_chunk(self, chunk, mapping: Mapping, plan: Plan, report: FileReport,
-                    rejects: csv.DictWriter, file_name: str, known: dict[str, set]) -> None:
+                    rejects: csv.DictWriter, file_name: str) -> None:
         identity = mapping.person
         t = transform(chunk, mapping, self.as_of, {identity.id} if identity else None)
         report.rows_read += len(chunk.frame) - t.blank_rows + len(chunk.malformed)
@@ -163,21 +164,18 @@ class Loader:
         src = {"src_agency": mapping.agency, "src_file": file_name, "src_batch": report.batch_id}
 
         # A row that refers to an unknown entity writes nothing at all.
-        blame = self._unknown(plan.anchors, frame, known)
+        blame = self._unknown(plan.anchors, frame)
         bad += _blamed(frame, blame, "unknown_reference")
         frame = frame[blame.isna()]
         for st in plan.statements:
             rows = frame[frame[list(st.needs)].notna().all(axis=1)]
             if st.optional and st.rel is not None:
                 ends = tuple((e.label, e.key_field) for e in (st.rel.source, st.rel.target))
-                missing = self._unknown(ends, rows, known)
+                missing = self._unknown(ends, rows)
                 bad += _blamed(rows, missing, "optional_reference")
                 rows = rows[missing.isna()]
             if st.query is not None and len(rows):
-                params = column_rows(st, rows, src)
-                self.writer.submit(lambda q=st.query, p=params: self.store.write_rows(q, p, {"src": src}))
-            if st.node is not None and st.node.mode == "merge":
-                known.setdefault(st.node.label, set()).update(rows[st.node.key_field].tolist())
+                self._write(st, dedupe(st, rows), src)
 
         rejected_rows = t.rejected_rows | {r.row for r in bad if r.reason != "optional_reference"}
         report.rows_loaded += len(frame)
@@ -187,29 +185,22 @@ class Loader:
             rejects.writerow(r.as_dict(file_name, mapping.id))
         self.on_rows(len(chunk.frame))
 
-    def _unknown(self, anchors, frame: pd.DataFrame, known: dict[str, set]) -> pd.Series:
-        """Per row, the field whose referenced entity does not exist (NA when all exist).
+    def _write(self, st: Statement, rows: pd.DataFrame, src: dict) -> None:
+        """Send a statement's rows: new entities by CREATE, the rest by MERGE."""
+        new = self.graph.new_rows(st, rows, self.writer.flush)
+        for part, query in ((rows[new].pipe(fold, st), st.create_query), (rows[~new], st.query)):
+            if len(part):
+                params = column_rows(st, part, src)
+                self.writer.submit(lambda q=query, p=params: self.store.write_rows(q, p, {"src": src}))
+        self.graph.written(st, rows, new)
 
-        `known` caches the keys seen to exist per label, so each is looked up once per file.
-        """
+    def _unknown(self, anchors, frame: pd.DataFrame) -> pd.Series:
+        """Per row, the field whose referenced entity does not exist (NA when all exist)."""
         blame = pd.Series(pd.NA, index=frame.index, dtype=object)
         for label, fname in anchors:
-            have = known.setdefault(label, set())
             col = frame[fname]
-            values = sorted(set(col.dropna().tolist()) - have)
-            if not values:
-                continue
-            self.writer.flush()
-            key = self.store.schema.node(label).key
-            # Ask for the missing keys only: usually none, so little comes back.
-            missing = {row[0] for row in self.store.read(
-                f"UNWIND $vals AS v OPTIONAL MATCH (n:{label} {{{key}: v}}) WITH v, n WHERE n IS NULL RETURN v",
-                {"vals": values}).rows}
-            have.update(v for v in values if v not in missing)
-            if missing:
-                # isin() with a small set: pandas converts every element of the set.
-                hit = col.isin(missing)
-                blame = blame.mask(hit & blame.isna(), fname)
+            hit = col.notna() & ~member(col, self.graph.keys(label, self.writer.flush))
+            blame = blame.mask(hit & blame.isna(), fname)
         return blame
 
     def _resolve(self, fields: pd.DataFrame, mapping: Mapping, report: FileReport,
@@ -292,9 +283,35 @@ class Loader:
                              "while this file was loading and lost part of its writes")
 
 
+def dedupe(st: Statement, rows: pd.DataFrame) -> pd.DataFrame:
+    """Without rows that would write exactly what an earlier row writes (a
+    village named by every villager). A fact added to an existing node keeps
+    every row: each names its own source record."""
+    if st.node is not None and st.node.mode == "match":
+        return rows
+    fields = [*st.keys, *_written_fields(st)]
+    return rows[~rows[list(dict.fromkeys(fields))].duplicated().to_numpy()]
+
+
+def fold(rows: pd.DataFrame, st: Statement) -> pd.DataFrame:
+    """One row per new entity, holding what MERGE-then-SET row by row would
+    leave: provenance and create-only values of the first row that creates a
+    node (of the last that writes a relationship), each other property's last
+    non-blank value."""
+    identity = st.identity
+    if not rows[identity].duplicated().any():
+        return rows
+    groups = rows.groupby(identity, sort=False, dropna=False)
+    kept = groups.head(1) if st.node is not None else groups.tail(1)
+    kept = kept.set_index(identity)
+    latest = [f for f in _set_fields(st) if f not in identity]
+    if latest:
+        kept[latest] = groups[latest].last()
+    return kept.reset_index()[rows.columns]
+
+
 def column_rows(st: Statement, rows: pd.DataFrame, src: dict) -> ColumnRows:
-    """The parameters a statement needs, column-wise, without rows that would write
-    exactly what an earlier row writes (a village named by every villager)."""
+    """The parameters a statement needs, column-wise."""
     maps: dict[str, dict[str, pd.Series]] = {"k": {f: rows[f] for f in st.keys}}
     n, r = st.node, st.rel
     if n is not None and n.set:
@@ -310,9 +327,17 @@ def column_rows(st: Statement, rows: pd.DataFrame, src: dict) -> ColumnRows:
         maps["m"] = {prop: rows[f] for prop, f in r.merge.items()}
     if r is not None and r.set:
         maps["r"] = {prop: rows[f] for prop, f in r.set.items()}
-    content = pd.DataFrame({f"{m}.{k}": col for m, cols in maps.items() for k, col in cols.items()})
-    first = ~content.duplicated().to_numpy()
-    return ColumnRows(i=rows["_row"], maps=maps).take(first.nonzero()[0])
+    return ColumnRows(i=rows["_row"], maps=maps)
+
+
+def _set_fields(st: Statement) -> list[str]:
+    return list((st.node.set if st.node is not None else st.rel.set).values())
+
+
+def _written_fields(st: Statement) -> list[str]:
+    if st.node is not None:
+        return [*st.node.set.values(), *st.node.create_only.values()]
+    return [*st.rel.merge.values(), *st.rel.set.values()]
 
 
 def _blamed(frame: pd.DataFrame, blame: pd.Series, reason: str) -> list[Reject]:

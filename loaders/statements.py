@@ -14,6 +14,12 @@ such a row writes nothing at all. (The check is made up front rather than
 by RETURNing written rows: FalkorDB drops rows from the RETURN of a
 MERGE-heavy UNWIND when a batch holds the same key twice.)
 
+Entities new to the graph are written by a second, faster form of the
+statement: CREATE with every property inline (FalkorDB sets inline
+properties in the same pass; MERGE plus SET costs about twice as much).
+The loader chooses the form per row from what it knows is in the graph —
+see `Loader` — so both forms give the same graph.
+
 Provenance that is the same for a whole file travels once, as `$src`
 (agency, file, batch); the row number comes from `row.i`. Writes are MERGE on
 natural keys, so re-running a statement after a crash converges to the same
@@ -35,11 +41,20 @@ from reliefgraph.loaders.mapping import Endpoint, Mapping, NodeYield, RelYield
 class Statement:
     name: str                # for messages: the yield's label or relationship type
     query: str | None        # None: the yield only asserts that its node exists
-    needs: tuple[str, ...]   # fields that must be non-blank for a row to be passed
-    keys: tuple[str, ...]    # key fields the statement reads from row.k
+    create_query: str | None = None  # the same write for rows known to be new (no MERGE)
+    needs: tuple[str, ...] = ()  # fields that must be non-blank for a row to be passed
+    keys: tuple[str, ...] = ()   # key fields the statement reads from row.k
     optional: bool = False   # rows lacking `needs` are skipped; unknown anchors reported, row kept
     node: NodeYield | None = None
     rel: RelYield | None = None
+
+    @property
+    def identity(self) -> list[str]:
+        """The fields that tell one written node or relationship from another."""
+        if self.node is not None:
+            return [self.node.key_field]
+        return list(dict.fromkeys([self.rel.source.key_field, self.rel.target.key_field,
+                                   *self.rel.merge.values()]))
 
 
 @dataclass(frozen=True)
@@ -74,8 +89,12 @@ def _merge_node(n: NodeYield, schema: Schema) -> Statement:
     lines = ["UNWIND $rows AS row", f"MERGE {_match('n', n.label, n.key_field, schema)}", create]
     if n.set:
         lines.append("SET n += row.n")
-    return Statement(name=n.label, query="\n".join(lines), needs=(n.key_field,), keys=(n.key_field,),
-                     optional=n.optional, node=n)
+    inline = {schema.node(n.label).key: f"row.k.{n.key_field}", **_provenance()}
+    inline |= {prop: f"row.c.{prop}" for prop in n.create_only}
+    inline |= {prop: f"row.n.{prop}" for prop in n.set}
+    create_query = f"UNWIND $rows AS row\nCREATE (n:{n.label} {_map(inline)})"
+    return Statement(name=n.label, query="\n".join(lines), create_query=create_query,
+                     needs=(n.key_field,), keys=(n.key_field,), optional=n.optional, node=n)
 
 
 def _update_node(n: NodeYield, schema: Schema) -> Statement:
@@ -90,12 +109,26 @@ def _relationship(rel: RelYield, schema: Schema) -> Statement:
     merge_props = ", ".join(f"{prop}: row.m.{prop}" for prop in rel.merge)
     pattern = f"[r:{rel.type}{' {' + merge_props + '}' if merge_props else ''}]"
     sets = "SET r += $src, r.src_row = row.i" + (", r += row.r" if rel.set else "")
-    lines = ["UNWIND $rows AS row", f"MATCH {_endpoint('s', rel.source, schema)}",
-             f"MATCH {_endpoint('t', rel.target, schema)}", f"MERGE (s)-{pattern}->(t)", sets]
+    ends = ["UNWIND $rows AS row", f"MATCH {_endpoint('s', rel.source, schema)}",
+            f"MATCH {_endpoint('t', rel.target, schema)}"]
+    inline = {prop: f"row.m.{prop}" for prop in rel.merge} | _provenance()
+    inline |= {prop: f"row.r.{prop}" for prop in rel.set}
+    create_query = "\n".join([*ends, f"CREATE (s)-[r:{rel.type} {_map(inline)}]->(t)"])
     needs = (rel.source.key_field, rel.target.key_field, *rel.merge.values())
-    return Statement(name=rel.type, query="\n".join(lines), needs=tuple(dict.fromkeys(needs)),
+    return Statement(name=rel.type, query="\n".join([*ends, f"MERGE (s)-{pattern}->(t)", sets]),
+                     create_query=create_query, needs=tuple(dict.fromkeys(needs)),
                      keys=tuple(dict.fromkeys((rel.source.key_field, rel.target.key_field))),
                      optional=rel.optional, rel=rel)
+
+
+def _provenance() -> dict[str, str]:
+    return {"src_agency": "$src.src_agency", "src_file": "$src.src_file",
+            "src_batch": "$src.src_batch", "src_row": "row.i"}
+
+
+def _map(entries: dict[str, str]) -> str:
+    # A property whose value is null is not stored, as with `SET n += map`.
+    return "{" + ", ".join(f"{k}: {v}" for k, v in entries.items()) + "}"
 
 
 def _endpoint(var: str, end: Endpoint, schema: Schema) -> str:

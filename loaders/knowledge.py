@@ -1,0 +1,85 @@
+"""What the loader knows is in the graph, so it need not ask the engine row by row.
+
+- `keys(label)`: every natural key of a label in the graph, read once per run
+  and then kept up to date by the loader's own writes. References are checked
+  against it in memory, and it tells which rows bring a new entity.
+- new entities are written by CREATE instead of MERGE (about twice as fast on
+  FalkorDB). A node this run created ("fresh") can have no relationship but
+  those this run wrote, so a relationship touching a fresh node is created
+  too, unless this run already created the same one (remembered by a 64-bit
+  hash; a collision only sends a new relationship the MERGE way, which is
+  always correct).
+
+This holds while the loader is the only writer of the labels it loads (the
+load command takes a lock for that) and while the engine keeps what it was
+sent: the loader forgets everything when a write fails, since the engine may
+have come back from an older snapshot.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from reliefgraph.graph.store import GraphStore
+from reliefgraph.loaders.statements import Statement
+
+
+class GraphKnowledge:
+    def __init__(self, store: GraphStore):
+        self.store = store
+        self._keys: dict[str, set] = {}
+        self._fresh: dict[str, set] = {}
+        self._rels: dict[str, set[int]] = {}
+
+    def forget(self) -> None:
+        self._keys.clear()
+        self._fresh.clear()
+        self._rels.clear()
+
+    def keys(self, label: str, flush: Callable[[], None]) -> set:
+        """All keys of `label` in the graph; `flush` first lands writes still on their way."""
+        if label not in self._keys:
+            flush()
+            key = self.store.schema.node(label).key
+            rows = self.store.read(f"MATCH (n:{label}) RETURN n.{key}").rows
+            self._keys[label] = {row[0] for row in rows if row[0] is not None}
+        return self._keys[label]
+
+    def new_rows(self, st: Statement, rows: pd.DataFrame, flush: Callable[[], None]) -> pd.Series:
+        """Per row, whether it brings an entity the graph does not hold yet."""
+        none = pd.Series(False, index=rows.index)
+        if st.create_query is None:
+            return none
+        if st.node is not None:
+            return ~member(rows[st.node.key_field], self.keys(st.node.label, flush))
+        ends = (st.rel.source, st.rel.target)
+        touching = none
+        for end in ends:
+            touching = touching | member(rows[end.key_field], self._fresh.get(end.label, ()))
+        if not touching.any():
+            return touching
+        made = self._rels.get(st.rel.type, set())
+        return touching & ~member(_hashes(st, rows), made)
+
+    def written(self, st: Statement, rows: pd.DataFrame, new: pd.Series) -> None:
+        """Record what a statement's rows wrote (called when they are sent)."""
+        if st.node is not None:
+            if st.node.mode == "merge":
+                self._keys.setdefault(st.node.label, set()).update(rows[st.node.key_field].tolist())
+                self._fresh.setdefault(st.node.label, set()).update(rows.loc[new, st.node.key_field].tolist())
+        elif new.any():
+            self._rels.setdefault(st.rel.type, set()).update(_hashes(st, rows[new]).tolist())
+
+
+def member(values: pd.Series, known: Iterable) -> pd.Series:
+    """`values.isin(known)` for a large set: pandas would copy the whole set on every call."""
+    if not known:
+        return pd.Series(False, index=values.index)
+    found = np.fromiter((v in known for v in values.tolist()), dtype=bool, count=len(values))
+    return pd.Series(found, index=values.index)
+
+
+def _hashes(st: Statement, rows: pd.DataFrame) -> pd.Series:
+    return pd.util.hash_pandas_object(rows[st.identity].astype(str), index=False)
