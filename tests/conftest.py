@@ -7,6 +7,12 @@ import signal
 
 import psutil
 import pytest
+from hypothesis import settings
+
+# Machines running the suite are shared: a per-example deadline measures the
+# neighbours, not the code. Property tests bound their work by example count.
+settings.register_profile("shared-machine", deadline=None)
+settings.load_profile("shared-machine")
 
 from reliefgraph.graph.embedded import EmbeddedServer
 from reliefgraph.graph.store import open_store
