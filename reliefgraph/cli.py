@@ -169,16 +169,22 @@ def cypher(
     db: DbOption = None,
 ):
     """运行只读查询并以表格输出 run a read-only query and print a table."""
+    from reliefgraph.graph.adhoc import check_typed_query
+
     params = dict(_parse_param(p) for p in param)
     with _open(db) as store:
         try:
+            check_typed_query(query)
             result = store.read(query, params)
         except StoreError as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
+        except (ValueError, TypeError, UnicodeError) as exc:  # a parameter the engine cannot take
+            err.print(f"[red]参数无效 invalid parameter:[/red] {exc}")
+            raise typer.Exit(2) from exc
     table = Table(*result.columns, header_style="bold")
     for row in result.rows[:limit]:
-        cells = [v if unmask else mask_value(v, col) for col, v in zip(result.columns, row)]
+        cells = [v if unmask else _masked(v, col) for col, v in zip(result.columns, row)]
         table.add_row(*(_cell(v) for v in cells))
     console.print(table)
     shown = min(limit, len(result.rows))
@@ -205,6 +211,27 @@ def _wire_rooms() -> None:
     app.add_typer(audit_app, name="audit")
     app.command("dashboard")(dashboard_command)
     app.command("demo")(demo_command)
+
+
+def _masked(value: Any, column: str) -> Any:
+    """PII masked by property name and, wherever it hides (`RETURN p.citizen_id
+    AS x`, `collect(...)`, string concatenation), by the shape of the value."""
+    from reliefgraph.dashboard.permissions import Viewer, mask_text
+
+    masked = Viewer("cli", "analyst")
+
+    def shapes(v: Any) -> Any:
+        if isinstance(v, str):
+            return mask_text(masked, v)
+        if isinstance(v, int) and not isinstance(v, bool) and mask_text(masked, str(v)) != str(v):
+            return mask_text(masked, str(v))
+        if isinstance(v, list):
+            return [shapes(x) for x in v]
+        if isinstance(v, dict):
+            return {k: shapes(x) for k, x in v.items()}
+        return v
+
+    return shapes(mask_value(value, column))
 
 
 def _cell(value: Any) -> str:
