@@ -1,7 +1,10 @@
 """`reliefgraph load` and `reliefgraph resolve`: the administrator's side of ingestion."""
 from __future__ import annotations
 
+import fcntl
+import os
 import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
@@ -13,13 +16,15 @@ from rich.table import Table
 
 from reliefgraph.appdb import connect
 from reliefgraph.graph.pii import mask
-from reliefgraph.graph.store import StoreError, open_store
+from reliefgraph.graph.store import NEO4J_SCHEMES, StoreError, open_store
 from reliefgraph.loaders import resolution
 from reliefgraph.loaders.mapping import MAPPINGS_DIR, MappingError, load_mappings
 from reliefgraph.loaders.pipeline import FileReport, Loader, plan
 from reliefgraph.loaders.transform import reason_text
+from reliefgraph.settings import Settings
 
 console = Console()
+LOAD_LOCK = "load.lock"
 STATUS_ZH = {"loaded": "已导入 loaded", "unchanged": "未变化 unchanged", "failed": "失败 failed",
              "no_mapping": "无映射 no mapping", "not_run": "未运行 not run"}
 
@@ -42,6 +47,11 @@ def load_command(
         raise typer.Exit(2) from exc
     pairs, unmatched = plan(directory, maps)
     started = time.perf_counter()
+    with load_lock(db):
+        _load(pairs, unmatched, rejects, as_of, db, started)
+
+
+def _load(pairs, unmatched, rejects: Path, as_of: str | None, db: str | None, started: float) -> None:
     try:
         store = open_store(db)
         store.init_schema()
@@ -87,14 +97,56 @@ def load_command(
         raise typer.Exit(1)
 
 
+@contextmanager
+def load_lock(db: str | None):
+    """One load at a time per embedded data directory.
+
+    Two loads interleaving their MERGEs would each mark files done whose
+    entities the other is still writing, and their background snapshots
+    would race. The second load refuses at once and says who holds the lock
+    (the lock dies with its process, so a killed load never blocks a re-run).
+    Neo4j serialises writers itself and is left alone.
+    """
+    uri = db or Settings.from_env().graph_uri
+    if uri.startswith(NEO4J_SCHEMES):
+        yield
+        return
+    folder = Path(uri).expanduser()
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(folder / LOAD_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            console.print(f"[red]另一个导入正在使用该数据目录 another load (pid {holder}) is running on "
+                          f"{folder}[/red]；请等待其完成后再运行 wait for it to finish, then run this command again")
+            raise typer.Exit(3) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
 def confirm_durable(store, loader: Loader, reports: list[FileReport]) -> None:
     """Report a file as loaded only once it is in a finished snapshot: if the
     engine died before its last snapshot finished, the files it lost fail
     here (and a re-run redoes them) instead of looking loaded."""
     try:
         store.snapshot()  # waits for a background snapshot still being written
-    except StoreError:
-        pass  # the engine died; the check below restarts it from what was kept
+    except StoreError as exc:
+        server = getattr(store, "server", None)
+        if server is not None and server.ping():
+            # The engine is up but cannot write its snapshot (disk full, read-only):
+            # the files are in memory only, and a crash would lose them.
+            for r in reports:
+                if r.status == "loaded":
+                    r.status = "failed"
+                    r.error = (f"已写入但未能保存到磁盘 written but not saved to disk: {exc}; 腾出空间后运行 "
+                               "free space, then run `reliefgraph db snapshot` or re-run the load")
+            return
+        # Otherwise the engine died; the check below restarts it from what was kept.
     try:
         lost = set(loader.lost_batches())
     except StoreError:
