@@ -23,3 +23,13 @@ def tiny(falkor):
     falkor.write(TINY_COUNTY, {"a": ID_A, "b": ID_B, "c": ID_C, "d": ID_D, "phone": PHONE, "company": COMPANY,
                                "plate": PLATE})
     return falkor
+
+
+@pytest.fixture(scope="session")
+def county_5k(tmp_path_factory):
+    """A 5 000-person synthetic county (the loader suite's small county, seed 2)."""
+    from reliefgraph.synthetic.generator import generate
+
+    out = tmp_path_factory.mktemp("county5k")
+    generate(persons=5_000, seed=2, out=out, month=1)
+    return out
