@@ -47,10 +47,9 @@ def draw_png(evidence: dict, schema: Schema | None = None, width_in: float = 7.2
     nodes = [n for n in evidence.get("nodes", []) if n.get("label") in schema.nodes][:MAX_NODES]
     if not nodes:
         return None
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    # The object API, not pyplot: no global figure state, so dashboard
+    # sessions drawing at the same time cannot draw on each other's figure.
+    from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
     family = matplotlib_family()
@@ -61,48 +60,58 @@ def draw_png(evidence: dict, schema: Schema | None = None, width_in: float = 7.2
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
     span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
     height_in = min(max(width_in * span_y / span_x, 2.6), 9.0)
-    fig, ax = plt.subplots(figsize=(width_in, height_in + 0.6), dpi=150)
-    try:
-        ax.set_axis_off()
-        pad_x, pad_y = span_x * 0.12 + 0.3, span_y * 0.12 + 0.3
-        ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
-        ax.set_ylim(min(ys) - pad_y, max(ys) + pad_y)
-        seen: Counter = Counter()
-        for r, (a, b) in zip(rels, pairs):
-            key = tuple(sorted((a, b)))
-            bend = 0.12 * seen[key] * (1 if seen[key] % 2 else -1)
-            seen[key] += 1
-            ax.annotate("", xy=coords[b], xytext=coords[a], zorder=1,
-                        arrowprops={"arrowstyle": "-|>", "color": "#8a8a8a", "lw": 0.9, "shrinkA": 9, "shrinkB": 9,
-                                    "connectionstyle": f"arc3,rad={bend}"})
-            rt = schema.relationships.get(r.get("type"))
-            # The middle of matplotlib's arc3 curve, so parallel edges keep their own labels.
-            dx, dy = coords[b][0] - coords[a][0], coords[b][1] - coords[a][1]
-            mx = (coords[a][0] + coords[b][0]) / 2 + bend * dy / 2
-            my = (coords[a][1] + coords[b][1]) / 2 - bend * dx / 2
-            ax.text(mx, my, rt.zh if rt else r.get("type"), fontsize=6.5, family=family, color="#555555",
-                    ha="center", va="center", zorder=2,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
-        colours = [schema.nodes[n["label"]].color for n in nodes]
-        size = 260 if len(nodes) <= 20 else 150
-        ax.scatter(xs, ys, s=size, c=colours, edgecolors="#333333", linewidths=0.6, zorder=3)
-        for n, (x, y) in zip(nodes, coords):
-            caption = n.get("caption") if n.get("caption") not in (None, "") else n.get("key")
-            # Offset in points, not data units: the caption sits just under its
-            # node however many nodes share the column.
-            ax.annotate(_short(str(caption)), (x, y), xytext=(0, -9), textcoords="offset points", fontsize=7.5,
-                        family=family, ha="center", va="top", zorder=4,
-                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
-        present = list(dict.fromkeys(n["label"] for n in nodes))
-        handles = [Patch(facecolor=schema.nodes[lbl].color, edgecolor="#333333",
-                         label=f"{schema.nodes[lbl].zh} {schema.nodes[lbl].en}") for lbl in present]
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.0 + 0.5 / (height_in + 0.6)),
-                  ncol=min(len(handles), 5), frameon=False, prop={"family": family, "size": 7.5})
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
-        return buf.getvalue()
-    finally:
-        plt.close(fig)
+    fig = Figure(figsize=(width_in, height_in + 0.6), dpi=150)
+    ax = fig.subplots()
+    ax.set_axis_off()
+    pad_x, pad_y = span_x * 0.12 + 0.3, span_y * 0.12 + 0.3
+    ax.set_xlim(min(xs) - pad_x, max(xs) + pad_x)
+    ax.set_ylim(min(ys) - pad_y, max(ys) + pad_y)
+    _edges(ax, rels, pairs, coords, schema, family)
+    _nodes(ax, nodes, coords, schema, family)
+    present = list(dict.fromkeys(n["label"] for n in nodes))
+    handles = [Patch(facecolor=schema.nodes[lbl].color, edgecolor="#333333",
+                     label=f"{schema.nodes[lbl].zh} {schema.nodes[lbl].en}") for lbl in present]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 1.0 + 0.5 / (height_in + 0.6)),
+              ncol=min(len(handles), 5), frameon=False, prop={"family": family, "size": 7.5})
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def _edges(ax, rels: list[dict], pairs: list[tuple[int, int]], coords, schema: Schema, family: str) -> None:
+    seen: Counter = Counter()
+    for r, (a, b) in zip(rels, pairs):
+        key = tuple(sorted((a, b)))
+        bend = 0.12 * seen[key] * (1 if seen[key] % 2 else -1)
+        seen[key] += 1
+        ax.annotate("", xy=coords[b], xytext=coords[a], zorder=1,
+                    arrowprops={"arrowstyle": "-|>", "color": "#8a8a8a", "lw": 0.9, "shrinkA": 9, "shrinkB": 9,
+                                "connectionstyle": f"arc3,rad={bend}"})
+        rt = schema.relationships.get(r.get("type"))
+        # The middle of matplotlib's arc3 curve, so parallel edges keep their own labels.
+        dx, dy = coords[b][0] - coords[a][0], coords[b][1] - coords[a][1]
+        mx = (coords[a][0] + coords[b][0]) / 2 + bend * dy / 2
+        my = (coords[a][1] + coords[b][1]) / 2 - bend * dx / 2
+        ax.text(mx, my, rt.zh if rt else r.get("type"), fontsize=6.5, family=family, color="#555555",
+                ha="center", va="center", zorder=2,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+
+
+def _nodes(ax, nodes: list[dict], coords, schema: Schema, family: str) -> None:
+    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+    colours = [schema.nodes[n["label"]].color for n in nodes]
+    # A tall column (a year of monthly payments) gets smaller dots and captions
+    # so each caption stays clear of the dot below it.
+    crowded = max(Counter(round(x, 3) for x in xs).values()) > 10
+    ax.scatter(xs, ys, s=120 if crowded else 260, c=colours, edgecolors="#333333", linewidths=0.6, zorder=3)
+    for n, (x, y) in zip(nodes, coords):
+        caption = n.get("caption") if n.get("caption") not in (None, "") else n.get("key")
+        # Offset in points, not data units: the caption sits just under its
+        # node however many nodes share the column.
+        ax.annotate(_short(str(caption)), (x, y), xytext=(0, -6 if crowded else -9), textcoords="offset points",
+                    fontsize=6.5 if crowded else 7.5,
+                    family=family, ha="center", va="top", zorder=4,
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
 
 
 def _short(text: str, limit: int = 14) -> str:
