@@ -131,6 +131,12 @@ def _csv_chunks(path: Path, encoding: str, header_row: int, chunk_rows: int) -> 
             try:
                 frame = next(reader)
             except StopIteration:
+                # The parser may warn of bad lines only on the read that finds
+                # no more records: those lines must be reported all the same.
+                late = [m for m in _malformed(caught) if m[0] not in bad_lines]
+                if late:
+                    yield Chunk(frame=pd.DataFrame(columns=[str(c).strip() for c in columns], dtype=object),
+                                rows=[], malformed=late)
                 break
             except UnicodeDecodeError as exc:
                 raise ExtractError(f"{path.name}: 编码错误 cannot decode as {encoding} near row {next_line} "
@@ -218,7 +224,10 @@ def _cut_last_line(path: Path, encoding: str) -> int | None:
         return None
     # A line break byte never occurs inside a UTF-8 or GB18030 character.
     line = tail.rsplit(b"\n", 1)[-1].decode(encoding, errors="replace")
-    return len(next(csv.reader([line], delimiter=sep), [""]))
+    try:
+        return len(next(csv.reader([line], delimiter=sep), [""]))
+    except csv.Error:  # a lone carriage return inside the line: the parser reports it
+        return None
 
 
 def _malformed(caught) -> list[tuple[int, str]]:
