@@ -133,6 +133,22 @@ def test_a_wide_first_line_does_not_shift_the_columns_of_the_file(tmp_path):
     assert [line for line, _ in chunk.malformed] == [2]
 
 
+def test_a_wide_last_line_after_a_full_chunk_is_reported(tmp_path):
+    """pandas warns of it only on the read that ends the file."""
+    path = tmp_path / "gongan_huji_late.csv"
+    path.write_text("户号,姓名,备注\r\n" + "H,张三,x\r\n" * 5 + "H1,李四,y,extra\r\n", encoding="utf-8")
+    chunks = list(read_chunks(path, chunk_rows=5))
+    assert sum(len(c.frame) for c in chunks) == 5
+    assert [line for c in chunks for line, _ in c.malformed] == [7]
+
+
+def test_a_lone_carriage_return_in_the_last_line_is_not_a_crash(tmp_path):
+    path = tmp_path / "gongan_huji_cr.csv"
+    path.write_bytes("户号,姓名,备注\r\nH1,张三,x\rH2".encode())
+    for chunk in _reading(path):
+        assert len(chunk.rows) == len(chunk.frame)
+
+
 def test_enormous_cells_and_lines_are_read_without_exhausting_memory(tmp_path):
     rng = random.Random(3)
     huge = "".join(rng.choice("张三李四,\"\n") for _ in range(2_000_000))
