@@ -273,3 +273,15 @@ def test_hostile_names_are_escaped_in_the_drawn_graph():
     page = graphview.to_html(sub)
     for raw in ("<script>alert(1)", "<img src=x", "<svg onload"):
         assert raw not in page, raw
+
+
+def test_hostile_names_from_the_graph_are_escaped_in_a_report(planted, tmp_path):
+    from reliefgraph.appdb import connect
+    from reliefgraph.reports import gather
+    from reliefgraph.reports.html_report import render_html
+
+    engine = connect(f"sqlite:///{tmp_path / 'app.db'}")
+    name = "<script>alert(1)</script>"
+    (cid,) = planted.read("MATCH (p:Person {name: $n}) RETURN p.citizen_id", {"n": name}).rows[0]
+    page = render_html(gather.person_report(planted, engine, cid, "li", "analyst")).decode("utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
