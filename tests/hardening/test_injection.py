@@ -285,3 +285,47 @@ def test_hostile_names_from_the_graph_are_escaped_in_a_report(planted, tmp_path)
     (cid,) = planted.read("MATCH (p:Person {name: $n}) RETURN p.citizen_id", {"n": name}).rows[0]
     page = render_html(gather.person_report(planted, engine, cid, "li", "analyst")).decode("utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
+
+
+MAPPING_WITH_HOSTILE_VALUES = """\
+id: hostile_values
+agency: "x'}) MATCH (n) DETACH DELETE n //"
+title: {zh: 区划, en: regions}
+files: ["hostile_values*.csv"]
+fields:
+  code: {column: 代码, type: identifier, required: true}
+  level: {column: 级别, type: code, map: {"1": "village'}) DETACH DELETE n //", "2": "town\\\\\\" OR 1=1"}}
+constants:
+  parent: "') MATCH (m) SET m.pwned = true //"
+yields:
+  - node: Region
+    key: code
+    set: {level: level, parent_code: parent}
+"""
+
+
+def test_values_in_mapping_files_are_stored_literally(tmp_path):
+    import yaml
+
+    from loader_support import Graph
+
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    (maps / "hostile_values.yaml").write_text(MAPPING_WITH_HOSTILE_VALUES, encoding="utf-8")
+    spec = yaml.safe_load(MAPPING_WITH_HOSTILE_VALUES)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "hostile_values_1.csv").write_text("代码,级别\r\nR1,1\r\nR2,2\r\n", encoding="utf-8")
+    g = Graph(tmp_path / "g")
+    try:
+        g.store.write("CREATE (:Region {code: 'KEEP', level: 'county'})")
+        (report,) = g.load(folder, mappings=maps)
+        assert report.status == "loaded" and report.rows_loaded == 2, report
+        got = sorted(tuple(r) for r in g.store.read(
+            "MATCH (r:Region) RETURN r.code, r.level, r.parent_code, r.src_agency, r.pwned").rows)
+        levels = spec["fields"]["level"]["map"]
+        assert got == [("KEEP", "county", None, None, None),
+                       ("R1", levels["1"], spec["constants"]["parent"], spec["agency"], None),
+                       ("R2", levels["2"], spec["constants"]["parent"], spec["agency"], None)]
+    finally:
+        g.close()
