@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from fuzzing import SCALES, fuzz_settings
 from loader_support import Graph
 from reliefgraph.loaders import normalise
+from reliefgraph.loaders.mapping import MAPPINGS_DIR
 
 HEADER = ["户号", "姓名", "公民身份号码", "性别", "出生日期", "与户主关系", "户籍地址", "村居委会代码"]
 VILLAGE = "520101101201"
@@ -153,5 +154,52 @@ def test_every_row_loads_or_is_rejected_with_its_reason(scale, graph, tmp_path):
             address = normalise.text(pd.Series([r["户籍地址"]])).iloc[0]
             want[r["公民身份号码"]] = [name, r["户号"], None if pd.isna(address) else address, start]
         assert stored == want
+
+    check()
+
+
+xlsx_cells = st.one_of(st.none(), st.integers(-10**19, 10**19), st.floats(allow_nan=False, allow_infinity=False),
+                       st.booleans(), st.datetimes(pd.Timestamp("1900-03-01").to_pydatetime(),
+                                                   pd.Timestamp("2100-01-01").to_pydatetime()),
+                       st.sampled_from(["=1+1", "=NOW()", "#N/A", "  ", "张三", "-", "520101199001011234"]),
+                       st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=15))
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_workbooks_with_cells_of_any_type_load_or_reject_every_row(scale, graph, tmp_path):
+    """Excel hands over numbers, dates, booleans and formulas, not text: an
+    18-digit ID typed as a number, a date as a serial, '=NOW()'."""
+    from openpyxl import Workbook
+
+    maps = tmp_path / "maps"
+    maps.mkdir()
+    register = (MAPPINGS_DIR / "gongan_huji.yaml").read_text(encoding="utf-8")
+    (maps / "gongan_huji.yaml").write_text(register.replace('files: ["gongan_huji*.csv"', 'files: ["huji*.xlsx"'),
+                                           encoding="utf-8")
+    case = itertools.count()
+
+    @fuzz_settings(8, scale, shrink=False)
+    @given(st.lists(st.tuples(rows(), st.lists(xlsx_cells, min_size=8, max_size=8),
+                              st.lists(st.booleans(), min_size=8, max_size=8)), min_size=1, max_size=10))
+    def check(drawn):
+        n = next(case)
+        folder = tmp_path / f"x{n}"
+        folder.mkdir()
+        wb = Workbook()
+        ws = wb.active
+        ws.append(HEADER)
+        for (row, _), odd, use_odd in drawn:
+            ws.append([o if u else row[c] for c, o, u in zip(HEADER, odd, use_odd)])
+        wb.save(folder / f"huji_{n}.xlsx")
+        (report,) = graph.load(folder, mappings=maps, rejects=tmp_path / f"xr{n}")
+        assert report.status == "loaded", report.error
+        rejected = pd.read_csv(next((tmp_path / f"xr{n}").glob("*.csv")), dtype=str, keep_default_na=False,
+                               encoding="utf-8-sig")
+        assert report.rows_read == report.rows_loaded + report.rows_rejected, "no row lost unaccounted"
+        assert set(rejected.row.astype(int)) <= set(range(2, 2 + len(drawn)))
+        assert (rejected.reason_code != "").all()
+        stored = graph.store.read("MATCH (p:Person) WHERE p.src_batch = $b RETURN count(p)",
+                                  {"b": report.batch_id}).scalar()
+        assert stored <= report.rows_loaded
 
     check()
