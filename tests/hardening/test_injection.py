@@ -329,3 +329,34 @@ def test_values_in_mapping_files_are_stored_literally(tmp_path):
                        ("R2", levels["2"], spec["constants"]["parent"], spec["agency"], None)]
     finally:
         g.close()
+
+
+def test_hostile_text_typed_into_the_running_app_changes_nothing(planted, embedded_dir, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    from test_app import APP, PW, _page, _sign_in
+
+    from reliefgraph.appdb import connect
+    from reliefgraph.dashboard import accounts
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("RELIEFGRAPH_URI", str(embedded_dir))
+    monkeypatch.setenv("RELIEFGRAPH_APP_DB", url)
+    accounts.add_user(connect(url), "li", PW, "analyst")
+    before = fingerprint(planted)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at = _page(_sign_in(at, "li"), "图谱 Explore")
+    for text in FRAGMENTS[:6]:
+        at.text_input[0].input(text)
+        at.button[0].click()
+        at.run()
+        assert not at.exception, (text, at.exception)
+    _page(at, "查询 Saved queries")
+    at.selectbox(key="query_file").set_value("person_household")
+    at.run()
+    at.text_input(key="q:person_household:citizen_id").input(FRAGMENTS[0])
+    [b for b in at.button if str(b.label).startswith("运行") and b.key != "adhoc_run"][0].click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.dataframe[0].value.empty, "a hostile ID matches nobody"
+    assert fingerprint(planted) == before
