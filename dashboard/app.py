@@ -46,6 +46,10 @@ def main() -> None:
         if st.button("退出 sign out"):
             audit.record(engine, user.username, "sign_out", [], {}, user.role)
             accounts.sign_out(engine, st.session_state.pop(ui.TOKEN))
+            # Drawn graphs and query results were masked for this user; the
+            # next one to sign in at this browser must not inherit them.
+            for key in list(st.session_state):
+                del st.session_state[key]
             st.rerun()
     import importlib
 
