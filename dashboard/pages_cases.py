@@ -16,8 +16,13 @@ def render(ctx: Ctx) -> None:
     mine_only = ctx.user.role == "inspector"
     statuses = st.multiselect("状态 status", [s for s in cases.STATUSES if s != "new"],
                               default=["open", "in_verification"], format_func=status_zh)
-    rows = cases.list_cases(ctx.engine, assignee=ctx.user.username if mine_only else None,
-                            statuses=statuses or None)
+    assignee = ctx.user.username if mine_only else None
+    rows = cases.list_cases(ctx.engine, assignee=assignee, statuses=statuses or None)
+    opened = st.session_state.get("open_case")
+    if opened and opened not in {r["clue_id"] for r in rows}:
+        # A step just moved the open case out of the status filter (e.g. to
+        # confirmed): keep it open so its user sees the outcome.
+        rows += [r for r in cases.list_cases(ctx.engine, assignee=assignee) if r["clue_id"] == opened]
     st.caption(("分派给我的案件 cases assigned to me" if mine_only else "全部案件 all cases") + f": {len(rows)}")
     if not rows:
         return
@@ -26,9 +31,11 @@ def render(ctx: Ctx) -> None:
               "状态 status": status_zh(r["status"]), "核查人 assignee": r["assignee"],
               "更新 updated": (r["updated"] or "")[:16]} for r in rows]
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
-    labels = {r["clue_id"]: f"{r['subject_name'] or ''} · {status_zh(r['status'])} · {r['clue_id']}" for r in rows}
-    # Keyed: the labels carry the status, and an unkeyed box would close the
-    # case the moment a step changed it.
+    # The browser sends back the label, not the value: a label that changed
+    # with the case's status (open → in verification) would close the case at
+    # the next click. Labels carry only what a step never changes.
+    labels = {r["clue_id"]: f"{r['subject_name'] or ''} · {FAMILIES.get(r['family'], (r['family'],))[0]} · "
+                            f"{r['clue_id']}" for r in rows}
     cid = st.selectbox("打开案件 open a case", [None, *labels], key="open_case",
                        format_func=lambda c: "—" if c is None else labels[c])
     if cid:

@@ -42,8 +42,9 @@ def render(ctx: Ctx) -> None:
                        args=("export", [], {"what": "clues", "rows": len(rows), "filters": str(filters)}))
     if not rows:
         return
-    labels = {r["clue_id"]: f"{r['score']:.2f} · {r['family']} · {r['name'] or ''} {r['subject']} · {r['status']}"
-              for r in rows}
+    # No status in the label: the browser sends the label back, and one that a
+    # case step changed would close the clue at the next click.
+    labels = {r["clue_id"]: f"{r['score']:.2f} · {r['family']} · {r['name'] or ''} {r['subject']}" for r in rows}
     cid = st.selectbox("打开线索 open a clue", [None, *labels],
                        format_func=lambda c: "—" if c is None else labels[c], key="open_clue")
     if cid:
