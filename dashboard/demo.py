@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -51,18 +52,35 @@ def prepare(folder: Path, persons: int = 20_000, seed: int = 1) -> Demo:
 
     Re-running is cheap: the generator writes the same bytes for the same
     seed, so the loader finds every file already loaded."""
-    from reliefgraph.loaders.command import load_command
+    folder.mkdir(parents=True, exist_ok=True)
+    env = demo_env(folder)
+    with _environment(env):         # load and detect read their stores from the environment
+        return _prepare(folder, env, persons, seed)
+
+
+@contextmanager
+def _environment(env: dict[str, str]):
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _prepare(folder: Path, env: dict[str, str], persons: int, seed: int) -> Demo:
     from reliefgraph.queries.command import detect_command, evaluate_command
     from reliefgraph.synthetic.generator import generate
 
-    folder.mkdir(parents=True, exist_ok=True)
-    env = demo_env(folder)
-    os.environ.update(env)          # load and detect read their stores from the environment
     console.rule("1/4 生成合成县 generating a synthetic county")
     made = generate(persons=persons, seed=seed, out=folder / "extracts", month=1)
     console.print(f"人口 persons {made.persons:,}，截至 as of {made.as_of}")
     console.rule("2/4 导入 loading the agencies' extracts")
-    load_command(folder / "extracts", rejects=folder / "rejects", as_of=made.as_of, db=env["RELIEFGRAPH_URI"])
+    _load(folder, made.as_of, env["RELIEFGRAPH_URI"])
     console.rule("3/4 检测 detecting clues")
     detect_command(rule=[], family=[], as_of=made.as_of, out=folder / "clues.csv", db=env["RELIEFGRAPH_URI"])
     # The county knows its planted cases: show how many the rules found.
@@ -72,6 +90,21 @@ def prepare(folder: Path, persons: int = 20_000, seed: int = 1) -> Demo:
     passwords = demo_accounts(engine)
     return Demo(folder.resolve(), env["RELIEFGRAPH_URI"], env["RELIEFGRAPH_APP_DB"], str(made.as_of),
                 len(clue_store.list_clues(engine)), passwords)
+
+
+def _load(folder: Path, as_of: str, uri: str, tries: int = 3) -> None:
+    from reliefgraph.loaders.command import load_command
+
+    for attempt in range(1, tries + 1):
+        try:
+            load_command(folder / "extracts", rejects=folder / "rejects", as_of=as_of, db=uri)
+            return
+        except typer.Exit as exc:
+            if not exc.exit_code or attempt == tries:
+                raise
+            # Loads are idempotent and a re-run finishes what a failed step
+            # left (the loader's own advice), so try again before giving up.
+            console.print("[yellow]导入未全部完成，重新运行 the load did not finish; running it again[/yellow]")
 
 
 def demo_accounts(engine) -> dict[str, str]:
