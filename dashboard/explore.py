@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from reliefgraph.dashboard.graphview import MAX_DRAW_NODES, Subgraph, cap, from_engine
+from reliefgraph.dashboard.graphview import MAX_DRAW_NODES, Subgraph, cap, collapse_payments, from_engine
 from reliefgraph.dashboard.permissions import Viewer, mask_for
 from reliefgraph.graph.schema import Schema, load_schema
 from reliefgraph.graph.store import GraphStore
@@ -123,10 +123,11 @@ def _not_labels(var: str, labels: list[str]) -> str:
 
 def neighbourhood(store: GraphStore, label: str, key: Any, viewer: Viewer, hops: int = 2,
                   filters: Filters = Filters(), limit: int = MAX_DRAW_NODES,
-                  schema: Schema | None = None) -> tuple[Subgraph, int]:
+                  schema: Schema | None = None, collapse: bool = True) -> tuple[Subgraph, int]:
     """The node and its neighbours up to `hops` (1 or 2) away, at most `limit`
-    nodes. Returns the subgraph and how many nodes the engine found (at least;
-    the fetch itself stops at MAX_ROWS relationships)."""
+    nodes, monthly payments folded into one node per grant and payee unless
+    `collapse` is off. Returns the subgraph and how many nodes the engine
+    found (at least; the fetch itself stops at MAX_ROWS relationships)."""
     schema = schema or load_schema()
     nt = schema.node(label)          # refuses labels the schema does not declare
     if hops not in (1, 2):
@@ -146,6 +147,8 @@ def neighbourhood(store: GraphStore, label: str, key: Any, viewer: Viewer, hops:
             f"MATCH (m)-[r]-(x) WHERE x <> n AND {_REL_FILTER.format(r='r')} AND {_not_labels('x', meta)} "
             "RETURN m, r, x LIMIT $limit", params).rows
     sub = from_engine(rows, viewer, schema)
+    if collapse:
+        sub = collapse_payments(sub)
     found = len(sub.nodes)
     centre = f"{label}:{key}"
     first_hop = [f"{lbl}:{k}" for lbl, k in _first_hop_refs(first, schema)]

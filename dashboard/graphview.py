@@ -152,6 +152,38 @@ def from_evidence(evidence: dict, schema: Schema | None = None) -> Subgraph:
     return sub
 
 
+def collapse_payments(sub: Subgraph, at_least: int = 2) -> Subgraph:
+    """Monthly Payment nodes that link the same grant and payee become one
+    node ("发放 36 笔 2024-01 至 2026-12，合计 …元"): a few years of a grant
+    would otherwise bury the neighbourhood under dots that say one thing."""
+    groups: dict[tuple, list[str]] = {}
+    for ref, node in sub.nodes.items():
+        if node.label != "Payment" or node.key is None:
+            continue
+        ends = tuple(sorted((e.type, e.start if e.end == ref else e.end) for e in sub.edges.values()
+                            if ref in (e.start, e.end)))
+        groups.setdefault(ends, []).append(ref)
+    out = Subgraph(truncated=sub.truncated)
+    folded = {ref for refs in groups.values() if len(refs) >= at_least for ref in refs}
+    out.nodes = {r: n for r, n in sub.nodes.items() if r not in folded}
+    out.edges = {k: e for k, e in sub.edges.items() if e.start not in folded and e.end not in folded}
+    for ends, refs in groups.items():
+        if len(refs) < at_least:
+            continue
+        months = sorted(str(sub.nodes[r].props.get("month") or "") for r in refs)
+        amounts = [sub.nodes[r].props.get("amount") for r in refs]
+        total = sum(a for a in amounts if isinstance(a, (int, float)))
+        ref = "Payment:*" + hashlib.sha256("|".join(sorted(refs)).encode()).hexdigest()[:16]
+        caption = f"发放 {len(refs)} 笔 {months[0]}–{months[-1]}"
+        # Key None: a folded node is a summary, not a record to look up or expand.
+        out.add_node(DrawNode(ref, "Payment", None, caption,
+                              {"笔数 count": len(refs), "month": f"{months[0]}–{months[-1]}", "amount": round(total, 2)}))
+        for rtype, end in ends:
+            first = next(e for e in sub.edges.values() if e.type == rtype and refs[0] in (e.start, e.end))
+            out.add_edge(DrawEdge(ref, end, rtype) if first.start == refs[0] else DrawEdge(end, ref, rtype))
+    return out
+
+
 def cap(sub: Subgraph, limit: int = MAX_DRAW_NODES, keep: Iterable[str] = ()) -> Subgraph:
     """At most `limit` nodes: the ones to keep (the centre, pinned) first."""
     if len(sub.nodes) <= limit:
@@ -210,6 +242,17 @@ def to_html(sub: Subgraph, schema: Schema | None = None, height: int = 560, cent
     net.set_options('{"physics": {"stabilization": {"iterations": 150}}, '
                     '"edges": {"font": {"size": 10}, "arrows": {"to": {"scaleFactor": 0.5}}}}')
     return net.generate_html()
+
+
+def to_png(sub: Subgraph, schema: Schema | None = None) -> bytes | None:
+    """A static picture of the drawn subgraph (no browser needed), laid out and
+    coloured by the same code that draws the reports' pictures."""
+    from reliefgraph.reports.picture import draw_png
+
+    evidence = {"nodes": [{"ref": n.ref, "label": n.label, "key": n.id, "caption": n.caption}
+                          for n in sub.nodes.values()],
+                "relationships": [{"type": e.type, "start": e.start, "end": e.end} for e in sub.edges.values()]}
+    return draw_png(evidence, schema or load_schema())
 
 
 def nodes_csv(sub: Subgraph, schema: Schema | None = None) -> str:

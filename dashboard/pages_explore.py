@@ -42,10 +42,13 @@ def render(ctx: Ctx) -> None:
         start = c3.date_input("时间窗口起 window from", value=None, key="explore_from")
         end = c4.date_input("时间窗口止 window to", value=None, key="explore_to")
         filters = explore.Filters(tuple(types), start.isoformat() if start else None, end.isoformat() if end else None)
+        each = st.checkbox("逐月显示发放记录 show each monthly payment（默认按救助和收款人合并 folded by default）",
+                           key="explore_each_payment")
         if st.button("绘制 draw", key="explore_draw"):
             chosen = candidates[pick]
-            sub, found = explore.neighbourhood(ctx.store, chosen.label, chosen.key, ctx.viewer, hops, filters)
-            state.update(graph=sub, centre=chosen.ref, found=found, hidden=[], filters=filters)
+            sub, found = explore.neighbourhood(ctx.store, chosen.label, chosen.key, ctx.viewer, hops, filters,
+                                               collapse=not each)
+            state.update(graph=sub, centre=chosen.ref, found=found, hidden=[], filters=filters, collapse=not each)
             ctx.audit("view_subgraph", [chosen.ref], {"hops": hops, "types": list(types), "nodes": len(sub.nodes),
                                                       "window": [filters.start, filters.end]})
     if state["graph"] is not None:
@@ -64,11 +67,14 @@ def _show(ctx: Ctx, state: dict) -> None:
     pinned = c2.multiselect("固定 pin", list(names), format_func=names.get, key="explore_pin")
     for ref, node in sub.nodes.items():
         node.pinned = ref in pinned
-    target = c3.selectbox("展开 expand", [None, *names], format_func=lambda r: "—" if r is None else names[r],
+    # A folded run of payments is a summary with no record of its own to expand.
+    expandable = [ref for ref, n in sub.nodes.items() if n.key is not None]
+    target = c3.selectbox("展开 expand", [None, *expandable], format_func=lambda r: "—" if r is None else names[r],
                           key="explore_expand")
     if target and c3.button("展开邻居 expand"):
         label, key = sub.nodes[target].label, sub.nodes[target].key
-        more, _ = explore.neighbourhood(ctx.store, label, key, ctx.viewer, 1, state.get("filters") or explore.Filters())
+        more, _ = explore.neighbourhood(ctx.store, label, key, ctx.viewer, 1, state.get("filters") or explore.Filters(),
+                                        collapse=state.get("collapse", True))
         grown = graphview.cap(sub.merge(more), keep=[state["centre"], target])
         state["graph"] = grown
         ctx.audit("view_subgraph", [target], {"hops": 1, "expand": True, "nodes": len(more.nodes)})
@@ -76,11 +82,14 @@ def _show(ctx: Ctx, state: dict) -> None:
     shown = sub.without(hidden)
     st.caption(f"节点 nodes {len(shown.nodes)} · 关系 relationships {len(shown.edges)}")
     draw(shown, centre=state["centre"])
-    d1, d2, d3 = st.columns(3)
+    d0, d1, d2, d3 = st.columns(4)
     detail = {"what": "subgraph", "nodes": len(shown.nodes)}
     subjects = list(shown.nodes)
-    d1.download_button("导出 HTML", graphview.to_html(shown, centre=state["centre"]), file_name="subgraph.html",
-                       mime="text/html", on_click=ctx.audit, args=("export", subjects, {**detail, "format": "html"}))
+    # Drawn only when asked for: a picture takes longer than the page.
+    d0.download_button("导出 PNG 图片", lambda: graphview.to_png(shown) or b"", file_name="subgraph.png",
+                       mime="image/png", on_click=ctx.audit, args=("export", subjects, {**detail, "format": "png"}))
+    d1.download_button("导出 HTML", lambda: graphview.to_html(shown, centre=state["centre"]),
+                       file_name="subgraph.html", mime="text/html", on_click=ctx.audit, args=("export", subjects, {**detail, "format": "html"}))
     d2.download_button("节点 CSV nodes", graphview.nodes_csv(shown), file_name="nodes.csv", mime="text/csv",
                        on_click=ctx.audit, args=("export", subjects, {**detail, "format": "nodes.csv"}))
     d3.download_button("关系 CSV edges", graphview.edges_csv(shown), file_name="edges.csv", mime="text/csv",

@@ -73,9 +73,33 @@ def test_relationship_type_and_time_window_filters(tiny):
 
 
 def test_a_neighbourhood_too_big_to_draw_is_capped_and_says_so(tiny):
-    sub, found = explore.neighbourhood(tiny, "Person", ID_D, ADMIN, hops=1)
+    sub, found = explore.neighbourhood(tiny, "Person", ID_D, ADMIN, hops=1, collapse=False)
     assert sub.truncated and len(sub.nodes) == graphview.MAX_DRAW_NODES and found == 201
     assert f"Person:{ID_D}" in sub.nodes
+
+
+def test_monthly_payments_to_one_payee_are_drawn_as_one_node(tiny):
+    sub, found = explore.neighbourhood(tiny, "Person", ID_D, ADMIN, hops=1)
+    assert not sub.truncated and found == 2 and len(sub.nodes) == 2
+    (folded,) = [n for n in sub.nodes.values() if n.label == "Payment"]
+    assert folded.caption == "发放 200 笔 2024-01–2024-01" and folded.key is None
+    assert folded.props["笔数 count"] == 200 and folded.props["amount"] == 60000.0
+    (edge,) = sub.edges.values()
+    assert (edge.start, edge.end, edge.type) == (folded.ref, f"Person:{ID_D}", "PAID_TO")
+
+
+def test_a_single_payment_stays_a_payment(tiny):
+    sub = graphview.Subgraph()
+    sub.add_node(graphview.DrawNode("Payment:P1", "Payment", "P1", "2024-01", {"month": "2024-01"}))
+    sub.add_node(graphview.DrawNode(f"Person:{ID_D}", "Person", ID_D, "王五", {}))
+    sub.add_edge(graphview.DrawEdge("Payment:P1", f"Person:{ID_D}", "PAID_TO"))
+    assert set(graphview.collapse_payments(sub).nodes) == {"Payment:P1", f"Person:{ID_D}"}
+
+
+def test_the_drawn_subgraph_exports_as_a_png(tiny):
+    sub, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=2)
+    png = graphview.to_png(sub)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000
 
 
 def test_labels_come_from_the_schema_only(tiny):
