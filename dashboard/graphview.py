@@ -252,7 +252,7 @@ def to_png(sub: Subgraph, schema: Schema | None = None) -> bytes | None:
     evidence = {"nodes": [{"ref": n.ref, "label": n.label, "key": n.id, "caption": n.caption}
                           for n in sub.nodes.values()],
                 "relationships": [{"type": e.type, "start": e.start, "end": e.end} for e in sub.edges.values()]}
-    return draw_png(evidence, schema or load_schema())
+    return draw_png(evidence, schema or load_schema(), width_in=9.0, layout="spread")
 
 
 def nodes_csv(sub: Subgraph, schema: Schema | None = None) -> str:

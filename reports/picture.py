@@ -41,8 +41,22 @@ def _layout(n: int, edges: list[tuple[int, int]]) -> list[tuple[float, float]]:
     return [(float(y) * 2.2, -float(x)) for x, y in layout.coords[:n]]
 
 
-def draw_png(evidence: dict, schema: Schema | None = None, width_in: float = 7.2) -> bytes | None:
-    """PNG bytes of the evidence subgraph, or None when there is nothing to draw."""
+def _spread(n: int, edges: list[tuple[int, int]]) -> list[tuple[float, float]]:
+    """Kamada-Kawai for a neighbourhood (no reading direction, one hub): layers
+    would stack a hub's hundred neighbours in one column. Deterministic: it
+    starts from a circle, not from random positions."""
+    import igraph
+
+    if n == 1:
+        return [(0.0, 0.0)]
+    g = igraph.Graph(n=n, edges=edges, directed=False)
+    return [(float(x), float(y)) for x, y in g.layout_kamada_kawai(maxiter=50 * n).coords]
+
+
+def draw_png(evidence: dict, schema: Schema | None = None, width_in: float = 7.2,
+             layout: str = "layers") -> bytes | None:
+    """PNG bytes of the evidence subgraph, or None when there is nothing to draw.
+    `layout`: "layers" for evidence paths, "spread" for a neighbourhood."""
     schema = schema or load_schema()
     nodes = [n for n in evidence.get("nodes", []) if n.get("label") in schema.nodes][:MAX_NODES]
     if not nodes:
@@ -56,7 +70,7 @@ def draw_png(evidence: dict, schema: Schema | None = None, width_in: float = 7.2
     index = {n["ref"]: i for i, n in enumerate(nodes)}
     rels = [r for r in evidence.get("relationships", []) if r.get("start") in index and r.get("end") in index]
     pairs = [(index[r["start"]], index[r["end"]]) for r in rels]
-    coords = _layout(len(nodes), pairs)
+    coords = (_spread if layout == "spread" else _layout)(len(nodes), pairs)
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
     span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
     height_in = min(max(width_in * span_y / span_x, 2.6), 9.0)
