@@ -17,7 +17,7 @@ from reliefgraph.graph.embedded import EmbeddedServer, EmbeddedServerError, no_r
 from reliefgraph.graph.falkordb_params import params_header, rows_content, rows_literals
 from reliefgraph.graph.rows import ColumnRows
 from reliefgraph.graph.schema import Schema, load_schema
-from reliefgraph.graph.store import GraphStore, ReadOnlyViolation, Result, StoreError, WriteSummary
+from reliefgraph.graph.store import GraphStore, QueryTimeout, ReadOnlyViolation, Result, StoreError, WriteSummary
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +49,18 @@ class FalkorStore(GraphStore):
             self.graph.query("RETURN 1")
 
     # -- queries ----------------------------------------------------------
-    def read(self, query: str, params: dict | None = None) -> Result:
+    def read(self, query: str, params: dict | None = None, *, timeout: float | None = None) -> Result:
         text = params_header(params) + query
+        ms = max(1, int(timeout * 1000)) if timeout else None
         try:
-            res = self._run(lambda: self.graph.ro_query(text), retry=self.repeat_reads_after_restart)
+            res = self._run(lambda: self.graph.ro_query(text, timeout=ms), retry=self.repeat_reads_after_restart)
         except redis.ResponseError as exc:
             if _RO_REFUSAL in str(exc):
                 raise ReadOnlyViolation(
                     "只读查询中不允许写操作 the database refused a write in a read-only query"
                 ) from exc
+            if "timed out" in str(exc).lower():
+                raise QueryTimeout(f"查询超时 the query ran past {timeout:g} s and was stopped") from exc
             raise StoreError(f"查询失败 query failed: {exc}") from exc
         return _result(res)
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from reliefgraph.graph import ddl
 from reliefgraph.graph.schema import Schema, load_schema
-from reliefgraph.graph.store import (GraphStore, ReadOnlyViolation, Result, StoreError,
+from reliefgraph.graph.store import (GraphStore, QueryTimeout, ReadOnlyViolation, Result, StoreError,
                                      WriteSummary, plain_param)
 
 
@@ -37,9 +37,10 @@ class Neo4jStore(GraphStore):
         mode = self._neo4j.READ_ACCESS if read else self._neo4j.WRITE_ACCESS
         return self.driver.session(database=self.database, default_access_mode=mode)
 
-    def read(self, query: str, params: dict | None = None) -> Result:
+    def read(self, query: str, params: dict | None = None, *, timeout: float | None = None) -> Result:
         params = plain_param(params or {})
 
+        @self._neo4j.unit_of_work(timeout=timeout)
         def work(tx):
             res = tx.run(query, params)
             return list(res.keys()), [tuple(_plain(v) for v in rec.values()) for rec in res]
@@ -53,6 +54,8 @@ class Neo4jStore(GraphStore):
                 raise ReadOnlyViolation(
                     "只读查询中不允许写操作 the database refused a write in a read-only query"
                 ) from exc
+            if "TransactionTimedOut" in (exc.code or ""):
+                raise QueryTimeout(f"查询超时 the query ran past {timeout:g} s and was stopped") from exc
             raise StoreError(f"查询失败 query failed: {exc.message}") from exc
         return Result(columns=columns, rows=rows)
 

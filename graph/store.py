@@ -26,6 +26,10 @@ class StoreError(RuntimeError):
     """A graph-store operation failed; the message says what to do next."""
 
 
+class QueryTimeout(StoreError):
+    """The engine stopped a read that ran past its time limit."""
+
+
 class ReadOnlyViolation(StoreError):
     """The database refused a write inside a read-only query."""
 
@@ -80,8 +84,9 @@ class GraphStore(ABC):
     repeat_reads_after_restart: bool = True
 
     @abstractmethod
-    def read(self, query: str, params: dict | None = None) -> Result:
-        """Run a query the database itself executes read-only."""
+    def read(self, query: str, params: dict | None = None, *, timeout: float | None = None) -> Result:
+        """Run a query the database itself executes read-only; the engine
+        aborts it after `timeout` seconds when one is given (QueryTimeout)."""
 
     @abstractmethod
     def write(self, query: str, params: dict | None = None, *, snapshot: bool = True) -> WriteSummary:
