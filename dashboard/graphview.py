@@ -280,6 +280,10 @@ def edges_csv(sub: Subgraph, schema: Schema | None = None) -> str:
     return buf.getvalue()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(text: str) -> str:
-    # A cell starting with = + - @ runs as a formula in spreadsheet programs.
-    return "'" + text if text and text[0] in "=+-@" else text
+    # A cell starting with = + - @ (or a tab or carriage return, which some
+    # programs skip before one) runs as a formula in spreadsheet programs.
+    return "'" + text if text and text.startswith(FORMULA_STARTS) else text

@@ -16,12 +16,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from reliefgraph.dashboard.graphview import Subgraph, from_engine
+from reliefgraph.dashboard.graphview import Subgraph, _cell, from_engine
 from reliefgraph.dashboard.permissions import Viewer, mask_rows
-from reliefgraph.graph.store import GraphStore, ReadOnlyViolation, StoreError
+from reliefgraph.graph.store import GraphStore, QueryTimeout, ReadOnlyViolation, StoreError
 from reliefgraph.queries.cypher_files import CypherFile, CypherFileError, cypher_files
 
 MAX_SHOWN_ROWS = 1000
+# The engine stops a query past these (seconds): one analyst's cross product
+# must not hold the store that every other session reads from.
+ADHOC_TIMEOUT = 20.0
+SAVED_TIMEOUT = 60.0
 WIDGETS = {"string": "text", "int": "int", "float": "float", "bool": "bool", "date": "date", "month": "month",
            "list": "list"}
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -123,14 +127,21 @@ def _convert(ptype: str, value: Any) -> Any:
 
 
 def run_saved(store: GraphStore, f: CypherFile, params: dict[str, Any], viewer: Viewer) -> Outcome:
-    return _outcome(store.read(f.query, params), viewer)
+    try:
+        return _outcome(store.read(f.query, params, timeout=SAVED_TIMEOUT), viewer)
+    except QueryTimeout as exc:
+        raise QueryInputError(f"查询超过 {SAVED_TIMEOUT:g} 秒被中止，请缩小参数范围 the query ran past "
+                              f"{SAVED_TIMEOUT:g} s and was stopped; narrow its parameters") from exc
 
 
-def run_adhoc(store: GraphStore, query: str, viewer: Viewer) -> Outcome:
+def run_adhoc(store: GraphStore, query: str, viewer: Viewer, timeout: float = ADHOC_TIMEOUT) -> Outcome:
     if not query.strip():
         raise QueryInputError("请输入查询 type a query first")
     try:
-        return _outcome(store.read(query, {}), viewer)
+        return _outcome(store.read(query, {}, timeout=timeout), viewer)
+    except QueryTimeout as exc:
+        raise QueryInputError(f"查询超过 {timeout:g} 秒被数据库中止，请加 LIMIT 或缩小范围 the database stopped the "
+                              f"query after {timeout:g} s; add a LIMIT or narrow the pattern") from exc
     except ReadOnlyViolation as exc:
         raise QueryInputError("数据库拒绝了写操作：此处只能运行只读查询 the database refused a write; "
                               "queries here run read-only") from exc
@@ -159,8 +170,8 @@ def to_csv(columns: list[str], rows: list[tuple]) -> str:
     for row in rows:
         out = []
         for v in row:
-            text = "" if v is None else str(cell(v))
-            # A cell starting with = + - @ runs as a formula in spreadsheet programs.
-            out.append("'" + text if text and text[0] in "=+-@" else text)
+            # A number is data, even a negative one; text is neutralised.
+            out.append(v if isinstance(v, (int, float)) and not isinstance(v, bool)
+                       else _cell("" if v is None else str(cell(v))))
         w.writerow(out)
     return buf.getvalue()

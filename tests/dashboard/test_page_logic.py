@@ -76,6 +76,20 @@ def test_ad_hoc_cypher_is_read_only_in_the_database(tiny):
         queryform.run_adhoc(tiny, "MATCH (n RETURN n", ANALYST)
 
 
+def test_ad_hoc_cypher_is_stopped_by_the_engine_past_its_time_limit(tiny):
+    # A four-way cross product of the 200 payments: far more than 50 ms of work.
+    slow = "MATCH (a:Payment), (b:Payment), (c:Payment), (d:Payment) RETURN count(*)"
+    with pytest.raises(queryform.QueryInputError, match="LIMIT"):
+        queryform.run_adhoc(tiny, slow, ANALYST, timeout=0.05)
+    assert queryform.run_adhoc(tiny, "MATCH (p:Payment) RETURN count(p)", ANALYST, timeout=5).rows == [(200,)]
+
+
+def test_csv_exports_neutralise_spreadsheet_formulas_but_keep_numbers():
+    rows = [("=1+1", "+86", "-cmd", "@SUM(A1)", "\t=x", "张三", -12.5, 3, None)]
+    text = queryform.to_csv(["a", "b", "c", "d", "e", "f", "g", "h", "i"], rows)
+    assert text.splitlines()[1] == "'=1+1,'+86,'-cmd,'@SUM(A1),'\t=x,张三,-12.5,3,"
+
+
 def test_ad_hoc_paths_come_back_as_a_masked_graph(tiny):
     out = queryform.run_adhoc(tiny, "MATCH p = (a:Person)-[:KIN]->(b:Person) RETURN p", ANALYST)
     assert out.total_rows == 1 and out.graph is not None
