@@ -166,6 +166,7 @@ def cypher(
     param: Annotated[list[str], typer.Option("--param", "-p", help="查询参数 name=value (JSON or text)")] = [],
     unmask: Annotated[bool, typer.Option("--unmask", help="显示完整身份证号等 show PII in clear")] = False,
     limit: Annotated[int, typer.Option(help="最多显示行数 rows to print")] = 50,
+    timeout: Annotated[float, typer.Option(help="超时秒数，到时由数据库中止 seconds before the engine stops it")] = 60,
     db: DbOption = None,
 ):
     """运行只读查询并以表格输出 run a read-only query and print a table."""
@@ -175,7 +176,8 @@ def cypher(
     with _open(db) as store:
         try:
             check_typed_query(query)
-            result = store.read(query, params)
+            # The engine goes on running a query its client gave up on: bound it there.
+            result = store.read(query, params, timeout=timeout)
         except StoreError as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
