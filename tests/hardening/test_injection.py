@@ -360,3 +360,12 @@ def test_hostile_text_typed_into_the_running_app_changes_nothing(planted, embedd
     assert not at.exception, at.exception
     assert at.dataframe[0].value.empty, "a hostile ID matches nobody"
     assert fingerprint(planted) == before
+
+
+def test_a_runaway_typed_query_is_stopped_by_the_engine(tiny, embedded_dir):
+    """The engine goes on running a query whose client gave up; two such
+    queries would hold both of its threads."""
+    done = run_cli("cypher", "UNWIND range(1, 1000000000) AS i WITH i WHERE i % 7 = 100 RETURN count(i)",
+                   "--timeout", "1", "--db", str(embedded_dir), timeout=60)
+    assert done.returncode == 1 and "查询超时" in done.stderr + done.stdout, done.stdout + done.stderr
+    assert tiny.read("RETURN 1").scalar() == 1
