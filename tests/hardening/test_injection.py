@@ -22,6 +22,7 @@ from loader_support import FULL_ID, run_cli
 from reliefgraph.dashboard import explore, graphview, queryform
 from reliefgraph.dashboard.permissions import Viewer
 from reliefgraph.graph.adhoc import QueryRefused, check_typed_query
+from reliefgraph.graph.store import StoreError
 
 ANALYST = Viewer("li", "analyst")
 FRAGMENTS = [
@@ -385,3 +386,23 @@ def test_a_query_that_would_take_the_machines_memory_is_aborted(tiny):
             assert tiny.read("RETURN 1").scalar() == 1
         finally:
             c.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", str(query_memory_cap()))
+
+
+@pytest.mark.xfail(strict=True, reason="graph/falkordb_params.literal writes any Python int; the engine clamps one "
+                                       "beyond 64 bits to 9223372036854775807 instead of refusing it")
+def test_an_integer_the_engine_cannot_hold_is_refused_not_clamped(tiny):
+    big = 2**70
+    try:
+        got = tiny.read("RETURN $v", {"v": big}).scalar()
+    except (ValueError, StoreError):
+        return
+    assert got == big
+
+
+@pytest.mark.xfail(strict=True, reason="graph/falkordb_params encodes a lone surrogate (from a file decoded with "
+                                       "surrogateescape, or a browser) with a UnicodeEncodeError, not a StoreError or "
+                                       "ValueError the callers handle")
+def test_a_lone_surrogate_in_a_value_is_refused_cleanly(tiny):
+    with pytest.raises((ValueError, StoreError)) as caught:
+        tiny.read("RETURN $v", {"v": "ab\ud800"})
+    assert not isinstance(caught.value, UnicodeError)
