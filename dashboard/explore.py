@@ -142,9 +142,13 @@ def neighbourhood(store: GraphStore, label: str, key: Any, viewer: Viewer, hops:
         return Subgraph(), 0
     rows = list(first)
     if hops == 2:
+        # `WITH n` pins the plan to the index lookup of the centre: without it
+        # FalkorDB starts from the label-filtered `m` with a scan of every
+        # node (measured at 300k persons: 28 s instead of 5 ms).
         rows += store.read(
-            f"{match}-[r1]-(m) WHERE {_REL_FILTER.format(r='r1')} AND {_not_labels('m', meta + list(HUB_LABELS))} "
-            f"MATCH (m)-[r]-(x) WHERE x <> n AND {_REL_FILTER.format(r='r')} AND {_not_labels('x', meta)} "
+            f"{match} WITH n MATCH (n)-[r1]-(m) WHERE {_REL_FILTER.format(r='r1')} "
+            f"AND {_not_labels('m', meta + list(HUB_LABELS))} "
+            f"WITH n, m MATCH (m)-[r]-(x) WHERE x <> n AND {_REL_FILTER.format(r='r')} AND {_not_labels('x', meta)} "
             "RETURN m, r, x LIMIT $limit", params).rows
     sub = from_engine(rows, viewer, schema)
     if collapse:
