@@ -20,7 +20,7 @@ from reliefgraph.graph.store import GraphStore
 # programme, every household of a village): drawn as endpoints, never walked
 # through, or a two-hop view of any grant would be the whole county.
 HUB_LABELS = ("Region", "Programme")
-MAX_ROWS = 3000           # relationships fetched for one view, before capping nodes
+MAX_ROWS = 1000           # relationships fetched for one view, before capping to MAX_DRAW_NODES (150)
 MAX_CANDIDATES = 50
 CITIZEN_ID = re.compile(r"^\d{17}[\dX]$")
 
@@ -141,6 +141,10 @@ def neighbourhood(store: GraphStore, label: str, key: Any, viewer: Viewer, hops:
     if not first:
         return Subgraph(), 0
     rows = list(first)
+    # Folded, a grant's monthly payments two hops out add nothing the grant
+    # does not already say, and they are most of the rows around a cadre who
+    # approved many grants: leave them in the engine.
+    far = meta + (["Payment"] if collapse else [])
     if hops == 2:
         # `WITH n` pins the plan to the index lookup of the centre: without it
         # FalkorDB starts from the label-filtered `m` with a scan of every
@@ -148,7 +152,7 @@ def neighbourhood(store: GraphStore, label: str, key: Any, viewer: Viewer, hops:
         rows += store.read(
             f"{match} WITH n MATCH (n)-[r1]-(m) WHERE {_REL_FILTER.format(r='r1')} "
             f"AND {_not_labels('m', meta + list(HUB_LABELS))} "
-            f"WITH n, m MATCH (m)-[r]-(x) WHERE x <> n AND {_REL_FILTER.format(r='r')} AND {_not_labels('x', meta)} "
+            f"WITH n, m MATCH (m)-[r]-(x) WHERE x <> n AND {_REL_FILTER.format(r='r')} AND {_not_labels('x', far)} "
             "RETURN m, r, x LIMIT $limit", params).rows
     sub = from_engine(rows, viewer, schema)
     if collapse:
