@@ -173,9 +173,12 @@ async def first_renders(browser, url: str, password: str, rounds: int = 3) -> No
               f"each a fresh session, signed in as admin)")
 
 
-async def one_session(browser, url, username, password, subjects, towns, deadline, times, errors, seed) -> None:
+async def one_session(browser, url, username, password, subjects, towns, deadline, times, errors, seed,
+                      delay: float) -> None:
     rng = random.Random(seed)
+    await asyncio.sleep(delay)
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(60_000)
     page = await context.new_page()
     try:
         await sign_in(page, url, username, password)
@@ -208,7 +211,7 @@ async def one_session(browser, url, username, password, subjects, towns, deadlin
 
 
 async def sessions_bench(url: str, names: list[str], password: str, subjects: list[str], towns: list[str],
-                         duration: float, server_pid: int, engine_pid: int | None) -> None:
+                         duration: float, ramp: float, server_pid: int, engine_pid: int | None) -> None:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
@@ -220,14 +223,17 @@ async def sessions_bench(url: str, names: list[str], password: str, subjects: li
         rss = [(0.0, rss_mib(server_pid), rss_mib(engine_pid) if engine_pid else 0.0)]
         started = time.monotonic()
         deadline = started + duration
+        # Sessions arrive over `ramp` seconds, as people do, not in one instant.
         tasks = [asyncio.create_task(one_session(browser, url, name, password, subjects, towns, deadline, times,
-                                                 errors, seed)) for seed, name in enumerate(names[1:])]
+                                                 errors, seed, ramp * seed / len(names)))
+                 for seed, name in enumerate(names[1:])]
         while not all(t.done() for t in tasks):
             await asyncio.sleep(5)
             rss.append((time.monotonic() - started, rss_mib(server_pid), rss_mib(engine_pid) if engine_pid else 0.0))
         await browser.close()
     every = [t for ts in times.values() for t in ts]
-    print(f"\n{len(names) - 1} concurrent sessions for {duration:.0f} s: {len(every)} page actions, "
+    print(f"\n{len(names) - 1} concurrent sessions for {duration:.0f} s (arriving over {ramp:.0f} s): "
+          f"{len(every)} page actions, "
           f"{len(errors)} errors")
     for name, ts in times.items():
         if ts:
@@ -260,6 +266,7 @@ def main() -> None:
     ap.add_argument("--app-db", type=Path, default=Path("./data/demo/app.db"), help="its SQLite application database")
     ap.add_argument("--sessions", type=int, default=20)
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of concurrent sessions")
+    ap.add_argument("--ramp", type=float, default=20.0, help="seconds over which the sessions arrive")
     ap.add_argument("--samples", type=int, default=200, help="persons per ego-network sample")
     ap.add_argument("--no-browser", action="store_true", help="only the in-process figures")
     args = ap.parse_args()
@@ -290,8 +297,8 @@ def main() -> None:
                 if not wait_until_up(url, server, timeout=120):
                     raise SystemExit(f"the dashboard did not start: {(work / 'streamlit.log').read_text()[-2000:]}")
                 print(f"\nin a browser ({url}, Chromium {CHROMIUM}):")
-                asyncio.run(sessions_bench(url, names, password, subjects, towns, args.duration, server.pid,
-                                           engine_pid_of(args.db)))
+                asyncio.run(sessions_bench(url, names, password, subjects, towns, args.duration, args.ramp,
+                                           server.pid, engine_pid_of(args.db)))
             finally:
                 server.terminate()
                 server.wait(timeout=30)
