@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -176,6 +177,13 @@ def serve_dashboard(host: str, port: int, env: dict[str, str] | None = None, ope
     url = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
     console.print(f"看板地址 dashboard at {url} （Ctrl-C 停止 to stop）")
     proc = subprocess.Popen(streamlit_command(host, port), env={**os.environ, **(env or {})})
+
+    def stop(*_):
+        # A service manager stops us with SIGTERM: Streamlit must not outlive us.
+        proc.terminate()
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         if open_browser and _has_display() and wait_until_up(url, proc):
             webbrowser.open(url)
@@ -184,6 +192,8 @@ def serve_dashboard(host: str, port: int, env: dict[str, str] | None = None, ope
         proc.terminate()
         proc.wait()
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def wait_until_up(url: str, proc: subprocess.Popen | None = None, timeout: float = 60.0) -> bool:
