@@ -17,7 +17,7 @@ have come back from an older snapshot.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -57,7 +57,7 @@ class GraphKnowledge:
         ends = (st.rel.source, st.rel.target)
         touching = none
         for end in ends:
-            touching = touching | member(rows[end.key_field], self._fresh.get(end.label, ()))
+            touching = touching | member(rows[end.key_field], self._fresh.get(end.label, frozenset()))
         if not touching.any():
             return touching
         made = self._rels.get(st.rel.type, set())
@@ -73,11 +73,11 @@ class GraphKnowledge:
             self._rels.setdefault(st.rel.type, set()).update(_hashes(st, rows[new]).tolist())
 
 
-def member(values: pd.Series, known: Iterable) -> pd.Series:
+def member(values: pd.Series, known: set | frozenset) -> pd.Series:
     """`values.isin(known)` for a large set: pandas would copy the whole set on every call."""
     if not known:
         return pd.Series(False, index=values.index)
-    found = np.fromiter((v in known for v in values.tolist()), dtype=bool, count=len(values))
+    found = np.fromiter(map(known.__contains__, values.tolist()), dtype=bool, count=len(values))
     return pd.Series(found, index=values.index)
 
 
