@@ -17,7 +17,8 @@ from datetime import date
 from typing import Any
 
 from reliefgraph.dashboard.graphview import Subgraph, _cell, from_engine
-from reliefgraph.dashboard.permissions import Viewer, mask_rows
+from reliefgraph.dashboard.permissions import Viewer, mask_rows, mask_text
+from reliefgraph.graph.adhoc import check_typed_query
 from reliefgraph.graph.store import GraphStore, QueryTimeout, ReadOnlyViolation, StoreError
 from reliefgraph.queries.cypher_files import CypherFile, CypherFileError, cypher_files
 
@@ -138,6 +139,8 @@ def run_adhoc(store: GraphStore, query: str, viewer: Viewer, timeout: float = AD
     if not query.strip():
         raise QueryInputError("请输入查询 type a query first")
     try:
+        # The engine's LOAD CSV fetches URLs even in a read-only query.
+        check_typed_query(query)
         return _outcome(store.read(query, {}, timeout=timeout), viewer)
     except QueryTimeout as exc:
         raise QueryInputError(f"查询超过 {timeout:g} 秒被数据库中止，请加 LIMIT 或缩小范围 the database stopped the "
@@ -152,8 +155,21 @@ def run_adhoc(store: GraphStore, query: str, viewer: Viewer, timeout: float = AD
 def _outcome(result, viewer: Viewer) -> Outcome:
     shown = result.rows[:MAX_SHOWN_ROWS]
     graph = from_engine([v for row in shown for v in row], viewer)
-    return Outcome(list(result.columns), mask_rows(viewer, list(result.columns), shown), len(result.rows),
-                   graph if graph.nodes else None)
+    rows = mask_rows(viewer, list(result.columns), shown)
+    # A column's name does not say what it holds (`RETURN p.citizen_id AS x`):
+    # text is masked by the shape of what is in it, too.
+    rows = [tuple(_by_shape(viewer, v) for v in row) for row in rows]
+    return Outcome(list(result.columns), rows, len(result.rows), graph if graph.nodes else None)
+
+
+def _by_shape(viewer: Viewer, value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_text(viewer, value)
+    if isinstance(value, list):
+        return [_by_shape(viewer, v) for v in value]
+    if isinstance(value, dict):
+        return {k: _by_shape(viewer, v) for k, v in value.items()}
+    return value
 
 
 def cell(value: Any) -> Any:

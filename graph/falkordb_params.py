@@ -17,6 +17,9 @@ import numpy as np
 import pandas as pd
 
 
+_INT64 = (-2**63, 2**63 - 1)
+
+
 def params_header(params: dict[str, Any] | None) -> str:
     if not params:
         return ""
@@ -34,6 +37,11 @@ def _key(name: Any) -> str:
 
 
 def _string(v: str) -> str:
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (a file decoded with surrogateescape) cannot be sent.
+        raise ValueError("parameter text is not valid Unicode (lone surrogate)") from None
     return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -44,6 +52,9 @@ def literal(v: Any) -> str:
     if v is None:
         return "null"
     if t is int:
+        if not _INT64[0] <= v <= _INT64[1]:
+            # The engine would clamp it to the nearest 64-bit integer silently.
+            raise ValueError(f"integer parameter {v} does not fit in 64 bits")
         return str(v)
     if t is dict:
         return "{" + ",".join(f"{_key(k)}:{literal(x)}" for k, x in v.items()) + "}"

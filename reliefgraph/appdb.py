@@ -6,6 +6,7 @@ creates whatever is missing.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, event
@@ -20,13 +21,27 @@ def connect(url: str | None = None) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-        Path(url[len("sqlite:///"):]).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        _owner_only(Path(url[len("sqlite:///"):]).expanduser())
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     _import_table_modules()
     metadata.create_all(engine)
     return engine
+
+
+def _owner_only(db: Path) -> None:
+    # Password hashes, the audit log and resolution decisions live here:
+    # readable by the owner only. SQLite gives its -wal and -shm files the
+    # database file's mode, so creating that one 0600 covers all three.
+    db.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(db, os.O_CREAT | os.O_RDWR, 0o600))
+    for path in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        try:
+            if path.exists() and path.stat().st_mode & 0o077:
+                os.chmod(path, 0o600)
+        except PermissionError:  # another user's file: SQLite will say so if it matters
+            pass
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -214,9 +214,6 @@ def test_the_engine_listens_on_no_tcp_port_and_keeps_its_files_to_its_owner(tiny
         assert c.config_get("port")["port"] == "0" and c.config_get("unixsocketperm")["unixsocketperm"] == "700"
 
 
-@pytest.mark.xfail(strict=True, reason="reliefgraph/appdb.py creates the SQLite application database with the "
-                                       "process umask (0644 here): password hashes, the audit log (subjects in "
-                                       "clear) and resolution decisions are readable by every local user")
 def test_the_application_database_is_readable_by_its_owner_only(tmp_path):
     engine = connect(f"sqlite:///{tmp_path / 'app.db'}")
     accounts.add_user(engine, "boss", PW, "admin")

@@ -190,8 +190,6 @@ def test_typed_cypher_cannot_send_data_to_the_network_from_the_command_line(tiny
     assert listener.connections == 0, "the engine fetched a URL built from personal data"
 
 
-@pytest.mark.xfail(strict=True, reason="dashboard/queryform.run_adhoc does not call graph.adhoc.check_typed_query: "
-                                       "FalkorDB's LOAD CSV fetches https:// URLs from a read-only query")
 def test_typed_cypher_cannot_send_data_to_the_network_from_the_dashboard(tiny):
     listener = Listener()
     try:
@@ -229,8 +227,6 @@ def test_the_command_line_masks_pii_under_any_alias(tiny, embedded_dir):
     assert "5201" in done.stdout and not FULL_ID.search(done.stdout), done.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="dashboard/queryform._outcome masks by column name only: an analyst's "
-                                       "`RETURN p.citizen_id AS x` comes back in clear")
 def test_an_analyst_never_sees_a_clear_id_under_an_alias(tiny):
     outcome = queryform.run_adhoc(tiny, "MATCH (p:Person) RETURN p.citizen_id AS x, 'id ' + p.citizen_id AS t",
                                   ANALYST)
@@ -388,8 +384,6 @@ def test_a_query_that_would_take_the_machines_memory_is_aborted(tiny):
             c.execute_command("GRAPH.CONFIG", "SET", "QUERY_MEM_CAPACITY", str(query_memory_cap()))
 
 
-@pytest.mark.xfail(strict=True, reason="graph/falkordb_params.literal writes any Python int; the engine clamps one "
-                                       "beyond 64 bits to 9223372036854775807 instead of refusing it")
 def test_an_integer_the_engine_cannot_hold_is_refused_not_clamped(tiny):
     big = 2**70
     try:
@@ -399,9 +393,6 @@ def test_an_integer_the_engine_cannot_hold_is_refused_not_clamped(tiny):
     assert got == big
 
 
-@pytest.mark.xfail(strict=True, reason="graph/falkordb_params encodes a lone surrogate (from a file decoded with "
-                                       "surrogateescape, or a browser) with a UnicodeEncodeError, not a StoreError or "
-                                       "ValueError the callers handle")
 def test_a_lone_surrogate_in_a_value_is_refused_cleanly(tiny):
     with pytest.raises((ValueError, StoreError)) as caught:
         tiny.read("RETURN $v", {"v": "ab\ud800"})
