@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sys
 import time
 from contextlib import contextmanager
 from datetime import date
@@ -23,7 +24,9 @@ from reliefgraph.loaders.pipeline import FileReport, Loader, plan
 from reliefgraph.loaders.transform import reason_text
 from reliefgraph.settings import Settings
 
-console = Console()
+# Written to a log file, the summary table would be cut to 80 columns and
+# its figures to "…"; a terminal keeps its own width.
+console = Console(width=None if sys.stdout.isatty() else 200)
 LOAD_LOCK = "load.lock"
 STATUS_ZH = {"loaded": "已导入 loaded", "unchanged": "未变化 unchanged", "failed": "失败 failed",
              "no_mapping": "无映射 no mapping", "not_run": "未运行 not run"}
