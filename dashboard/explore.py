@@ -54,7 +54,9 @@ def search(store: GraphStore, text: str, viewer: Viewer, schema: Schema | None =
     """Exact matches on every searchable field, plus company names containing the text."""
     schema = schema or load_schema()
     text = normalise_query(text)
-    if not text:
+    # The engine reads a NUL as the end of the query text, so no stored value
+    # can hold one: such a search matches nothing.
+    if not text or "\x00" in text:
         return []
     found: dict[str, Candidate] = {}
     for label, prop in search_fields(schema):

@@ -42,6 +42,9 @@ def _string(v: str) -> str:
     except UnicodeEncodeError:
         # A lone surrogate (a file decoded with surrogateescape) cannot be sent.
         raise ValueError("parameter text is not valid Unicode (lone surrogate)") from None
+    if "\x00" in v:
+        # The engine would take it for the end of the query text.
+        raise ValueError("parameter text holds a NUL character")
     return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
