@@ -1,5 +1,6 @@
 """Subgraphs to draw: built from engine results or a finding's evidence,
-masked for the viewer, coloured and labelled from the schema, drawn with pyvis.
+masked for the viewer, coloured and labelled from the schema, drawn with
+vis-network (the library behind pyvis).
 
 Nodes are known internally by their natural key (`Person:<citizen id>`) so
 that expanding and merging work across queries; what reaches the browser
@@ -13,8 +14,10 @@ import hashlib
 import hmac
 import html
 import io
+import json
 import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable
 
 from reliefgraph.dashboard.permissions import Viewer, mask_for
@@ -221,27 +224,90 @@ def legend(sub: Subgraph, schema: Schema | None = None) -> list[tuple[str, str, 
             for lbl in schema.nodes if lbl in counts]
 
 
-def to_html(sub: Subgraph, schema: Schema | None = None, height: int = 560, centre: str | None = None) -> str:
-    """A self-contained page (vis-network inlined, so it works offline)."""
-    from pyvis.network import Network
+# vis-network (the library pyvis wraps), served once by Streamlit's static
+# file serving from dashboard/static/ and cached by the browser. Inlining it
+# (pyvis's "in_line") put 700 KB of script into every drawing: sent over the
+# websocket on each draw and parsed again by the browser each time.
+VIS_DIR = Path(__file__).with_name("static") / "vis-network-9.1.2"
+# Relative: the drawing is an iframe `srcdoc`, which resolves URLs against
+# the app's own address (also under a server.baseUrlPath prefix).
+VIS_URL = "app/static/vis-network-9.1.2/vis-network.min"
+_OPTIONS = {"physics": {"stabilization": {"iterations": 150}},
+            "edges": {"font": {"size": 10}, "arrows": {"to": {"scaleFactor": 0.5}}}}
 
+_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+{head}
+<style>
+body {{ margin: 0; }}
+#mynetwork {{ width: 100%; height: {height}px; border: 1px solid lightgray; position: relative; }}
+#loadingBar {{ position: absolute; top: 0; left: 0; width: 100%; height: {height}px; display: flex;
+  align-items: center; justify-content: center; background: rgba(240,240,240,0.8); font: 14px sans-serif; }}
+</style></head>
+<body>
+<div id="mynetwork"></div>
+<div id="loadingBar"><span id="text">布局中 laying out… 0%</span></div>
+<script>
+var data = {data};
+var container = document.getElementById("mynetwork");
+var bar = document.getElementById("loadingBar");
+if (typeof vis === "undefined") {{
+  bar.textContent = "无法加载绘图组件 the drawing library did not load";
+}} else {{
+  var network = new vis.Network(container, {{nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)}},
+                                data.options);
+  network.on("stabilizationProgress", function (p) {{
+    document.getElementById("text").textContent = "布局中 laying out… " + Math.round(100 * p.iterations / p.total) + "%";
+  }});
+  network.once("stabilizationIterationsDone", function () {{ bar.style.display = "none"; }});
+  if (!data.options.physics || data.nodes.length < 2) {{ bar.style.display = "none"; }}
+}}
+</script>
+</body></html>
+"""
+
+
+def _json_for_script(value: Any) -> str:
+    # ASCII JSON with <, > and & escaped: nothing from agency data can close
+    # the <script> block or start markup, whatever a caption holds.
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def vis_data(sub: Subgraph, schema: Schema | None = None, centre: str | None = None) -> dict:
+    """The nodes, edges and options vis-network draws: opaque ids and masked captions only."""
     schema = schema or load_schema()
-    net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line")
+    nodes = []
     for n in sub.nodes.values():
         nt = schema.nodes.get(n.label)
-        net.add_node(n.id, label=_text(n.caption), title=_title(n, schema), color=nt.color if nt else "#999999",
-                     shape="star" if n.ref == centre else "dot", size=22 if n.ref == centre else 14,
-                     physics=not n.pinned, borderWidth=3 if n.pinned else 1)
+        nodes.append({"id": n.id, "label": _text(n.caption), "title": _title(n, schema),
+                      "color": nt.color if nt else "#999999", "shape": "star" if n.ref == centre else "dot",
+                      "size": 22 if n.ref == centre else 14, "physics": not n.pinned,
+                      "borderWidth": 3 if n.pinned else 1})
     ids = {r: n.id for r, n in sub.nodes.items()}
+    edges = []
     for e in sub.edges.values():
         rt = schema.relationships.get(e.type)
         props = dict(e.props)
         extra = "、".join(f"{k}={v}" for k, v in props.items() if k in ("relation", "kind", "role", "start", "end"))
-        net.add_edge(ids[e.start], ids[e.end], label=_text(rt.zh if rt else e.type),
-                     title=html.escape(f"{rt.zh if rt else e.type} {rt.en if rt else ''} {extra}".strip()))
-    net.set_options('{"physics": {"stabilization": {"iterations": 150}}, '
-                    '"edges": {"font": {"size": 10}, "arrows": {"to": {"scaleFactor": 0.5}}}}')
-    return net.generate_html()
+        edges.append({"from": ids[e.start], "to": ids[e.end], "label": _text(rt.zh if rt else e.type),
+                      "title": html.escape(f"{rt.zh if rt else e.type} {rt.en if rt else ''} {extra}".strip()),
+                      "arrows": "to"})
+    return {"nodes": nodes, "edges": edges, "options": _OPTIONS}
+
+
+def to_html(sub: Subgraph, schema: Schema | None = None, height: int = 560, centre: str | None = None,
+            inline: bool = False) -> str:
+    """The drawing as a page for an iframe: vis-network loaded from the app's
+    static files (cached by the browser), or inlined (`inline=True`) for a
+    file that works on its own, offline — the HTML export."""
+    if inline:
+        head = (f"<style>{(VIS_DIR / 'vis-network.min.css').read_text(encoding='utf-8')}</style>\n"
+                f"<script>{(VIS_DIR / 'vis-network.min.js').read_text(encoding='utf-8')}</script>")
+    else:
+        head = (f'<link rel="stylesheet" href="{VIS_URL}.css">\n'
+                f'<script src="{VIS_URL}.js"></script>')
+    return _PAGE.format(head=head, height=int(height), data=_json_for_script(vis_data(sub, schema, centre)))
 
 
 def to_png(sub: Subgraph, schema: Schema | None = None) -> bytes | None:

@@ -88,7 +88,7 @@ def _show(ctx: Ctx, state: dict) -> None:
     # Drawn only when asked for: a picture takes longer than the page.
     d0.download_button("导出 PNG 图片", lambda: graphview.to_png(shown) or b"", file_name="subgraph.png",
                        mime="image/png", on_click=ctx.audit, args=("export", subjects, {**detail, "format": "png"}))
-    d1.download_button("导出 HTML", lambda: graphview.to_html(shown, centre=state["centre"]),
+    d1.download_button("导出 HTML", lambda: graphview.to_html(shown, centre=state["centre"], inline=True),
                        file_name="subgraph.html", mime="text/html", on_click=ctx.audit, args=("export", subjects, {**detail, "format": "html"}))
     d2.download_button("节点 CSV nodes", graphview.nodes_csv(shown), file_name="nodes.csv", mime="text/csv",
                        on_click=ctx.audit, args=("export", subjects, {**detail, "format": "nodes.csv"}))
