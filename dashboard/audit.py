@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -128,17 +130,24 @@ def append(conn: Connection, actor: str, action: str, subjects: list[str] | None
     return Entry(seq, at, actor, role, action, subjects, detail, prev, digest)
 
 
+# Appends from one process (the dashboard's sessions are threads of one
+# server) take turns: with 20 sessions writing at once, retrying on the lost
+# race alone ran out of attempts. Other processes (the command line, a
+# second server) still meet the unique head and retry.
+_APPEND_LOCK = threading.Lock()
+
+
 def with_retry(engine: Engine, work, attempts: int = 8):
     """Run `work(conn)` in a transaction, again if a concurrent append won the
     race for the head (or SQLite reported its write lock busy)."""
     for attempt in range(attempts):
         try:
-            with engine.begin() as conn:
+            with _APPEND_LOCK, engine.begin() as conn:
                 return work(conn)
         except (IntegrityError, OperationalError) as exc:
             if attempt == attempts - 1 or not _is_race(exc):
                 raise
-            time.sleep(0.01 * (attempt + 1))
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
 
 
 def _is_race(exc: Exception) -> bool:
