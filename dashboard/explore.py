@@ -59,21 +59,27 @@ def search(store: GraphStore, text: str, viewer: Viewer, schema: Schema | None =
     if not text or "\x00" in text:
         return []
     found: dict[str, Candidate] = {}
-    for label, prop in search_fields(schema):
-        rows = store.read(f"MATCH (n:{label}) WHERE n.{prop} = $text RETURN n LIMIT $limit",
-                          {"text": text, "limit": MAX_CANDIDATES}).rows
-        if label == "Company" and prop == "name" and len(text) >= 2:
-            rows += store.read("MATCH (n:Company) WHERE n.name CONTAINS $text RETURN n LIMIT $limit",
-                               {"text": text, "limit": MAX_CANDIDATES}).rows
-        for (node,) in rows:
-            c = _candidate(node, viewer, schema)
-            found.setdefault(c.ref, c)
+    for (node,) in store.read(_search_query(schema), {"text": text, "limit": MAX_CANDIDATES}).rows:
+        c = _candidate(node, viewer, schema)
+        found.setdefault(c.ref, c)
     people = [c for c in found.values() if c.label == "Person"]
     if people:
         details = _person_details(store, [c.key for c in people])
         for c in people:
             found[c.ref] = Candidate(c.label, c.key, c.caption, c.shown_key, details.get(c.key, c.detail))
     return list(found.values())[:MAX_CANDIDATES]
+
+
+def _search_query(schema: Schema) -> str:
+    # One query, one round trip: eleven separate lookups each waited for the
+    # interpreter lock again under 20 sessions (search p95 4.9 s vs 1.4 s
+    # for a draw). Exact matches first, in the schema's order, then company
+    # names containing the text.
+    parts = [f"MATCH (n:{label}) WHERE n.{prop} = $text RETURN n LIMIT $limit"
+             for label, prop in search_fields(schema)]
+    if ("Company", "name") in search_fields(schema):
+        parts.append("MATCH (n:Company) WHERE size($text) >= 2 AND n.name CONTAINS $text RETURN n LIMIT $limit")
+    return " UNION ALL ".join(parts)
 
 
 def _candidate(node: dict, viewer: Viewer, schema: Schema) -> Candidate:
