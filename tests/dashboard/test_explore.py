@@ -143,3 +143,19 @@ def test_cap_keeps_the_centre_and_pinned_nodes():
     small = graphview.cap(sub, 3, keep=["Person:5"])
     assert set(small.nodes) == {"Person:5", "Person:9", "Person:0"} and small.truncated
     assert graphview.cap(sub, 20) is sub
+
+
+def test_a_hub_one_hop_out_brings_a_bounded_share_of_its_neighbours(tiny):
+    # 张三 is on a payroll of 60: two hops from him would otherwise be his 59 colleagues.
+    tiny.write("MATCH (a:Person {citizen_id: $a}) CREATE (a)-[:ON_PAYROLL]->(o:Org {org_id: 'ORG1', name: '镇政府'}) "
+               "WITH o UNWIND range(1, 59) AS i "
+               "CREATE (:Person {citizen_id: 'X' + toString(i), name: '同事'})-[:ON_PAYROLL]->(o)", {"a": ID_A})
+    try:
+        sub, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=2)
+        colleagues = [n for n in sub.nodes.values() if n.caption == "同事"]
+        assert len(colleagues) == explore.PER_NODE
+        assert sub.truncated, "the view says there was more than it drew"
+        assert f"Person:{ID_B}" in sub.nodes and "Org:ORG1" in sub.nodes, "the first hop is all there"
+    finally:
+        tiny.write("MATCH (o:Org {org_id: 'ORG1'}) OPTIONAL MATCH (p:Person)-[:ON_PAYROLL]->(o) "
+                   "WHERE p.name = '同事' DETACH DELETE p, o")
