@@ -9,8 +9,8 @@ from reliefgraph.dashboard.cases import STATUSES
 from reliefgraph.dashboard.pages_cases import case_panel
 from reliefgraph.dashboard.pages_reports import report_button
 from reliefgraph.dashboard.queryform import to_csv
-from reliefgraph.dashboard.ui import Ctx, draw
-from reliefgraph.queries.rules import FAMILIES, load_rules
+from reliefgraph.dashboard.ui import Ctx, draw, rule_files
+from reliefgraph.queries.rules import FAMILIES
 from reliefgraph.reports.issue import Target
 
 COLUMNS = {"clue_id": "编号 id", "family": "类别 family", "rules": "规则 rules", "town": "乡镇 town",
@@ -20,7 +20,7 @@ COLUMNS = {"clue_id": "编号 id", "family": "类别 family", "rules": "规则 r
 
 def render(ctx: Ctx) -> None:
     st.header("线索 Clues")
-    rules = {r.id: r.title_zh for r in load_rules()}
+    rules = {r.id: r.title_zh for r in rule_files()}
     with st.expander("筛选 filters", expanded=True):
         c1, c2, c3 = st.columns(3)
         families = c1.multiselect("类别 family", list(FAMILIES), format_func=lambda f: FAMILIES[f][0])
@@ -60,7 +60,7 @@ def clue_detail(ctx: Ctx, cid: str) -> None:
     st.subheader(f"{head['subject_name'] or ''} {head['subject_shown']} — {FAMILIES[head['family']][0]}")
     st.write(f"评分 score {head['score']:.2f} · 等级 severity {head['severity']} · "
              f"首次发现 first seen {head['first_seen'][:10]}" + ("" if head["active"] else " · 已失效 inactive"))
-    rules = {r.id: r for r in load_rules()}
+    rules = {r.id: r for r in rule_files()}
     for f in cluetable.findings_for(ctx.engine, ctx.viewer, cid):
         rule = rules.get(f["rule_id"])
         with st.container(border=True):

@@ -5,8 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from reliefgraph.dashboard import overview
-from reliefgraph.dashboard.ui import Ctx, settings
-from reliefgraph.queries.rules import load_rules
+from reliefgraph.dashboard.ui import Ctx, rule_files, settings
 
 
 def _counter_frame(counter, name: str) -> pd.DataFrame:
@@ -45,7 +44,7 @@ def render(ctx: Ctx) -> None:
         if named:
             st.bar_chart(pd.Series(named, name="线索 clues"), horizontal=True)
         st.subheader("按规则 by rule")
-        titles = {r.id: r.title_zh for r in load_rules()}
+        titles = {r.id: r.title_zh for r in rule_files()}
         st.dataframe(pd.DataFrame([(titles.get(rid, rid), rid, n) for rid, n in counts.by_rule.most_common()],
                                   columns=["规则 rule", "id", "线索 clues"]), hide_index=True, width="stretch")
 

@@ -12,6 +12,8 @@ import csv
 import io
 import json
 import re
+import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -54,10 +56,25 @@ class Outcome:
     graph: Subgraph | None     # when the result holds nodes, relationships or paths
 
 
+_FILES_TTL = 60.0
+_files_cache: tuple[float, list[CypherFile]] | None = None
+_files_lock = threading.Lock()
+
+
+def _saved_queries() -> list[CypherFile]:
+    # Parsed once a minute, not on every rerun of every session: a new file
+    # shows within a minute, and 20 sessions stop re-reading the folder.
+    global _files_cache
+    with _files_lock:
+        if _files_cache is None or time.monotonic() - _files_cache[0] > _FILES_TTL:
+            _files_cache = (time.monotonic(), cypher_files("queries"))
+        return _files_cache[1]
+
+
 def files_for(role: str) -> list[CypherFile]:
     """Saved queries whose `audience` includes the role (administrators see all)."""
     out = []
-    for f in cypher_files("queries"):
+    for f in _saved_queries():
         audience = f.meta.get("audience") or []
         if role == "admin" or not audience or role in audience:
             out.append(f)

@@ -48,6 +48,15 @@ def graph_store(uri: str) -> GraphStore:
     return open_store(uri)
 
 
+@st.cache_resource(ttl=60, show_spinner=False)
+def rule_files() -> list:
+    """The rule files, read once a minute rather than on every rerun of every
+    session (they change when someone adds a file, not between clicks)."""
+    from reliefgraph.queries.rules import load_rules
+
+    return load_rules()
+
+
 def settings() -> Settings:
     return Settings.from_env()
 
