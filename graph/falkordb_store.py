@@ -26,6 +26,7 @@ _RO_REFUSAL = "to be executed only on read-only queries"
 
 class FalkorStore(GraphStore):
     backend = "falkordb"
+    seeks_node_ids = True  # `WITH row.x AS x MATCH (n:L) WHERE id(n) = x`: Node By Label and ID Scan
 
     def __init__(self, data_dir: Path, *, settings=None, graph_name: str | None = None,
                  schema: Schema | None = None, autostart: bool = True):
@@ -97,7 +98,8 @@ class FalkorStore(GraphStore):
                 raise StoreError(f"写入失败 write failed: {exc}") from exc
             total.add(WriteSummary(
                 nodes_created=int(res.nodes_created), relationships_created=int(res.relationships_created),
-                properties_set=int(res.properties_set), rows=len(part), batches=1))
+                properties_set=int(res.properties_set), rows=len(part), batches=1,
+                result=_result(res) if res.header else None))
         return total
 
     def _run(self, call, *, retry: bool):

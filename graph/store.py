@@ -71,6 +71,10 @@ class WriteSummary:
         for name in ("nodes_created", "nodes_deleted", "relationships_created",
                      "relationships_deleted", "properties_set", "rows", "batches"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        if other.result is not None:
+            if self.result is None:
+                self.result = Result(columns=list(other.result.columns), rows=[])
+            self.result.rows.extend(other.result.rows)
         return self
 
 
@@ -82,6 +86,12 @@ class GraphStore(ABC):
     # repeats a read after restarting it. A writer that remembers what it
     # wrote turns this off, so the restart reaches it as a StoreError.
     repeat_reads_after_restart: bool = True
+    # Whether a batch can reach nodes by their internal id, `MATCH (n:L) WHERE
+    # id(n) = x`, through an id seek rather than a scan. A bulk writer that
+    # knows the ids skips the key index (FalkorDB: a third of a relationship's
+    # cost). Internal ids are only good while no node is deleted, so only a
+    # writer holding the load lock may rely on them.
+    seeks_node_ids: bool = False
 
     @abstractmethod
     def read(self, query: str, params: dict | None = None, *, timeout: float | None = None) -> Result:
@@ -116,6 +126,7 @@ class GraphStore(ABC):
         """Run `query` (reading `UNWIND $rows AS row`) over column-wise rows, in batches.
 
         No snapshot: the caller snapshots once its whole step is written.
+        What the query RETURNs, over all batches, is in `result`.
         """
         total = WriteSummary()
         dicts = rows.to_dicts()

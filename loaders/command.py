@@ -219,7 +219,9 @@ def resolve_undo(
     db: Annotated[Optional[str], typer.Option("--db", envvar="RELIEFGRAPH_URI")] = None,
 ):
     """撤销一次自动关联并删除其写入的事实 undo a link and delete the facts it wrote."""
-    with open_store(db) as store:
+    # Deleting nodes under a running load would hand their ids to its new
+    # nodes while it still links to them by id: wait for the load to finish.
+    with load_lock(db), open_store(db) as store:
         try:
             counts = resolution.undo(connect(), store, decision, user)
         except (LookupError, ValueError) as exc:

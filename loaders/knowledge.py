@@ -2,7 +2,11 @@
 
 - `keys(label)`: every natural key of a label in the graph, read once per run
   and then kept up to date by the loader's own writes. References are checked
-  against it in memory, and it tells which rows bring a new entity.
+  against it in memory, and it tells which rows bring a new entity. Where the
+  engine seeks nodes by internal id, each key maps to its node's id (read
+  with the keys; for a node this run creates, filled in by the writer thread
+  when the CREATE returns it), so relationships and updates reach their
+  nodes without the key index.
 - new entities are written by CREATE instead of MERGE (about twice as fast on
   FalkorDB). A node this run created ("fresh") can have no relationship but
   those this run wrote, so a relationship touching a fresh node is created
@@ -11,7 +15,8 @@
   always correct).
 
 This holds while the loader is the only writer of the labels it loads (the
-load command takes a lock for that) and while the engine keeps what it was
+load command and `resolve undo`, the one command that deletes loaded nodes,
+take a lock for that: a deleted node's id is given to the next new node) and while the engine keeps what it was
 sent: the loader forgets everything when a write fails, since the engine may
 have come back from an older snapshot.
 """
@@ -29,7 +34,7 @@ from reliefgraph.loaders.statements import Statement
 class GraphKnowledge:
     def __init__(self, store: GraphStore):
         self.store = store
-        self._keys: dict[str, set] = {}
+        self._keys: dict[str, dict] = {}  # label → {key: internal id, None until known}
         self._fresh: dict[str, set] = {}
         self._rels: dict[str, set[int]] = {}
 
@@ -38,14 +43,27 @@ class GraphKnowledge:
         self._fresh.clear()
         self._rels.clear()
 
-    def keys(self, label: str, flush: Callable[[], None]) -> set:
-        """All keys of `label` in the graph; `flush` first lands writes still on their way."""
+    def keys(self, label: str, flush: Callable[[], None]) -> dict:
+        """All keys of `label` in the graph (with their node ids); `flush` first
+        lands writes still on their way."""
         if label not in self._keys:
             flush()
             key = self.store.schema.node(label).key
-            rows = self.store.read(f"MATCH (n:{label}) RETURN n.{key}").rows
-            self._keys[label] = {row[0] for row in rows if row[0] is not None}
+            node_id = "id(n)" if self.store.seeks_node_ids else "null"
+            rows = self.store.read(f"MATCH (n:{label}) RETURN n.{key}, {node_id}").rows
+            self._keys[label] = {k: i for k, i in rows if k is not None}
         return self._keys[label]
+
+    def ids(self, label: str, keys: pd.Series) -> pd.Series:
+        """The node id of each key (NA where not known). Called in the writer
+        thread, after every write sent before it has landed."""
+        known = self._keys.get(label, {})
+        return pd.Series(list(map(known.get, keys.tolist())), index=keys.index, dtype="Int64")
+
+    def created(self, label: str, result) -> None:
+        """Record the ids a CREATE returned as (key, id) rows."""
+        if result is not None:
+            self._keys.setdefault(label, {}).update(result.rows)
 
     def new_rows(self, st: Statement, rows: pd.DataFrame, flush: Callable[[], None]) -> pd.Series:
         """Per row, whether it brings an entity the graph does not hold yet."""
@@ -64,16 +82,19 @@ class GraphKnowledge:
         return touching & ~member(_hashes(st, rows), made)
 
     def written(self, st: Statement, rows: pd.DataFrame, new: pd.Series) -> None:
-        """Record what a statement's rows wrote (called when they are sent)."""
+        """Record what a statement's rows write (called before they are sent);
+        `new` marks the rows whose node or relationship the graph lacks."""
         if st.node is not None:
             if st.node.mode == "merge":
-                self._keys.setdefault(st.node.label, set()).update(rows[st.node.key_field].tolist())
+                # New keys are known from now on; their ids arrive with the CREATE's result.
+                self._keys.setdefault(st.node.label, {}).update(
+                    dict.fromkeys(rows.loc[new, st.node.key_field].tolist()))
                 self._fresh.setdefault(st.node.label, set()).update(rows.loc[new, st.node.key_field].tolist())
         elif new.any():
             self._rels.setdefault(st.rel.type, set()).update(_hashes(st, rows[new]).tolist())
 
 
-def member(values: pd.Series, known: set | frozenset) -> pd.Series:
+def member(values: pd.Series, known: set | frozenset | dict) -> pd.Series:
     """`values.isin(known)` for a large set: pandas would copy the whole set on every call."""
     if not known:
         return pd.Series(False, index=values.index)

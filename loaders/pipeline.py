@@ -186,13 +186,55 @@ class Loader:
         self.on_rows(len(chunk.frame))
 
     def _write(self, st: Statement, rows: pd.DataFrame, src: dict) -> None:
-        """Send a statement's rows: new entities by CREATE, the rest by MERGE."""
+        """Send a statement's rows: new entities by CREATE, the rest by MERGE
+        (or, where the engine seeks nodes by id, by id)."""
         new = self.graph.new_rows(st, rows, self.writer.flush)
-        for part, query in ((rows[new].pipe(fold, st), st.create_query), (rows[~new], st.query)):
-            if len(part):
-                params = column_rows(st, part, src)
-                self.writer.submit(lambda q=query, p=params: self.store.write_rows(q, p, {"src": src}))
+        # Before the writes are sent: the writer fills in the ids of new nodes.
         self.graph.written(st, rows, new)
+        created, existing = rows[new].pipe(fold, st), rows[~new]
+        seek = self.store.seeks_node_ids
+        if len(created):
+            if seek and st.node is not None:
+                self.writer.submit(lambda: self._create_nodes(st, created, src))
+            elif seek and st.by_id_query is not None:
+                self.writer.submit(lambda: self._by_id(st, created, src, fallback=st.create_query))
+            else:
+                params = column_rows(st, created, src)
+                self.writer.submit(lambda p=params: self.store.write_rows(st.create_query, p, {"src": src}))
+        if len(existing):
+            if seek and st.node is not None and st.by_id_query is None:
+                return  # a node the graph holds, with nothing to set: nothing to write
+            if seek and st.node is not None:
+                self.writer.submit(lambda: self._by_id(st, existing, src, fallback=st.query))
+            elif st.query is not None:
+                params = column_rows(st, existing, src)
+                self.writer.submit(lambda p=params: self.store.write_rows(st.query, p, {"src": src}))
+
+    # -- run in the writer thread, after every earlier write has landed ---------
+    def _create_nodes(self, st: Statement, rows: pd.DataFrame, src: dict) -> None:
+        done = self.store.write_rows(st.create_ids_query, column_rows(st, rows, src), {"src": src})
+        self.graph.created(st.node.label, done.result)
+
+    def _by_id(self, st: Statement, rows: pd.DataFrame, src: dict, fallback: str) -> None:
+        """Write rows whose nodes have known ids by id, the others by key. A
+        batch whose rows did not all reach their nodes is sent again by key,
+        the MERGE way, which never doubles what the first attempt wrote."""
+        ends = ({"n": (st.node.label, st.node.key_field)} if st.node is not None else
+                {"s": (st.rel.source.label, st.rel.source.key_field),
+                 "t": (st.rel.target.label, st.rel.target.key_field)})
+        ids = {var: self.graph.ids(label, rows[field]) for var, (label, field) in ends.items()}
+        known = pd.concat(ids.values(), axis=1).notna().all(axis=1)
+        if (~known).any():
+            self.store.write_rows(fallback, column_rows(st, rows[~known], src), {"src": src})
+        if not known.any():
+            return
+        part = rows[known]
+        done = self.store.write_rows(st.by_id_query, column_rows(st, part, src, {v: i[known] for v, i in ids.items()}),
+                                     {"src": src})
+        reached = (sum(r[0] for r in done.result.rows) if st.node is not None and done.result is not None
+                   else done.relationships_created)
+        if reached != len(part):
+            self.store.write_rows(st.query, column_rows(st, part, src), {"src": src})
 
     def _unknown(self, anchors, frame: pd.DataFrame) -> pd.Series:
         """Per row, the field whose referenced entity does not exist (NA when all exist)."""
@@ -310,9 +352,10 @@ def fold(rows: pd.DataFrame, st: Statement) -> pd.DataFrame:
     return kept.reset_index()[rows.columns]
 
 
-def column_rows(st: Statement, rows: pd.DataFrame, src: dict) -> ColumnRows:
-    """The parameters a statement needs, column-wise."""
-    maps: dict[str, dict[str, pd.Series]] = {"k": {f: rows[f] for f in st.keys}}
+def column_rows(st: Statement, rows: pd.DataFrame, src: dict, ids: dict[str, pd.Series] | None = None) -> ColumnRows:
+    """The parameters a statement needs, column-wise: nodes named by key in
+    `k`, or by internal id in `d` when `ids` are given."""
+    maps: dict[str, dict[str, pd.Series]] = {"d": ids} if ids is not None else {"k": {f: rows[f] for f in st.keys}}
     n, r = st.node, st.rel
     if n is not None and n.set:
         maps["n"] = {prop: rows[f] for prop, f in n.set.items()}
