@@ -23,6 +23,7 @@ have come back from an older snapshot.
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ from reliefgraph.loaders.statements import Statement
 class GraphKnowledge:
     def __init__(self, store: GraphStore):
         self.store = store
-        self._keys: dict[str, dict] = {}  # label → {key: internal id, None until known}
+        self._keys: dict[str, dict] = {}  # label → {key: internal id, -1 until known}
         self._fresh: dict[str, set] = {}
         self._rels: dict[str, set[int]] = {}
 
@@ -44,26 +45,30 @@ class GraphKnowledge:
         self._rels.clear()
 
     def keys(self, label: str, flush: Callable[[], None]) -> dict:
-        """All keys of `label` in the graph (with their node ids); `flush` first
-        lands writes still on their way."""
+        """All keys of `label` in the graph, each with its node id (-1 where
+        not known); `flush` first lands writes still on their way."""
         if label not in self._keys:
             flush()
             key = self.store.schema.node(label).key
-            node_id = "id(n)" if self.store.seeks_node_ids else "null"
+            node_id = "id(n)" if self.store.seeks_node_ids else "-1"
             rows = self.store.read(f"MATCH (n:{label}) RETURN n.{key}, {node_id}").rows
             self._keys[label] = {k: i for k, i in rows if k is not None}
         return self._keys[label]
 
-    def ids(self, label: str, keys: pd.Series) -> pd.Series:
-        """The node id of each key (NA where not known). Called in the writer
+    def ids(self, label: str, keys: pd.Series) -> np.ndarray:
+        """The node id of each key (-1 where not known). Called in the writer
         thread, after every write sent before it has landed."""
         known = self._keys.get(label, {})
-        return pd.Series(list(map(known.get, keys.tolist())), index=keys.index, dtype="Int64")
+        return np.fromiter(map(known.get, keys.tolist(), repeat(-1)), dtype=np.int64, count=len(keys))
 
-    def created(self, label: str, result) -> None:
-        """Record the ids a CREATE returned as (key, id) rows."""
-        if result is not None:
-            self._keys.setdefault(label, {}).update(result.rows)
+    def created(self, label: str, keys_by_row: pd.Series, result) -> None:
+        """Record the ids a CREATE returned (row numbers and ids, comma-joined
+        per batch); `keys_by_row` maps the rows' numbers to their keys."""
+        known = self._keys.setdefault(label, {})
+        for rows, ids in (result.rows if result is not None else []):
+            if rows:
+                numbers = np.array(rows.split(","), dtype=np.int64)
+                known.update(zip(keys_by_row.loc[numbers].tolist(), map(int, ids.split(","))))
 
     def new_rows(self, st: Statement, rows: pd.DataFrame, flush: Callable[[], None]) -> pd.Series:
         """Per row, whether it brings an entity the graph does not hold yet."""
@@ -88,7 +93,7 @@ class GraphKnowledge:
             if st.node.mode == "merge":
                 # New keys are known from now on; their ids arrive with the CREATE's result.
                 self._keys.setdefault(st.node.label, {}).update(
-                    dict.fromkeys(rows.loc[new, st.node.key_field].tolist()))
+                    dict.fromkeys(rows.loc[new, st.node.key_field].tolist(), -1))
                 self._fresh.setdefault(st.node.label, set()).update(rows.loc[new, st.node.key_field].tolist())
         elif new.any():
             self._rels.setdefault(st.rel.type, set()).update(_hashes(st, rows[new]).tolist())

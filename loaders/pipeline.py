@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
@@ -213,7 +214,7 @@ class Loader:
     # -- run in the writer thread, after every earlier write has landed ---------
     def _create_nodes(self, st: Statement, rows: pd.DataFrame, src: dict) -> None:
         done = self.store.write_rows(st.create_ids_query, column_rows(st, rows, src), {"src": src})
-        self.graph.created(st.node.label, done.result)
+        self.graph.created(st.node.label, rows.set_index("_row")[st.node.key_field], done.result)
 
     def _by_id(self, st: Statement, rows: pd.DataFrame, src: dict, fallback: str) -> None:
         """Write rows whose nodes have known ids by id, the others by key. A
@@ -223,14 +224,14 @@ class Loader:
                 {"s": (st.rel.source.label, st.rel.source.key_field),
                  "t": (st.rel.target.label, st.rel.target.key_field)})
         ids = {var: self.graph.ids(label, rows[field]) for var, (label, field) in ends.items()}
-        known = pd.concat(ids.values(), axis=1).notna().all(axis=1)
-        if (~known).any():
+        known = np.logical_and.reduce([i >= 0 for i in ids.values()])
+        if not known.all():
             self.store.write_rows(fallback, column_rows(st, rows[~known], src), {"src": src})
         if not known.any():
             return
         part = rows[known]
-        done = self.store.write_rows(st.by_id_query, column_rows(st, part, src, {v: i[known] for v, i in ids.items()}),
-                                     {"src": src})
+        by_id = {var: pd.Series(i[known], index=part.index) for var, i in ids.items()}
+        done = self.store.write_rows(st.by_id_query, column_rows(st, part, src, by_id), {"src": src})
         reached = (sum(r[0] for r in done.result.rows) if st.node is not None and done.result is not None
                    else done.relationships_created)
         if reached != len(part):
