@@ -83,6 +83,22 @@ def test_snapshot_then_restart_keeps_everything(data_dir):
         assert store.read("MATCH (a {citizen_id: 'A42'})-[k:KIN]->(b) RETURN a.name, k.kind, b.citizen_id").rows == sample
 
 
+def test_a_snapshot_with_nothing_new_writes_nothing_and_a_write_makes_the_next_one_save(data_dir):
+    rdb = data_dir / "graph.rdb"
+    with open_store(str(data_dir)) as store:
+        store.write("CREATE (:Person {citizen_id: 'A1'})")       # snapshots
+        saved = rdb.stat().st_mtime_ns
+        os.utime(rdb, ns=(saved - 10**9, saved - 10**9))          # tell a rewrite apart
+        store.snapshot()
+        assert rdb.stat().st_mtime_ns == saved - 10**9
+        store.write("CREATE (:Person {citizen_id: 'A2'})", snapshot=False)
+        store.snapshot()
+        assert rdb.stat().st_mtime_ns != saved - 10**9
+    os.kill(_pid(data_dir), signal.SIGKILL)
+    with open_store(str(data_dir)) as store:
+        assert store.counts()["nodes"] == 2
+
+
 def test_kill_9_is_recovered_by_next_command_with_last_snapshot(data_dir):
     with open_store(str(data_dir)) as store:
         store.write_batches("UNWIND $rows AS r CREATE (:Person {citizen_id: r.id})",
