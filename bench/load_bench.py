@@ -93,6 +93,7 @@ def _load(extracts: str, data_dir: str, rejects: str, app_db: str, as_of: str) -
     store.init_schema()
     loader = Loader(store, connect(app_db), Path(rejects), as_of=date.fromisoformat(as_of))
     reports = [loader.load_file(path, mapping) for path, mapping in pairs]
+    store.snapshot()   # as `reliefgraph load` ends: the graph is loaded once it is on disk
     seconds = time.perf_counter() - started
     store.snapshot = take_snapshot
     counts = store.counts()
@@ -216,7 +217,7 @@ def print_loads(runs: list[dict], target: float | None) -> None:
         print(f"  {rep.file:<31} {rep.status}: {rep.error}")
     verdict = "" if target is None else f" — target ≤ {target:.0f} s: " + \
         ("met" if statistics.median(times) <= target else f"MISSED by {statistics.median(times) / target:.1f}×")
-    print(f"  total load (schema + all files): median {statistics.median(times):.1f} s "
+    print(f"  total load (schema, all files, last snapshot on disk): median {statistics.median(times):.1f} s "
           f"(runs: {', '.join(f'{t:.1f}' for t in times)}){verdict}")
     snaps = [sum(r["snapshots"]) for r in runs]
     print(f"  of which blocked in store.snapshot(): {len(first['snapshots'])} calls for {len(first['reports'])} files, "
