@@ -88,8 +88,8 @@ class GraphStore(ABC):
     repeat_reads_after_restart: bool = True
     # Whether a batch can reach nodes by their internal id, `MATCH (n:L) WHERE
     # id(n) = x`, through an id seek rather than a scan. A bulk writer that
-    # knows the ids skips the key index (FalkorDB: a third of a relationship's
-    # cost). Internal ids are only good while no node is deleted, so only a
+    # knows the ids skips the key index (FalkorDB: about half the engine's CPU
+    # per relationship). Internal ids are only good while no node is deleted, so only a
     # writer holding the load lock may rely on them.
     seeks_node_ids: bool = False
 

@@ -14,11 +14,12 @@
   hash; a collision only sends a new relationship the MERGE way, which is
   always correct).
 
-This holds while the loader is the only writer of the labels it loads (the
-load command and `resolve undo`, the one command that deletes loaded nodes,
-take a lock for that: a deleted node's id is given to the next new node) and while the engine keeps what it was
-sent: the loader forgets everything when a write fails, since the engine may
-have come back from an older snapshot.
+This holds while the loader is the only writer of the labels it loads and
+while the engine keeps what it was sent. The load command takes a lock for
+the first, and so does `resolve undo`, the one command that deletes loaded
+nodes (a deleted node's id goes to the next new node). For the second, the
+loader forgets everything when a write fails, since the engine may have come
+back from an older snapshot.
 """
 from __future__ import annotations
 
