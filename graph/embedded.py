@@ -7,13 +7,15 @@ loads was measured at >10 min for 200 k rows; see architecture notes), and
 outlives the command that started it so that several processes using one
 data directory share one server. A crashed server leaves a stale socket and
 pid file behind; the next command notices and starts a fresh server from
-the last snapshot.
+the last snapshot. A server that hangs while a caller waits on it is
+killed (graph/watchdog.py) so that the same path restarts it.
 """
 from __future__ import annotations
 
 import fcntl
 import logging
 import os
+import signal
 import subprocess
 import time
 from contextlib import contextmanager
@@ -24,6 +26,8 @@ import psutil
 import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+
+from reliefgraph.graph.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 
@@ -75,9 +79,10 @@ class ServerStatus:
 
 
 class EmbeddedServer:
-    def __init__(self, data_dir: Path, start_timeout: float = 60.0):
+    def __init__(self, data_dir: Path, start_timeout: float = 60.0, hang_timeout: float = 60.0):
         self.data_dir = Path(data_dir).expanduser().resolve()
         self.start_timeout = start_timeout
+        self._watchdog = Watchdog(self, hang_timeout)
         self.socket = self.data_dir / SOCKET
         self.pidfile = self.data_dir / PIDFILE
         self.logfile = self.data_dir / LOGFILE
@@ -107,6 +112,21 @@ class EmbeddedServer:
                 return False
             raise
 
+    def watched(self):
+        """Context for a call that waits on the engine: a hung engine is killed, not waited on."""
+        return self._watchdog.watched()
+
+    def kill_hung(self, silent: float) -> None:
+        pid = self._live_pid()
+        if pid is None:
+            return                  # gone already: the caller sees the lost connection
+        log.error("embedded engine (pid %d) has not answered for %.0f s, idle, while a call waited on it; "
+                  "killing it so that it restarts from its last snapshot", pid, silent)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
     # -- lifecycle --------------------------------------------------------
     def ensure_running(self) -> bool:
         """Start the server unless one already serves this data directory.
@@ -122,8 +142,15 @@ class EmbeddedServer:
             if pid is not None:
                 # Alive but not answering yet: most likely still loading a
                 # large snapshot after a start by another process.
-                self._wait_ready(pid)
-                return False
+                try:
+                    self._wait_ready(pid)
+                    return False
+                except EmbeddedServerError:
+                    if self._watchdog.answers(timeout=5):
+                        raise       # loading, only slowly: say so, do not kill it
+                    # Silent for the whole start timeout: hung, not loading.
+                    self.kill_hung(self.start_timeout)
+                    self._wait_exit(pid, 30)
             self._clear_stale()
             self._spawn()
             self._wait_ready(self._read_pid())
@@ -185,7 +212,7 @@ class EmbeddedServer:
         """
         started = time.perf_counter()
         try:
-            with self.client() as c:
+            with self.watched(), self.client() as c:
                 if wait:
                     self._save_when_idle(c)
                 else:
@@ -209,8 +236,9 @@ class EmbeddedServer:
 
     # -- internals --------------------------------------------------------
     def _save_when_idle(self, c: redis.Redis) -> None:
-        # A scheduled background save starts a moment after the one before it
-        # ends; a SAVE sent in that moment is refused, so wait and try again.
+        # A forked save (BGSAVE) rather than SAVE: SAVE stops the engine's main
+        # thread for the whole write (tens of seconds for millions of persons),
+        # which every other caller's watchdog would take for a hang.
         for _ in range(100):
             self._wait_background_save(c)
             # Nothing written since the last save that succeeded: the file on
@@ -219,12 +247,26 @@ class EmbeddedServer:
             if c.info("persistence").get("rdb_changes_since_last_save") == 0:
                 return
             try:
-                c.save()
-                return
+                c.bgsave()
             except redis.ResponseError as exc:
+                # Another background save started in between: wait for it, then
+                # save what it may have missed.
                 if "in progress" not in str(exc):
                     raise
+                continue
+            self._wait_background_save(c)
+            if c.info("persistence").get("rdb_last_bgsave_status") != "ok":
+                raise redis.ResponseError(self._save_error())
+            return
         raise EmbeddedServerError("background snapshots kept running; no snapshot written")
+
+    def _save_error(self) -> str:
+        # The forked save writes why it failed to the log, not to the client.
+        for line in reversed(self._log_tail(20).splitlines()):
+            message = line.split(" # ", 1)[-1].strip()
+            if " # " in line and message != "Background saving error":
+                return message
+        return "background save failed"
 
     def _wait_background_save(self, c: redis.Redis, timeout: float = 600.0) -> None:
         # A failed background save is not raised here: the engine keeps

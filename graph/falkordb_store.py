@@ -35,19 +35,34 @@ class FalkorStore(GraphStore):
         settings = settings or Settings.from_env()
         self.graph_name = graph_name or settings.graph_name
         self.schema = schema or load_schema()
-        self.server = EmbeddedServer(data_dir, start_timeout=settings.start_timeout)
+        self.server = EmbeddedServer(data_dir, start_timeout=settings.start_timeout,
+                                     hang_timeout=settings.hang_timeout)
         self.started_server = False
         if autostart:
             self.started_server = self.server.ensure_running()
         self._connect()
 
     def _connect(self) -> None:
-        self.db = FalkorDB(unix_socket_path=str(self.server.socket), retry=no_retry())
-        self.graph = self.db.select_graph(self.graph_name)
-        if not self.db.connection.exists(self.graph_name):
-            # A read on a missing graph key is an error in FalkorDB; an empty
-            # graph must read as empty, so create the key up front.
-            self.graph.query("RETURN 1")
+        for attempt in (1, 2):
+            self.db = FalkorDB(unix_socket_path=str(self.server.socket), retry=no_retry())
+            self.graph = self.db.select_graph(self.graph_name)
+            try:
+                with self.server.watched():
+                    if not self.db.connection.exists(self.graph_name):
+                        # A read on a missing graph key is an error in FalkorDB; an
+                        # empty graph must read as empty, so create the key up front.
+                        self.graph.query("RETURN 1")
+                return
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                # Died or hung (and was killed) before we were in: nothing of
+                # ours was lost, so restart it once and connect again.
+                if attempt == 2:
+                    raise StoreError(f"嵌入式数据库无法连接 cannot reach the embedded engine: {exc}") from exc
+                log.warning("embedded engine lost while connecting (%s); restarting", type(exc).__name__)
+                try:
+                    self.server.ensure_running()
+                except EmbeddedServerError as start_exc:
+                    raise StoreError(str(start_exc)) from start_exc
 
     # -- queries ----------------------------------------------------------
     def read(self, query: str, params: dict | None = None, *, timeout: float | None = None) -> Result:
@@ -104,7 +119,8 @@ class FalkorStore(GraphStore):
 
     def _run(self, call, *, retry: bool):
         try:
-            return call()
+            with self.server.watched():
+                return call()
         except (redis.ConnectionError, redis.TimeoutError) as exc:
             # The server died under us (crash, kill -9, OOM). Restart it from
             # the last snapshot; a read is safe to repeat, a write is not
@@ -116,7 +132,8 @@ class FalkorStore(GraphStore):
                 raise StoreError(str(start_exc)) from start_exc
             self._connect()
             if retry:
-                return call()
+                with self.server.watched():
+                    return call()
             raise StoreError(
                 "嵌入式数据库曾中断并已从上次快照重启，本步骤未提交，请重新运行该命令 "
                 "the embedded engine restarted from its last snapshot; this step was not "
@@ -131,11 +148,11 @@ class FalkorStore(GraphStore):
         for spec in ddl.index_specs(self.schema):
             if (spec.label, spec.prop) not in existing:
                 stmt = ddl.falkordb_index_statement(spec)
-                self.graph.query(stmt)
+                self._run(lambda: self.graph.query(stmt), retry=False)
                 applied.append(stmt)
             if spec.unique and (spec.label, spec.prop) not in constraints:
                 cmd = ddl.falkordb_constraint_command(self.graph_name, spec)
-                self.db.connection.execute_command(*cmd)
+                self._run(lambda: self.db.connection.execute_command(*cmd), retry=False)
                 applied.append(" ".join(cmd))
         self._wait_constraints()
         self.snapshot()
@@ -175,7 +192,7 @@ class FalkorStore(GraphStore):
             return self.server.snapshot(wait)
         except EmbeddedServerError as exc:
             raise StoreError(str(exc)) from exc
-        except redis.ConnectionError as exc:
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
             raise StoreError("快照失败：嵌入式数据库不可达 snapshot failed: engine unreachable") from exc
 
     def close(self) -> None:
@@ -194,11 +211,13 @@ class FalkorStore(GraphStore):
                 "graph": self.graph_name, "version": st.version, "pid": st.pid}
 
     def explain(self, query: str, params: dict | None = None) -> str:
-        return "\n".join(self.graph.explain(params_header(params) + query).plan)
+        text = params_header(params) + query
+        return "\n".join(self._run(lambda: self.graph.explain(text), retry=True).plan)
 
     def profile(self, query: str, params: dict | None = None) -> str:
         """The engine's plan with records produced and milliseconds per operation."""
-        return "\n".join(self.graph.profile(params_header(params) + query).plan)
+        text = params_header(params) + query
+        return "\n".join(self._run(lambda: self.graph.profile(text), retry=False).plan)
 
 
 def _result(res) -> Result:

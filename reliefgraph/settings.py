@@ -8,6 +8,7 @@
 | NEO4J_USER, NEO4J_PASSWORD | Neo4j credentials | neo4j / (none) |
 | NEO4J_DATABASE | Neo4j database name | neo4j |
 | RELIEFGRAPH_START_TIMEOUT | seconds to wait for the embedded engine to answer | 60 |
+| RELIEFGRAPH_HANG_TIMEOUT | seconds the embedded engine may sit silent and idle (deadlocked) under a waiting call before it is killed and restarted | 60 |
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ class Settings:
     neo4j_password: str | None = None
     neo4j_database: str = "neo4j"
     start_timeout: float = 60.0
+    hang_timeout: float = 60.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> "Settings":
@@ -36,4 +38,5 @@ class Settings:
             neo4j_password=env.get("NEO4J_PASSWORD") or None,
             neo4j_database=env.get("NEO4J_DATABASE") or cls.neo4j_database,
             start_timeout=float(env.get("RELIEFGRAPH_START_TIMEOUT") or cls.start_timeout),
+            hang_timeout=float(env.get("RELIEFGRAPH_HANG_TIMEOUT") or cls.hang_timeout),
         )

@@ -4,8 +4,11 @@ exactly the graph an uninterrupted load gives (same fingerprint: every node
 and relationship with all its properties, LoadBatch timing aside).
 
 A kill point is a seeded file of the load (or the start-up before the first
-file) and a seeded delay after the loader starts that file. CI runs three;
-the slow variant runs 24 (12 seeds x loader and engine):
+file) and a seeded delay after the loader starts that file. The victim is
+the loader, the engine, or the engine hung (stopped, as a deadlocked engine
+would sit: the loader's watchdog must kill it and the load fail with the
+re-run message, never wait forever). CI runs four; the slow variant runs 36
+(12 seeds x loader, engine and hung engine):
 
     ./run test -m slow tests/loaders/test_crash.py
 
@@ -34,8 +37,10 @@ from reliefgraph.graph.store import open_store
 from reliefgraph.loaders.mapping import load_mappings
 from reliefgraph.loaders.pipeline import Loader, plan
 
-CI_SEEDS = {"loader": [11, 12], "server": [21]}
-SLOW_SEEDS = range(100, 112)   # x loader and engine: 24 kill points
+CI_SEEDS = {"loader": [11, 12], "server": [21], "hang": [31]}
+SLOW_SEEDS = range(100, 112)   # x loader, engine and hung engine: 36 kill points
+# Short enough for a test (the default is 60 s).
+HANG_ENV = {"RELIEFGRAPH_HANG_TIMEOUT": "2", "RELIEFGRAPH_START_TIMEOUT": "10"}
 
 
 def load_args(county: Path, root: Path) -> tuple[list[str], dict]:
@@ -82,6 +87,7 @@ def crash_and_rerun(county: Path, root: Path, victim: str, seed: int) -> dict:
     files = sum(1 for p in county.iterdir() if p.is_file() and p.suffix in (".csv", ".xlsx"))
     k, delay = kill_point(victim, seed, files)
     args, env = load_args(county, root)
+    env = {**env, **HANG_ENV}
     proc = subprocess.Popen([RELIEFGRAPH, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             env=cli_env(env))
     rejects, pidfile = root / "rejects", root / "graph" / "server.pid"
@@ -102,7 +108,7 @@ def crash_and_rerun(county: Path, root: Path, victim: str, seed: int) -> dict:
                 except (OSError, ValueError):   # not written yet
                     time.sleep(0.01)
             if killed is not None:
-                os.kill(killed, signal.SIGKILL)
+                os.kill(killed, signal.SIGSTOP if victim == "hang" else signal.SIGKILL)
         first, _ = proc.communicate(timeout=300)
     finally:
         if proc.poll() is None:
@@ -126,7 +132,7 @@ def check_point(small_county, tmp_path_factory, baseline: Fingerprint, victim: s
         got = graph_of(root)
     finally:
         EmbeddedServer(root / "graph").stop()
-    print(f"{victim} seed {seed}: killed pid {result['killed']} {result['delay']} s after starting "
+    print(f"{victim} seed {seed}: {'stopped' if victim == 'hang' else 'killed'} pid {result['killed']} {result['delay']} s after starting "
           f"file #{result['file']}; "
           f"first run exit {result['first_exit']}, re-run exit {result['rerun_exit']} "
           f"({len(result['outputs']) - 1} re-run(s))")
@@ -146,8 +152,13 @@ def test_kill_the_engine_then_rerun_gives_the_same_graph(small_county, tmp_path_
     check_point(small_county, tmp_path_factory, baseline, "server", seed)
 
 
+@pytest.mark.parametrize("seed", CI_SEEDS["hang"])
+def test_hang_the_engine_then_rerun_gives_the_same_graph(small_county, tmp_path_factory, baseline, seed):
+    check_point(small_county, tmp_path_factory, baseline, "hang", seed)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("victim", ["loader", "server"])
+@pytest.mark.parametrize("victim", ["loader", "server", "hang"])
 @pytest.mark.parametrize("seed", SLOW_SEEDS)
 def test_many_kill_points(small_county, tmp_path_factory, baseline, victim, seed):
     check_point(small_county, tmp_path_factory, baseline, victim, seed)
