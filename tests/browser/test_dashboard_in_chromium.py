@@ -163,3 +163,39 @@ def _step(page: Page, action: str, inspector: str | None = None, conclusion: str
     form.get_by_role("button", name="提交 submit").click()
     settle(page)
     no_exception(page)
+
+
+FULL_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+
+
+def test_6_an_analysts_browser_never_receives_a_clear_id(browser_context, dashboard_url, demo, planted):
+    """Masking is checked where it matters: in what reaches the browser (the
+    page source, the drawing's frame, every websocket message), not in what
+    the page happens to show."""
+    received: list[bytes] = []
+    page = browser_context.new_page()
+    page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda data: received.append(data if isinstance(data, bytes) else data.encode())))
+    try:
+        page.goto(dashboard_url)
+        settle(page)
+        sign_in(page, "demo_analyst", demo.passwords["demo_analyst"])
+        go_to(page, "图谱 Explore")
+        page.get_by_label(re.compile("姓名、身份证号")).fill(planted["subject_name"])
+        page.get_by_role("button", name="检索 search").click()
+        settle(page)
+        page.get_by_role("button", name="绘制 draw").click()
+        settle(page)
+        _drawn(page)
+        no_exception(page)
+        sources = [page.content()] + [frame.content() for frame in page.frames[1:]]
+        assert any(planted["subject_name"] in s for s in sources), "the drawing must be there to be checked"
+        assert len(received) > 10 and sum(map(len, received)) > 10_000
+        for text in sources:
+            assert planted["subject_id"] not in text
+            assert not FULL_ID.search(text), FULL_ID.search(text).group(0)
+        for message in received:
+            assert planted["subject_id"].encode() not in message
+            assert not FULL_ID.search(message.decode("latin-1"))
+    finally:
+        page.close()
