@@ -97,6 +97,23 @@ def test_each_role_gets_its_pages_and_signs_out(env):
     assert [e.action for e in reversed(audit.entries(env))][:3] == ["sign_in", "sign_out", "sign_in"]
 
 
+def test_the_next_user_at_the_browser_inherits_nothing_drawn_for_the_last(env):
+    """Sign-out in the same browser session: what was drawn (in clear, for an
+    admin) must not be there for an analyst who signs in next."""
+    at = _page(_sign_in(_app(), "boss"), "图谱 Explore")
+    _one(at.text_input, "姓名").input("张三")
+    _one(at.button, "检索").click()
+    at.run()
+    at.button(key="explore_draw").click()
+    at.run()
+    assert ID_A in _shown(at) and any("节点 nodes" in c.value for c in at.caption), "the admin sees a clear ID"
+    _one(at.sidebar.button, "退出").click()
+    at.run()
+    at = _page(_sign_in(at, "li"), "图谱 Explore")
+    assert not any("节点 nodes" in c.value for c in at.caption), "no graph is drawn for the new user"
+    assert ID_A not in _shown(at) and not [r for r in at.radio if r.key == "explore_pick"]
+
+
 def test_overview_shows_coverage_and_loads(env):
     at = _sign_in(_app(), "li")
     metrics = {m.label: m.value for m in at.metric}
