@@ -165,7 +165,7 @@ def _step(page: Page, action: str, inspector: str | None = None, conclusion: str
     no_exception(page)
 
 
-FULL_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+FULL_ID = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")   # not inside a hex digest
 
 
 def test_6_an_analysts_browser_never_receives_a_clear_id(browser_context, dashboard_url, demo, planted):
