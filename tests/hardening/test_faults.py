@@ -141,6 +141,23 @@ def test_a_load_refuses_while_another_holds_the_data_directory(county_5k, tmp_pa
     assert not (tmp_path / "graph" / "server.pid").exists(), "the refused load touched nothing"
 
 
+def test_resolve_undo_waits_for_no_load_it_refuses_while_one_runs(tmp_path):
+    """`resolve undo` deletes loaded nodes, whose internal ids FalkorDB hands to
+    the next new nodes, while a running load links to nodes by id."""
+    (tmp_path / "graph").mkdir(mode=0o700)
+    fd = os.open(tmp_path / "graph" / "load.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        os.write(fd, b"4242")
+        done = run_cli("resolve", "undo", "1", "--db", str(tmp_path / "graph"),
+                       env={"RELIEFGRAPH_APP_DB": f"sqlite:///{tmp_path / 'app.db'}"})
+    finally:
+        os.close(fd)
+    out = done.stdout + done.stderr
+    assert done.returncode == 3 and "another load (pid 4242)" in out and "Traceback" not in out, out
+    assert not (tmp_path / "graph" / "server.pid").exists(), "the refused undo touched nothing"
+
+
 def test_two_loads_started_together_leave_one_whole_graph(county_5k, tmp_path):
     folder = _few_files(county_5k, tmp_path / "in")
     base, root = tmp_path / "base", tmp_path / "both"
@@ -263,3 +280,39 @@ def test_kill_at_a_random_moment_then_rerun_gives_the_same_graph(county_5k, tmp_
     seed = random.Random(f"{MASTER_SEED}:{victim}:{point}").randrange(10**6)
     print(f"master seed {MASTER_SEED} (RELIEFGRAPH_KILL_SEED), {victim} seed {seed}")
     check_point(county_5k, tmp_path_factory, crash_baseline, victim, seed)
+
+
+def test_a_hung_engine_under_the_dashboard_is_replaced_at_the_next_action(tiny, embedded_dir, tmp_path,
+                                                                         monkeypatch):
+    """Frozen, not dead (SIGSTOP, as a deadlocked engine sits): the search
+    waiting on it must not wait forever."""
+    import streamlit as st
+    from test_app import APP, PW, _page, _sign_in
+
+    from reliefgraph.appdb import connect
+    from reliefgraph.dashboard import accounts
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("RELIEFGRAPH_URI", str(embedded_dir))
+    monkeypatch.setenv("RELIEFGRAPH_APP_DB", url)
+    monkeypatch.setenv("RELIEFGRAPH_HANG_TIMEOUT", "2")
+    accounts.add_user(connect(url), "zhang", PW, "inspector")
+    tiny.server.ensure_running()  # an earlier test may leave it killed
+    st.cache_resource.clear()     # the dashboard's store is opened under this test's hang timeout
+    try:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        at = _page(_sign_in(at, "zhang"), "图谱 Explore")
+        pid = tiny.server._read_pid()
+        os.kill(pid, signal.SIGSTOP)
+        started = time.monotonic()
+        at.text_input[0].input("张三")
+        at.button[0].click()
+        at.run()
+        assert not at.exception, at.exception
+        assert len(at.radio(key="explore_pick").options) == 2, "the search ran on a restarted engine"
+        assert time.monotonic() - started < 30
+        assert tiny.server._read_pid() not in (None, pid)
+        assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    finally:
+        st.cache_resource.clear()
