@@ -238,7 +238,7 @@ class EmbeddedServer:
     def _save_when_idle(self, c: redis.Redis) -> None:
         # A forked save (BGSAVE) rather than SAVE: SAVE stops the engine's main
         # thread for the whole write (tens of seconds for millions of persons),
-        # which every other caller's watchdog would take for a hang.
+        # and every other client - dashboard sessions, a running load - with it.
         for _ in range(100):
             self._wait_background_save(c)
             # Nothing written since the last save that succeeded: the file on
@@ -272,7 +272,7 @@ class EmbeddedServer:
         # A failed background save is not raised here: the engine keeps
         # reporting it ("rdb_last_bgsave_status: err") until a later background
         # save succeeds, so raising would fail every snapshot after the disk
-        # is freed. What is durable is decided by the SAVE a caller waits for,
+        # is freed. What is durable is decided by the save a caller waits for,
         # which covers everything the failed one held.
         deadline = time.monotonic() + timeout
         while c.info("persistence").get("rdb_bgsave_in_progress"):

@@ -59,10 +59,13 @@ class FalkorStore(GraphStore):
                 if attempt == 2:
                     raise StoreError(f"嵌入式数据库无法连接 cannot reach the embedded engine: {exc}") from exc
                 log.warning("embedded engine lost while connecting (%s); restarting", type(exc).__name__)
-                try:
-                    self.server.ensure_running()
-                except EmbeddedServerError as start_exc:
-                    raise StoreError(str(start_exc)) from start_exc
+                self._restart_engine()
+
+    def _restart_engine(self) -> None:
+        try:
+            self.server.ensure_running()
+        except EmbeddedServerError as exc:
+            raise StoreError(str(exc)) from exc
 
     # -- queries ----------------------------------------------------------
     def read(self, query: str, params: dict | None = None, *, timeout: float | None = None) -> Result:
@@ -126,10 +129,7 @@ class FalkorStore(GraphStore):
             # the last snapshot; a read is safe to repeat, a write is not
             # known to have committed, so its step must be re-run by the caller.
             log.warning("embedded engine connection lost (%s); restarting", type(exc).__name__)
-            try:
-                self.server.ensure_running()
-            except EmbeddedServerError as start_exc:
-                raise StoreError(str(start_exc)) from start_exc
+            self._restart_engine()
             self._connect()
             if retry:
                 with self.server.watched():
