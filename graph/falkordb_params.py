@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 _INT64 = (-2**63, 2**63 - 1)
@@ -85,16 +87,26 @@ def column_literal(col: pd.Series) -> pd.Series:
     if pd.api.types.is_bool_dtype(col):
         return col.map({True: "true", False: "false"}).astype("string[pyarrow]")
     if pd.api.types.is_numeric_dtype(col):
-        numbers = col.astype("Float64")
-        finite = numbers.isna() | np.isfinite(numbers.fillna(0).to_numpy(dtype=float))
-        if not finite.all():
-            raise ValueError(f"column {col.name!r} holds non-finite numbers; only finite numbers can be stored")
         if pd.api.types.is_integer_dtype(col):
             return col.astype("Int64").astype("string[pyarrow]")
+        check_finite(col.to_numpy(dtype=float, na_value=0.0), col.name)
         return col.astype("float64").map(repr, na_action="ignore").astype("string[pyarrow]")
     text = col.astype("string[pyarrow]")
+    check_text(pa.array(text.array), col.name)
     escaped = text.str.replace("\\", "\\\\", regex=False).str.replace('"', '\\"', regex=False)
     return '"' + escaped + '"'
+
+
+def check_finite(numbers: np.ndarray, name) -> None:
+    if not np.isfinite(numbers).all():
+        raise ValueError(f"column {name!r} holds non-finite numbers; only finite numbers can be stored")
+
+
+def check_text(text: pa.Array, name) -> None:
+    # A NUL would end the query text for the engine, or a value in a bulk
+    # stream; the normaliser strips it from extracts, so this is a bug guard.
+    if len(text) and pc.any(pc.match_substring(text, "\x00")).as_py():
+        raise ValueError(f"column {name!r} holds a NUL character")
 
 
 def rows_content(maps: dict[str, dict[str, pd.Series]], keep_null: frozenset[str], index) -> pd.Series:

@@ -92,6 +92,10 @@ class GraphStore(ABC):
     # per relationship). Internal ids are only good while no node is deleted, so only a
     # writer holding the load lock may rely on them.
     seeks_node_ids: bool = False
+    # Whether new nodes and relationships can be sent past the query engine
+    # (FalkorDB's GRAPH.BULK: `create_nodes`, `create_relationships`). Only
+    # for entities the writer knows are new, between nodes whose ids it knows.
+    bulk_creates: bool = False
 
     @abstractmethod
     def read(self, query: str, params: dict | None = None, *, timeout: float | None = None) -> Result:

@@ -71,6 +71,12 @@ class GraphKnowledge:
                 numbers = np.array(rows.split(","), dtype=np.int64)
                 known.update(zip(keys_by_row.loc[numbers].tolist(), map(int, ids.split(","))))
 
+    def placed(self, label: str, keys: pd.Series, ids: np.ndarray | None) -> None:
+        """Record the ids of nodes created in `keys` order (None: not known,
+        so later writes reach them by key)."""
+        if ids is not None:
+            self._keys.setdefault(label, {}).update(zip(keys.tolist(), ids.tolist()))
+
     def new_rows(self, st: Statement, rows: pd.DataFrame, flush: Callable[[], None]) -> pd.Series:
         """Per row, whether it brings an entity the graph does not hold yet."""
         none = pd.Series(False, index=rows.index)

@@ -213,7 +213,13 @@ class Loader:
 
     # -- run in the writer thread, after every earlier write has landed ---------
     def _create_nodes(self, st: Statement, rows: pd.DataFrame, src: dict) -> None:
-        done = self.store.write_rows(st.create_ids_query, column_rows(st, rows, src), {"src": src})
+        params = column_rows(st, rows, src)
+        if self.store.bulk_creates:
+            key = self.store.schema.node(st.node.label).key
+            ids = self.store.create_nodes(st.node.label, bulk_props(st, params, src), key)
+            self.graph.placed(st.node.label, rows[st.node.key_field], ids)
+            return
+        done = self.store.write_rows(st.create_ids_query, params, {"src": src})
         self.graph.created(st.node.label, rows.set_index("_row")[st.node.key_field], done.result)
 
     def _by_id(self, st: Statement, rows: pd.DataFrame, src: dict, fallback: str) -> None:
@@ -230,6 +236,11 @@ class Loader:
         if not known.any():
             return
         part = rows[known]
+        if self.store.bulk_creates and st.rel is not None and fallback is st.create_query:
+            # New relationships between nodes of known id: nothing to match.
+            self.store.create_relationships(st.rel.type, ids["s"][known], ids["t"][known],
+                                            bulk_props(st, column_rows(st, part, src), src))
+            return
         by_id = {var: pd.Series(i[known], index=part.index) for var, i in ids.items()}
         done = self.store.write_rows(st.by_id_query, column_rows(st, part, src, by_id), {"src": src})
         reached = (sum(r[0] for r in done.result.rows) if st.node is not None and done.result is not None
@@ -372,6 +383,21 @@ def column_rows(st: Statement, rows: pd.DataFrame, src: dict, ids: dict[str, pd.
     if r is not None and r.set:
         maps["r"] = {prop: rows[f] for prop, f in r.set.items()}
     return ColumnRows(i=rows["_row"], maps=maps)
+
+
+def bulk_props(st: Statement, rows: ColumnRows, src: dict) -> dict:
+    """The properties a create form writes (`st.create_props`), as columns
+    of `rows` or constants, for a bulk create."""
+    props = {}
+    for prop, source in st.create_props:
+        if source == "row.i":
+            props[prop] = rows.i
+        elif source.startswith("$src."):
+            props[prop] = src[source.removeprefix("$src.")]
+        else:
+            _, name, key = source.split(".", 2)
+            props[prop] = rows.maps[name][key]
+    return props
 
 
 def _set_fields(st: Statement) -> list[str]:

@@ -29,6 +29,11 @@ rows shaped `{i, d: {s, t} or {n}, ...}`) instead of two key-index lookups
 many rows reached their nodes, so a batch that fell short is sent again
 the MERGE way.
 
+Where the store can bulk-create (`GraphStore.bulk_creates`, FalkorDB's
+GRAPH.BULK), the loader sends new nodes, and new relationships between
+nodes of known id, that way instead of by CREATE: the same properties
+(`create_props`), past the query engine.
+
 Provenance that is the same for a whole file travels once, as `$src`
 (agency, file, batch); the row number comes from `row.i`. Writes are MERGE on
 natural keys, so re-running a statement after a crash converges to the same
@@ -53,6 +58,9 @@ class Statement:
     create_query: str | None = None  # the same write for rows known to be new (no MERGE)
     create_ids_query: str | None = None  # create_query returning the new nodes' ids (see _RETURN_IDS)
     by_id_query: str | None = None  # create (relationship) or update (node) reaching nodes by id
+    # What the create forms write: property → `row.<map>.<key>`, `row.i` or
+    # `$src.<name>`. Rendered into their CREATE; read as is by a bulk create.
+    create_props: tuple[tuple[str, str], ...] = ()
     needs: tuple[str, ...] = ()  # fields that must be non-blank for a row to be passed
     keys: tuple[str, ...] = ()   # key fields the statement reads from row.k
     optional: bool = False   # rows lacking `needs` are skipped; unknown anchors reported, row kept
@@ -106,6 +114,7 @@ def _merge_node(n: NodeYield, schema: Schema) -> Statement:
     create_query = f"UNWIND $rows AS row\nCREATE (n:{n.label} {_map(inline)})"
     return Statement(name=n.label, query="\n".join(lines), create_query=create_query,
                      create_ids_query=create_query + _RETURN_IDS, by_id_query=_set_by_id(n),
+                     create_props=tuple(inline.items()),
                      needs=(n.key_field,), keys=(n.key_field,), optional=n.optional, node=n)
 
 
@@ -138,7 +147,8 @@ def _relationship(rel: RelYield, schema: Schema) -> Statement:
                        f"CREATE (s)-[r:{rel.type} {_map(inline)}]->(t)"])
     needs = (rel.source.key_field, rel.target.key_field, *rel.merge.values())
     return Statement(name=rel.type, query="\n".join([*ends, f"MERGE (s)-{pattern}->(t)", sets]),
-                     create_query=create_query, by_id_query=by_id, needs=tuple(dict.fromkeys(needs)),
+                     create_query=create_query, by_id_query=by_id, create_props=tuple(inline.items()),
+                     needs=tuple(dict.fromkeys(needs)),
                      keys=tuple(dict.fromkeys((rel.source.key_field, rel.target.key_field))),
                      optional=rel.optional, rel=rel)
 
