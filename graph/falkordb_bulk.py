@@ -19,6 +19,7 @@ value is not stored, as `CREATE (n {p: null})` stores nothing.
 from __future__ import annotations
 
 import struct
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -31,20 +32,55 @@ from reliefgraph.graph.falkordb_params import check_finite, check_text
 _NULL, _BOOL, _DOUBLE, _STRING, _LONG = 0, 1, 2, 3, 4
 
 
-def nodes(label: str, props: dict[str, Any], count: int) -> bytes:
-    """`count` nodes of `label`; each property is a column of `count` values or one constant."""
-    if not props:
-        raise ValueError("a bulk node stream needs at least one property (an empty one creates nothing)")
-    return _header(label, props) + _rows([_column(name, v, count) for name, v in props.items()], count)
+@dataclass(frozen=True)
+class Encoded:
+    """Entities of one label or type with their properties encoded, row by
+    row; built apart from the send, so a writer thread only sends."""
+    name: str
+    header: bytes
+    rows: pa.Array     # large_binary: each row's properties, back to back
+    props: int
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def take(self, mask: np.ndarray) -> "Encoded":
+        return Encoded(self.name, self.header, self.rows.filter(pa.array(mask)), self.props)
+
+    def slice(self, start: int, length: int) -> "Encoded":
+        return Encoded(self.name, self.header, self.rows.slice(start, length), self.props)
 
 
-def relationships(rel_type: str, src: np.ndarray, dst: np.ndarray, props: dict[str, Any]) -> bytes:
-    """One relationship of `rel_type` from each `src` id to the `dst` id beside it."""
-    count = len(src)
+def encode(name: str, props: dict[str, Any], count: int) -> Encoded:
+    """`count` entities named `name`; each property is a column of `count` values or one constant."""
+    columns = [_column(p, v, count) for p, v in props.items()]
+    if not columns:
+        rows = _fixed(b"", 0, count)
+    else:
+        rows = pc.binary_join_element_wise(*columns, pa.scalar(b"", pa.large_binary()))
+        if isinstance(rows, pa.Scalar):  # every property a constant
+            rows = pa.array([rows.as_py()] * count, pa.large_binary())
+    return Encoded(name, _header(name, props), rows, len(columns))
+
+
+def node_stream(nodes: Encoded) -> bytes:
+    if not nodes.props:
+        # A node with no property is zero bytes: the engine would create none.
+        raise ValueError("a bulk node stream needs at least one property")
+    return nodes.header + _concat(nodes.rows)
+
+
+def relationship_stream(rels: Encoded, src: np.ndarray, dst: np.ndarray) -> bytes:
+    """One relationship from each `src` node id to the `dst` beside it, with
+    the properties of the row beside them."""
+    count = len(rels)
+    if len(src) != count or len(dst) != count:
+        raise ValueError(f"{len(src)} sources and {len(dst)} targets for {count} relationships")
     ends = np.empty((count, 2), dtype="<u8")
     ends[:, 0], ends[:, 1] = src, dst
-    columns = [_fixed(ends.tobytes(), 16, count)] + [_column(name, v, count) for name, v in props.items()]
-    return _header(rel_type, props) + _rows(columns, count)
+    rows = pc.binary_join_element_wise(_fixed(ends.tobytes(), 16, count), rels.rows,
+                                       pa.scalar(b"", pa.large_binary()))
+    return rels.header + _concat(rows)
 
 
 def _header(name: str, props: dict[str, Any]) -> bytes:
@@ -55,18 +91,14 @@ def _header(name: str, props: dict[str, Any]) -> bytes:
             + b"".join(p.encode() + b"\x00" for p in props))
 
 
-def _rows(columns: list[pa.Array | pa.Scalar], count: int) -> bytes:
-    """The columns' encodings interleaved row by row, as one byte string."""
-    if count == 0:
+def _concat(rows: pa.Array) -> bytes:
+    """An array's values back to back, straight from its data buffer."""
+    if len(rows) == 0:
         return b""
-    joined = pc.binary_join_element_wise(*columns, pa.scalar(b"", pa.large_binary()))
-    if isinstance(joined, pa.Scalar):  # every column a constant
-        return joined.as_py() * count
-    joined = joined.combine_chunks() if isinstance(joined, pa.ChunkedArray) else joined
-    joined = joined.cast(pa.large_binary())
-    _, offsets, data = joined.buffers()
-    bounds = np.frombuffer(offsets, dtype=np.int64)[joined.offset:joined.offset + count + 1]
-    return data.to_pybytes()[bounds[0]:bounds[-1]]
+    rows = rows.combine_chunks() if isinstance(rows, pa.ChunkedArray) else rows
+    _, offsets, data = rows.buffers()
+    bounds = np.frombuffer(offsets, dtype=np.int64)[rows.offset:rows.offset + len(rows) + 1]
+    return data[bounds[0]:bounds[-1]].to_pybytes() if data is not None else b""
 
 
 def _column(name: str, value: Any, count: int) -> pa.Array | pa.Scalar:
@@ -107,7 +139,7 @@ def _tagged(tag: int, values: np.ndarray, width: int) -> pa.Array:
 
 
 def _fixed(data: bytes, width: int, count: int) -> pa.Array:
-    offsets = np.arange(0, (count + 1) * width, width, dtype=np.int64)
+    offsets = np.arange(count + 1, dtype=np.int64) * width
     return pa.Array.from_buffers(pa.large_binary(), count, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 

@@ -124,26 +124,29 @@ class FalkorStore(GraphStore):
         return total
 
     # -- bulk creates (see graph/falkordb_bulk.py) ------------------------------
-    def create_nodes(self, label: str, props: dict[str, Any], key: str,
+    def encode_bulk(self, name: str, props: dict[str, Any], count: int) -> falkordb_bulk.Encoded:
+        """Nodes of label `name`, or relationships of type `name`, ready for
+        create_nodes / create_relationships (encoding is most of the client's
+        work, so it can be done outside the thread that sends)."""
+        return falkordb_bulk.encode(name, props, count)
+
+    def create_nodes(self, nodes: falkordb_bulk.Encoded, keys: pd.Series,
                      batch_size: int = 50_000) -> np.ndarray | None:
-        """Create one new node of `label` per row of `props` (columns, or
-        constants) by bulk insert, and return their ids in row order — or
-        None if the engine did not put them where expected; the nodes are
-        written either way. Nothing is checked: each `key` value must be new."""
-        keys = props[key]
+        """Create the encoded nodes by bulk insert and return their ids in row
+        order — or None if the engine did not put them where expected; the
+        nodes are written either way. Nothing is checked: each of `keys` (the
+        label's key values, row by row) must be new."""
         ids = []
-        for start in range(0, len(keys), batch_size):
-            part = {p: v.iloc[start:start + batch_size] if isinstance(v, pd.Series) else v
-                    for p, v in props.items()}
-            got = self._create_node_batch(label, part, key)
+        for start in range(0, len(nodes), batch_size):
+            got = self._create_node_batch(nodes.slice(start, batch_size), keys.iloc[start:start + batch_size])
             if got is None:
                 return None
             ids.append(got)
         return np.concatenate(ids) if ids else np.empty(0, dtype=np.int64)
 
-    def _create_node_batch(self, label: str, props: dict[str, Any], key: str) -> np.ndarray | None:
-        count = len(props[key])
-        stream = falkordb_bulk.nodes(label, props, count)
+    def _create_node_batch(self, nodes: falkordb_bulk.Encoded, keys: pd.Series) -> np.ndarray | None:
+        count = len(nodes)
+        stream = falkordb_bulk.node_stream(nodes)
 
         def call():
             # One transaction: no other client's node can take an id between
@@ -158,30 +161,29 @@ class FalkorStore(GraphStore):
         # A new node takes the next id after the last, unless a deleted node
         # left a free slot: then it takes that, in an order the writer cannot
         # know. So check, by key, that every node is where it was expected.
-        keys = "[" + ",".join(column_literal(props[key].reset_index(drop=True)).tolist()) + "]"
-        check = (f"CYPHER `lo`={base} `hi`={base + count} `keys`={keys} "
-                 f"MATCH (n:{label}) WHERE id(n) >= $lo AND id(n) < $hi "
-                 f"AND n.{self.schema.node(label).key} = $keys[id(n) - $lo] RETURN count(n)")
+        literal = "[" + ",".join(column_literal(keys.reset_index(drop=True)).tolist()) + "]"
+        check = (f"CYPHER `lo`={base} `hi`={base + count} `keys`={literal} "
+                 f"MATCH (n:{nodes.name}) WHERE id(n) >= $lo AND id(n) < $hi "
+                 f"AND n.{self.schema.node(nodes.name).key} = $keys[id(n) - $lo] RETURN count(n)")
         placed = self._run(lambda: self.graph.ro_query(check), retry=False).result_set[0][0]
         if placed != count:
             log.warning("bulk-created %s nodes not at the expected ids (%d of %d); ids left unknown",
-                        label, placed, count)
+                        nodes.name, placed, count)
             return None
         return np.arange(base, base + count, dtype=np.int64)
 
-    def create_relationships(self, rel_type: str, src: np.ndarray, dst: np.ndarray,
-                             props: dict[str, Any], batch_size: int = 100_000) -> int:
-        """Create one new relationship from each `src` node id to the `dst`
-        beside it by bulk insert. The ids must be those of live nodes: the
-        engine does not check them."""
-        for start in range(0, len(src), batch_size):
+    def create_relationships(self, rels: falkordb_bulk.Encoded, src: np.ndarray, dst: np.ndarray,
+                             batch_size: int = 100_000) -> int:
+        """Create the encoded relationships by bulk insert, row i from node id
+        `src[i]` to `dst[i]`. The ids must be those of live nodes: the engine
+        does not check them."""
+        for start in range(0, len(rels), batch_size):
             end = start + batch_size
-            part = {p: v.iloc[start:end] if isinstance(v, pd.Series) else v for p, v in props.items()}
-            stream = falkordb_bulk.relationships(rel_type, src[start:end], dst[start:end], part)
+            stream = falkordb_bulk.relationship_stream(rels.slice(start, batch_size), src[start:end], dst[start:end])
             count = len(src[start:end])
             self._bulk(lambda: self.db.connection.execute_command(
                 "GRAPH.BULK", self.graph_name, 0, count, 0, 1, stream))
-        return len(src)
+        return len(rels)
 
     def _bulk(self, call):
         try:

@@ -93,8 +93,9 @@ class GraphStore(ABC):
     # writer holding the load lock may rely on them.
     seeks_node_ids: bool = False
     # Whether new nodes and relationships can be sent past the query engine
-    # (FalkorDB's GRAPH.BULK: `create_nodes`, `create_relationships`). Only
-    # for entities the writer knows are new, between nodes whose ids it knows.
+    # (FalkorDB's GRAPH.BULK: `encode_bulk`, then `create_nodes` or
+    # `create_relationships`). Only for entities the writer knows are new,
+    # between nodes whose ids it knows.
     bulk_creates: bool = False
 
     @abstractmethod

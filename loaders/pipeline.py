@@ -196,9 +196,11 @@ class Loader:
         seek = self.store.seeks_node_ids
         if len(created):
             if seek and st.node is not None:
-                self.writer.submit(lambda: self._create_nodes(st, created, src))
+                bulk = self._encode(st, created, src)
+                self.writer.submit(lambda: self._create_nodes(st, created, src, bulk))
             elif seek and st.by_id_query is not None:
-                self.writer.submit(lambda: self._by_id(st, created, src, fallback=st.create_query))
+                bulk = self._encode(st, created, src)
+                self.writer.submit(lambda: self._by_id(st, created, src, fallback=st.create_query, bulk=bulk))
             else:
                 params = column_rows(st, created, src)
                 self.writer.submit(lambda p=params: self.store.write_rows(st.create_query, p, {"src": src}))
@@ -211,18 +213,24 @@ class Loader:
                 params = column_rows(st, existing, src)
                 self.writer.submit(lambda p=params: self.store.write_rows(st.query, p, {"src": src}))
 
+    def _encode(self, st: Statement, rows: pd.DataFrame, src: dict):
+        """New entities encoded for a bulk create, here in the loader's thread
+        while the writer's waits on the engine (None: the store has none)."""
+        if not self.store.bulk_creates:
+            return None
+        name = st.node.label if st.node is not None else st.rel.type
+        return self.store.encode_bulk(name, bulk_props(st, column_rows(st, rows, src), src), len(rows))
+
     # -- run in the writer thread, after every earlier write has landed ---------
-    def _create_nodes(self, st: Statement, rows: pd.DataFrame, src: dict) -> None:
-        params = column_rows(st, rows, src)
-        if self.store.bulk_creates:
-            key = self.store.schema.node(st.node.label).key
-            ids = self.store.create_nodes(st.node.label, bulk_props(st, params, src), key)
+    def _create_nodes(self, st: Statement, rows: pd.DataFrame, src: dict, bulk=None) -> None:
+        if bulk is not None:
+            ids = self.store.create_nodes(bulk, rows[st.node.key_field])
             self.graph.placed(st.node.label, rows[st.node.key_field], ids)
             return
-        done = self.store.write_rows(st.create_ids_query, params, {"src": src})
+        done = self.store.write_rows(st.create_ids_query, column_rows(st, rows, src), {"src": src})
         self.graph.created(st.node.label, rows.set_index("_row")[st.node.key_field], done.result)
 
-    def _by_id(self, st: Statement, rows: pd.DataFrame, src: dict, fallback: str) -> None:
+    def _by_id(self, st: Statement, rows: pd.DataFrame, src: dict, fallback: str, bulk=None) -> None:
         """Write rows whose nodes have known ids by id, the others by key. A
         batch whose rows did not all reach their nodes is sent again by key,
         the MERGE way, which never doubles what the first attempt wrote."""
@@ -236,10 +244,9 @@ class Loader:
         if not known.any():
             return
         part = rows[known]
-        if self.store.bulk_creates and st.rel is not None and fallback is st.create_query:
+        if bulk is not None:
             # New relationships between nodes of known id: nothing to match.
-            self.store.create_relationships(st.rel.type, ids["s"][known], ids["t"][known],
-                                            bulk_props(st, column_rows(st, part, src), src))
+            self.store.create_relationships(bulk.take(known), ids["s"][known], ids["t"][known])
             return
         by_id = {var: pd.Series(i[known], index=part.index) for var, i in ids.items()}
         done = self.store.write_rows(st.by_id_query, column_rows(st, part, src, by_id), {"src": src})

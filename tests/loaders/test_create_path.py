@@ -41,15 +41,15 @@ def load(root, county, merge_only: bool, chunk_rows: int, seek: bool = True, bul
     write_rows = g.store.write_rows
     create_nodes, create_relationships = g.store.create_nodes, g.store.create_relationships
 
-    def bulk_nodes(label, props, key, **kw):
-        ids = create_nodes(label, props, key, **kw)
-        created["bulk_nodes"] += len(props[key])
+    def bulk_nodes(nodes, keys, **kw):
+        ids = create_nodes(nodes, keys, **kw)
+        created["bulk_nodes"] += len(nodes)
         created["bulk_placed"] += 0 if ids is None else len(ids)
         return ids
 
-    def bulk_rels(rel_type, src, dst, props, **kw):
-        created["bulk_rels"] += len(src)
-        return create_relationships(rel_type, src, dst, props, **kw)
+    def bulk_rels(rels, src, dst, **kw):
+        created["bulk_rels"] += len(rels)
+        return create_relationships(rels, src, dst, **kw)
 
     g.store.create_nodes, g.store.create_relationships = bulk_nodes, bulk_rels
 
