@@ -117,15 +117,21 @@ class EmbeddedServer:
         return self._watchdog.watched()
 
     def kill_hung(self, silent: float) -> None:
+        self.kill(f"it has not answered for {silent:.0f} s, idle, while a call waited on it")
+
+    def kill(self, why: str) -> None:
+        """Kill the engine without a save, so that it restarts from its last snapshot."""
         pid = self._live_pid()
         if pid is None:
             return                  # gone already: the caller sees the lost connection
-        log.error("embedded engine (pid %d) has not answered for %.0f s, idle, while a call waited on it; "
-                  "killing it so that it restarts from its last snapshot", pid, silent)
+        log.error("killing the embedded engine (pid %d) so that it restarts from its last snapshot: %s", pid, why)
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        deadline = time.monotonic() + 10
+        while self._live_pid() is not None and time.monotonic() < deadline:
+            time.sleep(0.01)    # gone (or a zombie) before anyone restarts it
 
     # -- lifecycle --------------------------------------------------------
     def ensure_running(self) -> bool:

@@ -189,7 +189,16 @@ class FalkorStore(GraphStore):
         try:
             return self._run(call, retry=False)
         except redis.ResponseError as exc:
-            raise StoreError(f"写入失败 write failed: {exc}") from exc
+            # FalkorDB cleans up after a bulk insert it refuses by deleting
+            # the whole graph. A snapshot now would make that durable, so
+            # handle it as a crash: restart from the last snapshot.
+            self.server.kill(f"it refused a bulk insert ({exc}) and dropped the graph from memory")
+            self._restart_engine()
+            self._connect()
+            raise StoreError(
+                "批量写入被拒绝，数据库已从上次快照重启，本步骤未提交，请重新运行该命令 the engine refused a "
+                f"bulk insert ({exc}) and was restarted from its last snapshot; this step was not "
+                "committed — run the command again") from exc
 
     def _run(self, call, *, retry: bool):
         try:

@@ -12,6 +12,7 @@ import pytest
 
 from reliefgraph.graph.falkordb_store import FalkorStore
 from reliefgraph.graph.rows import ColumnRows
+from reliefgraph.graph.store import StoreError
 
 COLUMNS = {
     "name": pd.Series(["张三", 'say "hi"', "back\\slash", None, "}) DETACH DELETE n //"], dtype=object),
@@ -112,3 +113,15 @@ def test_large_batches_are_split_and_ids_stay_in_order(store):
     assert list(got) == list(range(2_500))
     assert store.read("MATCH (n:Person) WHERE id(n) = 1999 RETURN n.citizen_id, n.src_row").rows == [
         ("L001999", 1999)]
+
+
+def test_a_refused_bulk_insert_loses_nothing_that_was_saved(store):
+    """FalkorDB drops the whole graph when it refuses a bulk insert: the store
+    must restart it from the last snapshot rather than let a snapshot keep
+    the empty graph."""
+    create_nodes(store, "Person", {"citizen_id": pd.Series(["KEPT"])})
+    store.snapshot()
+    with pytest.raises(StoreError, match="run the command again"):
+        store._bulk(lambda: store.db.connection.execute_command("GRAPH.BULK", store.graph_name, 1, 0))
+    store.snapshot()
+    assert store.read("MATCH (n:Person) RETURN n.citizen_id").rows == [("KEPT",)]
