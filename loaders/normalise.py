@@ -130,7 +130,8 @@ def _blank_to_null(arr: pa.Array) -> pa.Array:
 
 
 def _text(arr: pa.Array) -> pa.Array:
-    arr = pc.replace_substring_regex(arr, _INVISIBLE, "")
+    if pc.any(pc.match_substring_regex(arr, _INVISIBLE)).as_py():  # rare: matching costs 1/3 of replacing
+        arr = pc.replace_substring_regex(arr, _INVISIBLE, "")
     arr = _nfkc(arr)
     arr = pc.replace_substring_regex(arr, _SPACE + "+", " ")
     arr = pc.utf8_trim(arr, " ")
