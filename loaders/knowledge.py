@@ -5,10 +5,11 @@
   against it in memory, and it tells which rows bring a new entity. Where the
   engine seeks nodes by internal id, each key maps to its node's id (read
   with the keys; for a node this run creates, filled in by the writer thread
-  when the CREATE returns it), so relationships and updates reach their
-  nodes without the key index.
+  when the CREATE returns it, or when the bulk insert's placement is
+  checked), so relationships and updates reach their nodes without the key
+  index.
 - new entities are written by CREATE instead of MERGE (about twice as fast on
-  FalkorDB). A node this run created ("fresh") can have no relationship but
+  FalkorDB), or on FalkorDB by bulk insert (several times faster again). A node this run created ("fresh") can have no relationship but
   those this run wrote, so a relationship touching a fresh node is created
   too, unless this run already created the same one (remembered by a 64-bit
   hash; a collision only sends a new relationship the MERGE way, which is

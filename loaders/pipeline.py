@@ -187,8 +187,9 @@ class Loader:
         self.on_rows(len(chunk.frame))
 
     def _write(self, st: Statement, rows: pd.DataFrame, src: dict) -> None:
-        """Send a statement's rows: new entities by CREATE, the rest by MERGE
-        (or, where the engine seeks nodes by id, by id)."""
+        """Send a statement's rows: new entities by bulk insert where the store
+        has one, else by CREATE; the rest by MERGE (or, where the engine seeks
+        nodes by id, by id)."""
         new = self.graph.new_rows(st, rows, self.writer.flush)
         # Before the writes are sent: the writer fills in the ids of new nodes.
         self.graph.written(st, rows, new)
@@ -351,7 +352,7 @@ def dedupe(st: Statement, rows: pd.DataFrame) -> pd.DataFrame:
     if st.node is not None and st.node.mode == "match":
         return rows
     if not rows[st.keys[0]].duplicated().any():
-        return rows  # rows that differ in one column differ: the whole-row check costs 5x more
+        return rows  # no two rows share the first key, so none are alike: skip the costlier whole-row check
     fields = [*st.keys, *_written_fields(st)]
     return rows[~rows[list(dict.fromkeys(fields))].duplicated().to_numpy()]
 
