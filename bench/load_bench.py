@@ -15,13 +15,15 @@ Prints, from one run on this machine:
 - a naive loader (one MERGE query per row, py2neo-tutorial style) on the first --naive-rows rows of
   the household register, against the loader's rows/s on that file — target ≥ 50×; and the ceiling
   each replay rate puts on that ratio, from the nodes and relationships each row of the file writes;
-- with --with-3m, a 3 000 000-person county: generation and load time, peak memory of loader and
-  server (must fit in 24 GB).
+- with --with-3m (or --only-3m, without the 300 k part), a 3 000 000-person county: generation and
+  load time, peak memory of loader and server, and the peak memory in use on the machine during the
+  load, which must fit in 24 GB (the per-process peaks only bound it: a snapshot fork shares pages
+  with the server).
 
 Each load runs in a child process (so its peak RSS is the loader's alone) against a server of its
 own; figures repeated --repeat times are medians.
 
-    .venv/bin/python bench/load_bench.py [--persons 300000] [--repeat 3] [--naive-rows 5000] [--skip-3m | --with-3m]
+    .venv/bin/python bench/load_bench.py [--persons 300000] [--repeat 3] [--naive-rows 5000] [--skip-3m | --with-3m | --only-3m]
 """
 from __future__ import annotations
 
@@ -108,14 +110,20 @@ def _load(extracts: str, data_dir: str, rejects: str, app_db: str, as_of: str) -
 
 
 class ServerSampler(threading.Thread):
-    """Samples the RSS of the server plus its children (background-snapshot forks) every 0.2 s."""
+    """Samples, every 0.2 s, the RSS of the server plus its children (background-snapshot forks:
+    pages they share with the server count twice, so this is an upper bound) and the memory in use
+    on the machine (total - available: what the load really occupies, shared pages once)."""
 
     def __init__(self, data_dir: Path):
         super().__init__(daemon=True)
         self.pidfile, self.peak, self.halt = data_dir / "server.pid", 0, threading.Event()
+        vm = psutil.virtual_memory()
+        self.machine_before = self.machine_peak = vm.total - vm.available
 
     def run(self) -> None:
         while not self.halt.wait(0.2):
+            vm = psutil.virtual_memory()
+            self.machine_peak = max(self.machine_peak, vm.total - vm.available)
             try:
                 server = psutil.Process(int(self.pidfile.read_text()))
                 procs = [server, *server.children()]
@@ -322,6 +330,8 @@ def print_loads(runs: list[dict], target: float | None) -> None:
           f"(at start {gib(first['rss_before'])}), embedded server {gib(max(r['server_peak'] for r in runs))} "
           f"(VmHWM); server + snapshot forks sampled every 0.2 s: {gib(max(r['server_sampled'] for r in runs))} "
           f"(RSS sum, shared pages counted twice)")
+    print(f"  memory in use on the machine (total - available), sampled every 0.2 s: peak "
+          f"{gib(max(r['machine_peak'] for r in runs))}, {gib(first['machine_before'])} before the load")
 
 
 def load_county(work: Path, tag: str, extracts: Path, as_of: str, repeat: int, servers: list[Path]) -> list[dict]:
@@ -337,6 +347,7 @@ def load_county(work: Path, tag: str, extracts: Path, as_of: str, repeat: int, s
         finally:
             run_sampled = sampler.stop()
         run["server_peak"], run["server_sampled"], run["data_dir"] = server_peak(data_dir), run_sampled, data_dir
+        run["machine_before"], run["machine_peak"] = sampler.machine_before, sampler.machine_peak
         print(f"  run {k + 1}/{repeat}: {run['seconds']:.1f} s", flush=True)
         runs.append(run)
         if k < repeat - 1:                       # keep the last server for the comparisons
@@ -366,7 +377,9 @@ def main() -> None:
     big = ap.add_mutually_exclusive_group()
     big.add_argument("--with-3m", dest="with_3m", action="store_true", help="also load 3 000 000 persons (slow)")
     big.add_argument("--skip-3m", dest="with_3m", action="store_false", help="(default)")
-    ap.set_defaults(with_3m=False)
+    big.add_argument("--only-3m", dest="only_3m", action="store_true",
+                     help="load 3 000 000 persons only (time and memory; no ratios)")
+    ap.set_defaults(with_3m=False, only_3m=False)
     args = ap.parse_args()
 
     from reliefgraph.graph.embedded import EmbeddedServer
@@ -388,77 +401,81 @@ def main() -> None:
                              cwd=Path(__file__).parent).stdout.strip()
         print(f"code: {rev or '?'}")
 
-        extracts, gen = generate_county(work, args.persons, "county")
-        target = TARGET_LOAD_S if args.persons == 300_000 else None
-        print(f"load through Loader, {args.persons:,} persons, {args.repeat} run(s), a fresh server each:", flush=True)
-        runs = load_county(work, "county", extracts, gen["as_of"], args.repeat, servers)
-        print_loads(runs, target)
+        if not args.only_3m:
+            extracts, gen = generate_county(work, args.persons, "county")
+            target = TARGET_LOAD_S if args.persons == 300_000 else None
+            print(f"load through Loader, {args.persons:,} persons, {args.repeat} run(s), a fresh server each:", flush=True)
+            runs = load_county(work, "county", extracts, gen["as_of"], args.repeat, servers)
+            print_loads(runs, target)
 
-        data_dir = runs[-1]["data_dir"]
-        c = runs[-1]["counts"]
-        load_rate = statistics.median((r["counts"]["nodes"] + r["counts"]["relationships"]) / r["seconds"]
-                                      for r in runs)
-        raw = raw_rate(data_dir, c["nodes"], c["relationships"], args.repeat)
-        raw_total = (c["nodes"] + c["relationships"]) / raw["total_s"]
-        ratio = load_rate / raw_total
-        print(f"raw UNWIND MERGE on the same server, fresh graph with the schema, {c['nodes']:,} nodes + "
-              f"{c['relationships']:,} relationships, batches of {BATCH:,} via store.write_rows(ColumnRows), "
-              f"median of {args.repeat}:")
-        print(f"  nodes {c['nodes'] / raw['node_s']:,.0f}/s ({raw['node_s']:.1f} s), relationships "
-              f"{c['relationships'] / raw['rel_s']:,.0f}/s ({raw['rel_s']:.1f} s); together {raw_total:,.0f}/s "
-              f"(client-side literal building included: {raw['literal_s']:.1f} s)")
-        print(f"  loader {load_rate:,.0f}/s ÷ raw {raw_total:,.0f}/s = {ratio:.2f}× — target ≥ {TARGET_RAW_RATIO}×: "
-              + ("met" if ratio >= TARGET_RAW_RATIO else "MISSED"))
+            data_dir = runs[-1]["data_dir"]
+            c = runs[-1]["counts"]
+            load_rate = statistics.median((r["counts"]["nodes"] + r["counts"]["relationships"]) / r["seconds"]
+                                          for r in runs)
+            raw = raw_rate(data_dir, c["nodes"], c["relationships"], args.repeat)
+            raw_total = (c["nodes"] + c["relationships"]) / raw["total_s"]
+            ratio = load_rate / raw_total
+            print(f"raw UNWIND MERGE on the same server, fresh graph with the schema, {c['nodes']:,} nodes + "
+                  f"{c['relationships']:,} relationships, batches of {BATCH:,} via store.write_rows(ColumnRows), "
+                  f"median of {args.repeat}:")
+            print(f"  nodes {c['nodes'] / raw['node_s']:,.0f}/s ({raw['node_s']:.1f} s), relationships "
+                  f"{c['relationships'] / raw['rel_s']:,.0f}/s ({raw['rel_s']:.1f} s); together {raw_total:,.0f}/s "
+                  f"(client-side literal building included: {raw['literal_s']:.1f} s)")
+            print(f"  loader {load_rate:,.0f}/s ÷ raw {raw_total:,.0f}/s = {ratio:.2f}× — target ≥ {TARGET_RAW_RATIO}×: "
+                  + ("met" if ratio >= TARGET_RAW_RATIO else "MISSED"))
 
-        replay = replay_rate(data_dir, args.repeat)
-        replay_total = (replay["nodes"] + replay["rels"]) / replay["unwind_s"]
-        bulk_total = (replay["nodes"] + replay["rels"]) / replay["bulk_s"]
-        print(f"the same graph replayed into a fresh graph (every property the loader wrote), median of "
-              f"{args.repeat}:")
-        print(f"  by bare UNWIND CREATE (relationships by MATCH on their ends' keys; same batches and wire path): "
-              f"{replay['unwind_s']:.1f} s, {replay_total:,.0f}/s — loader {load_rate:,.0f}/s ÷ "
-              f"{replay_total:,.0f}/s = {load_rate / replay_total:.2f}×")
-        print(f"  by the engine's bulk insert, as the loader sends new entities (relationships by the ids the "
-              f"inserts returned): {replay['bulk_s']:.1f} s, {bulk_total:,.0f}/s — loader ÷ bulk replay = "
-              f"{load_rate / bulk_total:.2f}× (the engine's ceiling for this graph; the rest is reading, "
-              f"checking, resolving and bookkeeping)")
+            replay = replay_rate(data_dir, args.repeat)
+            replay_total = (replay["nodes"] + replay["rels"]) / replay["unwind_s"]
+            bulk_total = (replay["nodes"] + replay["rels"]) / replay["bulk_s"]
+            print(f"the same graph replayed into a fresh graph (every property the loader wrote), median of "
+                  f"{args.repeat}:")
+            print(f"  by bare UNWIND CREATE (relationships by MATCH on their ends' keys; same batches and wire path): "
+                  f"{replay['unwind_s']:.1f} s, {replay_total:,.0f}/s — loader {load_rate:,.0f}/s ÷ "
+                  f"{replay_total:,.0f}/s = {load_rate / replay_total:.2f}×")
+            print(f"  by the engine's bulk insert, as the loader sends new entities (relationships by the ids the "
+                  f"inserts returned): {replay['bulk_s']:.1f} s, {bulk_total:,.0f}/s — loader ÷ bulk replay = "
+                  f"{load_rate / bulk_total:.2f}× (the engine's ceiling for this graph; the rest is reading, "
+                  f"checking, resolving and bookkeeping)")
 
-        k = next(i for i, rep in enumerate(runs[0]["reports"]) if rep.mapping == HUJI)
-        huji = runs[0]["reports"][k]
-        loader_rows = statistics.median(r["reports"][k].rows_read / r["reports"][k].seconds for r in runs)
-        naive, naive_n, naive_written = naive_rate(data_dir, extracts / huji.file, args.naive_rows, args.repeat)
-        naive_ratio = loader_rows / naive
-        print(f"naive loader (3 queries per row: MERGE person, MERGE household, MATCH+MERGE MEMBER_OF; client "
-              f"parameters; schema indexes) on the first {args.naive_rows:,} rows of {huji.file} ({naive_n:,} with "
-              f"both keys), median of {args.repeat}: {naive:,.0f} rows/s")
-        print(f"  loader on the whole file {loader_rows:,.0f} rows/s (it also writes regions and provenance) ÷ "
-              f"naive {naive:,.0f} rows/s = {naive_ratio:.0f}× — target ≥ {TARGET_NAIVE_RATIO:.0f}×: "
-              + ("met" if naive_ratio >= TARGET_NAIVE_RATIO else "MISSED"))
-        per_row = written_per_row(data_dir, huji.file, huji.rows_read)
-        naive_entities = naive * naive_written / naive_n
-        print(f"  as node and relationship write rates: the naive loader {naive_entities:,.0f}/s "
-              f"({naive_written / naive_n:.2f} per row); the loader {loader_rows * per_row:,.0f}/s on this file "
-              f"= {loader_rows * per_row / naive_entities:.0f}×, {load_rate:,.0f}/s over the whole load "
-              f"= {load_rate / naive_entities:.0f}×")
-        for name, rate in (("UNWIND replay", replay_total), ("bulk replay", bulk_total)):
-            ceiling = rate / per_row
-            print(f"  the file's rows each write {per_row:.2f} nodes and relationships (counted by src_file); at "
-                  f"the {name} rate a loader bound by the engine gets at most {ceiling:,.0f} rows/s = "
-                  f"{ceiling / naive:.0f}× naive")
-        for r in runs:
-            stop(r["data_dir"])
-            servers.remove(r["data_dir"])
-            shutil.rmtree(r["data_dir"])
-        shutil.rmtree(extracts)
+            k = next(i for i, rep in enumerate(runs[0]["reports"]) if rep.mapping == HUJI)
+            huji = runs[0]["reports"][k]
+            loader_rows = statistics.median(r["reports"][k].rows_read / r["reports"][k].seconds for r in runs)
+            naive, naive_n, naive_written = naive_rate(data_dir, extracts / huji.file, args.naive_rows, args.repeat)
+            naive_ratio = loader_rows / naive
+            print(f"naive loader (3 queries per row: MERGE person, MERGE household, MATCH+MERGE MEMBER_OF; client "
+                  f"parameters; schema indexes) on the first {args.naive_rows:,} rows of {huji.file} ({naive_n:,} with "
+                  f"both keys), median of {args.repeat}: {naive:,.0f} rows/s")
+            print(f"  loader on the whole file {loader_rows:,.0f} rows/s (it also writes regions and provenance) ÷ "
+                  f"naive {naive:,.0f} rows/s = {naive_ratio:.0f}× — target ≥ {TARGET_NAIVE_RATIO:.0f}×: "
+                  + ("met" if naive_ratio >= TARGET_NAIVE_RATIO else "MISSED"))
+            per_row = written_per_row(data_dir, huji.file, huji.rows_read)
+            naive_entities = naive * naive_written / naive_n
+            print(f"  as node and relationship write rates: the naive loader {naive_entities:,.0f}/s "
+                  f"({naive_written / naive_n:.2f} per row); the loader {loader_rows * per_row:,.0f}/s on this file "
+                  f"= {loader_rows * per_row / naive_entities:.0f}×, {load_rate:,.0f}/s over the whole load "
+                  f"= {load_rate / naive_entities:.0f}×")
+            for name, rate in (("UNWIND replay", replay_total), ("bulk replay", bulk_total)):
+                ceiling = rate / per_row
+                print(f"  the file's rows each write {per_row:.2f} nodes and relationships (counted by src_file); at "
+                      f"the {name} rate a loader bound by the engine gets at most {ceiling:,.0f} rows/s = "
+                      f"{ceiling / naive:.0f}× naive")
+            for r in runs:
+                stop(r["data_dir"])
+                servers.remove(r["data_dir"])
+                shutil.rmtree(r["data_dir"])
+            shutil.rmtree(extracts)
 
-        if args.with_3m:
+        if args.with_3m or args.only_3m:
             extracts, gen = generate_county(work, 3_000_000, "big")
             print("load through Loader, 3,000,000 persons, 1 run:", flush=True)
             big_runs = load_county(work, "big", extracts, gen["as_of"], 1, servers)
             print_loads(big_runs, None)
-            peak = big_runs[0]["peak_rss"] + max(big_runs[0]["server_peak"], big_runs[0]["server_sampled"])
-            print(f"  loader + server peak {gib(peak)} — limit {gib(RAM_LIMIT)}: "
-                  + ("fits" if peak <= RAM_LIMIT else "DOES NOT FIT"))
+            run = big_runs[0]
+            bound = run["peak_rss"] + max(run["server_peak"], run["server_sampled"])
+            print(f"  loader peak + server and snapshot forks peak {gib(bound)} (an upper bound: the two peaks "
+                  f"need not coincide, and pages a fork shares with the server count twice)")
+            print(f"  memory in use on the machine at the peak {gib(run['machine_peak'])} — limit "
+                  f"{gib(RAM_LIMIT)}: " + ("fits" if run["machine_peak"] <= RAM_LIMIT else "DOES NOT FIT"))
     finally:
         running = []
         for data_dir in servers:                 # never delete a data dir whose server may still run
