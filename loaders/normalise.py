@@ -130,7 +130,9 @@ def _blank_to_null(arr: pa.Array) -> pa.Array:
 
 
 def _text(arr: pa.Array) -> pa.Array:
-    if pc.any(pc.match_substring_regex(arr, _INVISIBLE)).as_py():  # rare: matching costs 1/3 of replacing
+    # Invisible characters are rare in extracts, and on the 300 k register
+    # matching took 10-20 ms a column where replacing took 15-55 ms.
+    if pc.any(pc.match_substring_regex(arr, _INVISIBLE)).as_py():
         arr = pc.replace_substring_regex(arr, _INVISIBLE, "")
     arr = _nfkc(arr)
     arr = pc.replace_substring_regex(arr, _SPACE + "+", " ")
