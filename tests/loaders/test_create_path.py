@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from graph_fingerprint import fingerprint
 from loader_support import AS_OF_M1, Graph
@@ -68,31 +69,36 @@ def load(root, county, merge_only: bool, chunk_rows: int, seek: bool = True, bul
 CHUNK = 1000   # small: the same person, phone or relationship recurs across chunks and files
 
 
-def test_create_by_key_gives_the_graph_merge_gives(small_county, tmp_path):
-    """The route of an engine that cannot seek nodes by id (Neo4j here)."""
-    ref, _ = load(tmp_path / "merge_only", small_county, merge_only=True, chunk_rows=CHUNK)
+@pytest.fixture(scope="module")
+def expected(small_county, tmp_path_factory):
+    """The reference every route must match: each row by MERGE on its keys."""
+    ref, counts = load(tmp_path_factory.mktemp("merge_only"), small_county, merge_only=True, chunk_rows=CHUNK)
     try:
-        expected = fingerprint(ref.store)
+        assert counts["create"] == 0
+        return fingerprint(ref.store)
     finally:
         ref.close()
-    g, counts = load(tmp_path / "g", small_county, merge_only=False, chunk_rows=CHUNK, seek=False)
+
+
+def load_route(root, county, **route):
+    """A load by one route: what it sent each way, and the graph it left."""
+    g, counts = load(root, county, merge_only=False, chunk_rows=CHUNK, **route)
     try:
-        assert counts["create"] > counts["merge"] > 0 and counts["by_id"] == 0, counts
-        assert counts["bulk_nodes"] == counts["bulk_rels"] == 0, counts
-        got = fingerprint(g.store)
+        return counts, fingerprint(g.store)
     finally:
         g.close()
+
+
+def test_create_by_key_gives_the_graph_merge_gives(small_county, tmp_path, expected):
+    """The route of an engine that cannot seek nodes by id (Neo4j here)."""
+    counts, got = load_route(tmp_path / "g", small_county, seek=False)
+    assert counts["create"] > counts["merge"] > 0 and counts["by_id"] == 0, counts
+    assert counts["bulk_nodes"] == counts["bulk_rels"] == 0, counts
     assert got == expected, expected.diff(got)
 
 
-def test_create_route_gives_the_graph_merge_gives_and_a_rewrite_over_it_changes_nothing(small_county, tmp_path):
-    ref, counts = load(tmp_path / "merge_only", small_county, merge_only=True, chunk_rows=CHUNK)
-    try:
-        assert counts["create"] == 0
-        expected = fingerprint(ref.store)
-    finally:
-        ref.close()
-
+def test_create_route_gives_the_graph_merge_gives_and_a_rewrite_over_it_changes_nothing(
+        small_county, tmp_path, expected):
     g, counts = load(tmp_path / "g", small_county, merge_only=False, chunk_rows=CHUNK)
     try:
         # New nodes and relationships go by bulk insert, the rest by id or MERGE.
@@ -119,24 +125,15 @@ def test_create_route_gives_the_graph_merge_gives_and_a_rewrite_over_it_changes_
     assert again == expected, expected.diff(again)
 
 
-def test_cypher_create_by_id_gives_the_graph_merge_gives(small_county, tmp_path):
+def test_cypher_create_by_id_gives_the_graph_merge_gives(small_county, tmp_path, expected):
     """The route of an engine that seeks by id but cannot bulk-insert."""
-    ref, _ = load(tmp_path / "merge_only", small_county, merge_only=True, chunk_rows=CHUNK)
-    try:
-        expected = fingerprint(ref.store)
-    finally:
-        ref.close()
-    g, counts = load(tmp_path / "g", small_county, merge_only=False, chunk_rows=CHUNK, bulk=False)
-    try:
-        assert counts["create"] > counts["merge"] > 0 and counts["by_id"] > 0, counts
-        assert counts["bulk_nodes"] == counts["bulk_rels"] == 0, counts
-        got = fingerprint(g.store)
-    finally:
-        g.close()
+    counts, got = load_route(tmp_path / "g", small_county, bulk=False)
+    assert counts["create"] > counts["merge"] > 0 and counts["by_id"] > 0, counts
+    assert counts["bulk_nodes"] == counts["bulk_rels"] == 0, counts
     assert got == expected, expected.diff(got)
 
 
-def test_bulk_nodes_that_land_in_freed_slots_are_reached_by_key(small_county, tmp_path):
+def test_bulk_nodes_that_land_in_freed_slots_are_reached_by_key(small_county, tmp_path, expected):
     """Deleted nodes leave slots that new nodes take first, in an order the
     loader cannot predict: it must notice, and link such nodes by key."""
     def free_slots(store):
@@ -145,15 +142,6 @@ def test_bulk_nodes_that_land_in_freed_slots_are_reached_by_key(small_county, tm
         store.write("MATCH (n:Scratch) WHERE n.i % 3 = 0 DELETE n")
         store.write("MATCH (n:Scratch) DELETE n")
 
-    ref, _ = load(tmp_path / "merge_only", small_county, merge_only=True, chunk_rows=CHUNK)
-    try:
-        expected = fingerprint(ref.store)
-    finally:
-        ref.close()
-    g, counts = load(tmp_path / "g", small_county, merge_only=False, chunk_rows=CHUNK, before=free_slots)
-    try:
-        assert 0 < counts["bulk_placed"] < counts["bulk_nodes"], counts
-        got = fingerprint(g.store)
-    finally:
-        g.close()
+    counts, got = load_route(tmp_path / "g", small_county, before=free_slots)
+    assert 0 < counts["bulk_placed"] < counts["bulk_nodes"], counts
     assert got == expected, expected.diff(got)
