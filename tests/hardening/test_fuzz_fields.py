@@ -85,6 +85,26 @@ def test_validators_take_any_identifier_without_raising(scale):
     check()
 
 
+# ---------------------------------------------------------------- shortcuts change nothing
+
+plain_ascii = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=20)
+
+
+@pytest.mark.parametrize("scale", SCALES)
+def test_a_plain_ascii_column_is_cleaned_as_any_other(scale):
+    # A column of printable ASCII without spaces skips the cleaning steps; one
+    # other cell in it makes the whole column take them all.
+    @fuzz_settings(80, scale)
+    @given(st.lists(st.one_of(st.none(), plain_ascii), min_size=1, max_size=12))
+    def check(values):
+        alone = _series(values)
+        mixed = _series([*values, "Ａ\u200b é"])
+        for fn in (normalise.text, normalise.name, normalise.identifier, normalise.phone):
+            assert fn(alone).tolist() == fn(mixed).iloc[:len(values)].tolist()
+
+    check()
+
+
 # ---------------------------------------------------------------- citizen IDs
 
 def id_check(first17: str) -> str:
