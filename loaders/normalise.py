@@ -187,11 +187,13 @@ def phone(s: pd.Series) -> pd.Series:
     return _series(_blank_to_null(arr), s)
 
 
-def formula_like(s: pd.Series) -> pd.Series:
+def formula_like(s: pd.Series, *, cleaned: bool = False) -> pd.Series:
     """True where a cell would run as a spreadsheet formula if written back to
     Excel (CSV injection: ``=cmd|' /C calc'!A0``, ``@SUM(1)``). Signed numbers,
-    negative amounts and ``+86 138 ...`` phone numbers are not formula-like."""
-    arr = _text(_arrow(s))
+    negative amounts and ``+86 138 ...`` phone numbers are not formula-like.
+    `cleaned`: the cells are ``text`` or ``name`` output already, so they are
+    not cleaned again (a fifth of a text column's cost)."""
+    arr = _arrow(s) if cleaned else _text(_arrow(s))
     starts = _true(pc.match_substring_regex(arr, r"^[=+\-@]."))
     plain = _true(pc.match_substring_regex(
         arr, r"^[=+\-@] ?[0-9.(][0-9 ,.()\-]*(?:[eE][+-]?[0-9]+)?$"))

@@ -120,7 +120,7 @@ def _field(f: Field, raw: pd.Series, as_of: date) -> tuple[pd.Series, pd.Series]
     t = f.type
     if t in ("text", "name"):
         values = normalise.name(raw) if t == "name" else normalise.text(raw)
-        reasons = none.mask(normalise.formula_like(values).fillna(False).astype(bool), "formula_cell")
+        reasons = none.mask(normalise.formula_like(values, cleaned=True).fillna(False).astype(bool), "formula_cell")
         too_long = values.str.len().fillna(0) > MAX_CELL[t]
         return values, reasons.mask(too_long, "cell_too_long")
     if t in ("identifier", "citizen_id", "credit_code", "plate", "vin", "phone"):

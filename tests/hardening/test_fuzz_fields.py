@@ -105,6 +105,19 @@ def test_a_plain_ascii_column_is_cleaned_as_any_other(scale):
     check()
 
 
+@pytest.mark.parametrize("scale", SCALES)
+def test_the_formula_check_of_cleaned_text_need_not_clean_it_again(scale):
+    @fuzz_settings(80, scale)
+    @given(st.lists(cell, max_size=12))
+    def check(values):
+        for clean in (normalise.text, normalise.name):
+            cleaned = clean(_series(values))
+            assert (normalise.formula_like(cleaned, cleaned=True).tolist()
+                    == normalise.formula_like(cleaned).tolist())
+
+    check()
+
+
 # ---------------------------------------------------------------- citizen IDs
 
 def id_check(first17: str) -> str:
