@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 SAMPLE_BYTES = 1 << 20
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -146,7 +148,7 @@ def _csv_chunks(path: Path, encoding: str, header_row: int, chunk_rows: int) -> 
             malformed = _malformed(caught)
             bad_lines.update(line for line, _ in malformed)
             # A quoted cell may span lines; count them so later rows keep true numbers.
-            spans = frame.apply(lambda col: col.str.count("\n")).fillna(0).sum(axis=1).astype(int).tolist()
+            spans = _line_breaks(frame).tolist()
             rows = []
             while len(rows) < len(frame):
                 if next_line in bad_lines:
@@ -161,6 +163,16 @@ def _csv_chunks(path: Path, encoding: str, header_row: int, chunk_rows: int) -> 
             rows = [row for row, w in zip(rows, wide) if not w]
             frame.columns = [str(c).strip() for c in frame.columns]
             yield Chunk(frame=frame, rows=rows, malformed=malformed)
+
+
+def _line_breaks(frame: pd.DataFrame) -> np.ndarray:
+    """The line breaks inside each record's cells: the extra lines it spans."""
+    breaks = np.zeros(len(frame), dtype=np.int64)
+    for name in frame.columns:
+        cells = pa.array(frame[name].array, type=pa.large_string(), from_pandas=True)
+        if pc.any(pc.match_substring(cells, "\n")).as_py():  # few columns hold any
+            breaks += pc.fill_null(pc.count_substring(cells, "\n"), 0).to_numpy(zero_copy_only=False)
+    return breaks
 
 
 def _spare_columns(path: Path, encoding: str, header_row: int, width: int) -> list[str]:
