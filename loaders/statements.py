@@ -82,6 +82,13 @@ class Plan:
     statements: tuple[Statement, ...]
     anchors: tuple[tuple[str, str], ...]   # (label, key field) that must exist before the row loads
 
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every node label the statements write or reach."""
+        ends = [(st.node,) if st.node is not None else (st.rel.source, st.rel.target) for st in self.statements]
+        return tuple(dict.fromkeys([*(e.label for group in ends for e in group),
+                                    *(label for label, _ in self.anchors)]))
+
 
 def compile_mapping(mapping: Mapping, schema: Schema | None = None) -> Plan:
     schema = schema or load_schema()
