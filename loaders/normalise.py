@@ -41,6 +41,12 @@ _INVISIBLE = "[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\x00-\x08\x0e-\x1f\x7f]
 # Every whitespace Python's str.isspace() knows; NFKC already folds most of
 # these to U+0020, the rest (line separators, tabs, NEL) are listed here.
 _SPACE = "[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# A character outside ASCII, the middle dot and the CJK Unified Ideographs
+# block. NFKC maps none of those, and none of them composes with its
+# neighbour (what follows a letter and could compose with it, a combining
+# mark or a Hangul vowel, is outside them), so a cell without such a
+# character is NFKC already.
+_NOT_NFKC_STABLE = "[^\x00-\x7f\u00b7\u4e00-\u9fff]"
 # Anything but printable ASCII other than the space.
 _NOT_PLAIN = "[^\x21-\x7e]"
 _DASHES = "[-\u2010-\u2015\u2212\ufe58\ufe63]"
@@ -117,13 +123,13 @@ def _true(mask: pa.Array) -> np.ndarray:
 def _nfkc(arr: pa.Array) -> pa.Array:
     # pyarrow's utf8_normalize skips canonical composition (gives e + U+0301,
     # splits Hangul), so NFKC goes through unicodedata - but only for the
-    # non-ASCII cells, which NFKC leaves unchanged when ASCII.
-    non_ascii = _true(pc.invert(pc.string_is_ascii(arr)))
-    if not non_ascii.any():
+    # cells it may change: most hold only ASCII and common Han characters.
+    unstable = _true(pc.match_substring_regex(arr, _NOT_NFKC_STABLE))
+    if not unstable.any():
         return arr
-    changed = arr.filter(pa.array(non_ascii))
+    changed = arr.filter(pa.array(unstable))
     fixed = [unicodedata.normalize("NFKC", v) for v in changed.to_pylist()]
-    return pc.replace_with_mask(arr, pa.array(non_ascii), pa.array(fixed, pa.large_string()))
+    return pc.replace_with_mask(arr, pa.array(unstable), pa.array(fixed, pa.large_string()))
 
 
 def _blank_to_null(arr: pa.Array) -> pa.Array:

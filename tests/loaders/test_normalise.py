@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -33,6 +35,21 @@ def values(s: pd.Series) -> list:
 def test_text_folds_full_width_and_collapses_whitespace(series):
     s = series(["  ＡＢＣ１２３ ", "张\u3000\u3000三", "a\t\nb", "\ufeff编号", "身\u200b份\u200d证", "x\u00a0y"])
     assert values(nz.text(s)) == ["ABC123", "张 三", "a b", "编号", "身份证", "x y"]
+
+
+# Han, ASCII and the middle dot, which NFKC leaves alone, and what NFKC
+# changes or composes with them: full-width forms, compatibility ideographs,
+# combining marks, Hangul jamo, circled digits, ligatures.
+NFKC_TOKENS = ["张", "a", "e", "1", "·", "\u0301", "\u0308", "\u3099", "\u1100", "\u1161", "\u11a8", "\uff21",
+               "\uff10", "\uff08", "\uf900", "\u2f00", "\u2460", "\ufb01", "か"]
+
+
+def test_every_cell_nfkc_may_change_is_normalised_whatever_its_neighbours():
+    # Only cells outside ASCII, the middle dot and common Han go through NFKC:
+    # every triple of these tokens checks that none is skipped wrongly.
+    cells = ["".join(t) for t in itertools.product(NFKC_TOKENS, repeat=3)]
+    expected = [unicodedata.normalize("NFKC", c) for c in cells]
+    assert values(nz.text(pd.Series(cells, dtype=object))) == expected
 
 
 def test_blank_cells_become_na_never_empty_string(series):
