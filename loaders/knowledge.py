@@ -90,6 +90,8 @@ class GraphKnowledge:
         ends = (st.rel.source, st.rel.target)
         touching = none
         for end in ends:
+            if touching.all():
+                break  # the source is fresh in every row (a new person's household): no need to look further
             touching = touching | member(rows[end.key_field], self._fresh.get(end.label, frozenset()))
         if not touching.any():
             return touching
