@@ -13,14 +13,19 @@ dashboard never ask which engine computed it:
 | `node_similarity` | node1, node2, similarity, shared |
 | `shortest_path` | (a path dict, or None) |
 
-On Neo4j the Graph Data Science library computes them (`graphdatascience`);
-on the embedded FalkorDB, its built-in `algo.WCC` and `algo.betweenness`
-where they exist, and for the rest (Louvain, PageRank over several
-relationship types, Jaccard similarity) the subgraph is projected with
-Cypher into python-igraph and computed there.
+The subgraph is read by the same Cypher on both engines (`project`), so
+both compute on the same nodes and edges; a node without any of the
+relationships asked for is in no result, on either engine. On Neo4j the
+Graph Data Science library computes WCC, Louvain, PageRank and betweenness
+(`gds_values`: the edges go into a GDS projection named for this run, which
+is dropped afterwards); on the embedded FalkorDB, its built-in `algo.WCC`,
+and python-igraph for the rest. Scores are on one scale: PageRank sums to 1
+(GDS reports it unnormalised), betweenness counts each pair of nodes once.
+Jaccard similarity and shortest paths are plain Cypher on both.
 """
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import igraph as ig
@@ -47,7 +52,8 @@ def _check(names: list[str]) -> list[str]:
     return names
 
 
-def _key_expr(store: GraphStore, var: str, labels: list[str]) -> str:
+def ref_expr(store: GraphStore, var: str, labels: list[str]) -> str:
+    """Cypher for the `Label:key` reference of node `var`, one of `labels`."""
     parts = " ".join(f"WHEN {var}:{lbl} THEN '{lbl}:' + toString({var}.{store.schema.node(lbl).key})"
                      for lbl in labels)
     return f"CASE {parts} END"
@@ -60,7 +66,7 @@ def project(store: GraphStore, labels: list[str], rel_types: list[str]) -> Proje
     edges = store.read(
         f"MATCH (a)-[r:{'|'.join(rel_types)}]->(b) "
         f"WHERE ({label_test.replace('n:', 'a:')}) AND ({label_test.replace('n:', 'b:')}) "
-        f"RETURN {_key_expr(store, 'a', labels)} AS a, {_key_expr(store, 'b', labels)} AS b").rows
+        f"RETURN {ref_expr(store, 'a', labels)} AS a, {ref_expr(store, 'b', labels)} AS b").rows
     refs = sorted({x for e in edges for x in e})
     index = {r: i for i, r in enumerate(refs)}
     g = ig.Graph(n=len(refs), edges=[(index[a], index[b]) for a, b in edges], directed=False)
@@ -78,11 +84,12 @@ def _is_neo4j(store: GraphStore) -> bool:
 
 def wcc(store: GraphStore, labels: list[str], rel_types: list[str]) -> pd.DataFrame:
     if _is_neo4j(store):
-        return _gds(store, "wcc", labels, rel_types, "componentId", "component")
+        p = project(store, labels, rel_types)
+        return _frame(p.refs, "component", gds_values(store, p.graph, "wcc", "componentId"))
     if store.backend == "falkordb":
         rows = store.read(
             "CALL algo.WCC({nodeLabels: $labels, relationshipTypes: $types}) YIELD node, componentId "
-            f"RETURN {_key_expr(store, 'node', _check(labels))} AS ref, componentId",
+            f"RETURN {ref_expr(store, 'node', _check(labels))} AS ref, componentId",
             {"labels": labels, "types": _check(rel_types)}).rows
         # Isolated nodes are their own component in every engine; keep them out
         # so both backends report the same connected structure.
@@ -94,24 +101,26 @@ def wcc(store: GraphStore, labels: list[str], rel_types: list[str]) -> pd.DataFr
 
 
 def louvain(store: GraphStore, labels: list[str], rel_types: list[str]) -> pd.DataFrame:
-    if _is_neo4j(store):
-        return _gds(store, "louvain", labels, rel_types, "communityId", "community")
     p = project(store, labels, rel_types)
+    if _is_neo4j(store):
+        return _frame(p.refs, "community", gds_values(store, p.graph, "louvain", "communityId"))
     return _frame(p.refs, "community", p.graph.community_multilevel().membership)
 
 
 def pagerank(store: GraphStore, labels: list[str], rel_types: list[str]) -> pd.DataFrame:
-    if _is_neo4j(store):
-        return _gds(store, "pageRank", labels, rel_types, "score", "score")
     p = project(store, labels, rel_types)
+    if _is_neo4j(store):
+        scores = gds_values(store, p.graph, "page_rank", "score")
+        total = sum(scores) or 1.0
+        return _frame(p.refs, "score", [s / total for s in scores])
     return _frame(p.refs, "score", p.graph.pagerank())
 
 
 def betweenness(store: GraphStore, labels: list[str], rel_types: list[str]) -> pd.DataFrame:
     """Brokers: how many shortest paths between others run through a node (undirected)."""
-    if _is_neo4j(store):
-        return _gds(store, "betweenness", labels, rel_types, "score", "score")
     p = project(store, labels, rel_types)
+    if _is_neo4j(store):
+        return _frame(p.refs, "score", gds_values(store, p.graph, "betweenness", "score"))
     return _frame(p.refs, "score", p.graph.betweenness(directed=False))
 
 
@@ -154,24 +163,42 @@ def shortest_path(store: GraphStore, source: str, target: str, rel_types: list[s
     return None
 
 
-def _gds(store: GraphStore, algo: str, labels: list[str], rel_types: list[str], yielded: str,
-         column: str) -> pd.DataFrame:
-    """Run a GDS algorithm on an undirected in-memory projection, stream it, drop the projection."""
-    from graphdatascience import GraphDataScience
+# GDS builds its graph from the integer pairs (each vertex's index in the
+# projection), so stream results come back keyed by that index.
+GDS_PROJECTION = ("UNWIND $edges AS edge "
+                  "RETURN gds.graph.project($graph_name, edge[0], edge[1], {}, "
+                  "{undirectedRelationshipTypes: ['*']})")
+GDS_ALGORITHMS = {"wcc", "louvain", "page_rank", "betweenness"}
 
-    gds = GraphDataScience(store.driver, database=store.database)
-    name = f"reliefgraph_{algo}"
-    if gds.graph.exists(name)["exists"]:
-        gds.graph.drop(name)
-    G, _ = gds.graph.project(name, _check(labels),
-                             {t: {"orientation": "UNDIRECTED"} for t in _check(rel_types)})
-    try:
-        result = getattr(gds, algo).stream(G)
-        keys = store.read(
-            f"UNWIND $ids AS id MATCH (n) WHERE id(n) = id RETURN id, {_key_expr(store, 'n', labels)} AS ref",
-            {"ids": [int(i) for i in result["nodeId"]]}).rows
-    finally:
-        G.drop()
-    ref = dict(keys)
-    refs = [ref[int(i)] for i in result["nodeId"]]
-    return _frame(refs, column, result[yielded].tolist())
+
+def gds_values(store: GraphStore, graph: ig.Graph, algorithm: str, column: str,
+               missing: float = 0.0) -> list:
+    """One GDS algorithm's `column` for each vertex of `graph`, in vertex order.
+
+    The undirected graph is projected into GDS under a name of this run (two
+    runs never share one) and dropped afterwards, whatever happens. A vertex
+    with no edge is not in the projection; it gets `missing` (WCC and
+    Louvain callers give it a community of its own).
+    """
+    if algorithm not in GDS_ALGORITHMS:
+        raise ValueError(f"{algorithm!r} is not one of {sorted(GDS_ALGORITHMS)}")
+    if graph.ecount() == 0:
+        return _alone(graph.vcount(), column, missing)
+    name = f"reliefgraph-{algorithm}-{uuid.uuid4().hex}"
+    with store.gds() as gds:
+        projected, _ = gds.graph.project.cypher(GDS_PROJECTION, graph_name=name,
+                                                edges=[list(e) for e in graph.get_edgelist()])
+        try:
+            frame = getattr(gds, algorithm).stream(projected, log_progress=False)
+        finally:
+            projected.drop(fail_if_missing=False)
+    found = dict(zip(frame["nodeId"].astype(int).tolist(), frame[column].tolist()))
+    if column.endswith("Id"):
+        # Communities of isolated vertices: distinct ids past every real one.
+        free = iter(range(max(found.values(), default=-1) + 1, 1 << 62))
+        return [found[i] if i in found else next(free) for i in range(graph.vcount())]
+    return [found.get(i, missing) for i in range(graph.vcount())]
+
+
+def _alone(count: int, column: str, missing: float) -> list:
+    return list(range(count)) if column.endswith("Id") else [missing] * count

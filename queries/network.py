@@ -7,6 +7,10 @@ split into communities (Louvain) and its brokers ranked (betweenness). A
 clue whose cadre sits in a community with several other recipients gets a
 modest score bonus and the figures in its facts, so an inspector sees the
 cluster, not only the pair.
+
+The neighbourhood is read by the same Cypher on both engines; on Neo4j the
+Graph Data Science library computes Louvain and betweenness on it (see
+`algorithms.gds_values`), on the embedded engine python-igraph does.
 """
 from __future__ import annotations
 
@@ -16,20 +20,22 @@ import igraph as ig
 import pandas as pd
 
 from reliefgraph.graph.store import GraphStore
+from reliefgraph.queries.algorithms import ref_expr, gds_values
 
 BONUS_MAX = 0.10        # at most this much of the remaining doubt is removed
 BONUS_FULL_AT = 5       # other recipients in the community for the full bonus
-CONTACT_TYPES = "HAS_PHONE|LIVES_AT|HOLDS_ACCOUNT"
+CONTACT_TYPES = ["HAS_PHONE", "LIVES_AT", "HOLDS_ACCOUNT"]
 
 
 def neighbourhood(store: GraphStore, cadres: list[str]) -> tuple[ig.Graph, list[str]]:
     """Undirected graph of the cadres' two-hop kin and the contacts they share."""
+    # Each end by its label and natural key, so both engines name it alike.
+    ends = ["Person", *sorted({t for c in CONTACT_TYPES for t in store.schema.rel(c).targets})]
     rows = store.read(
         "UNWIND $ids AS id MATCH (c:Person {citizen_id: id}) "
         "MATCH (c)-[:KIN*0..2]-(p:Person) WITH DISTINCT p "
-        f"MATCH (p)-[r:KIN|{CONTACT_TYPES}]-(q) "
-        "RETURN DISTINCT 'Person:' + p.citizen_id AS a, "
-        "CASE WHEN q:Person THEN 'Person:' + q.citizen_id ELSE labels(q)[0] + ':' + toString(id(q)) END AS b",
+        f"MATCH (p)-[r:{'|'.join(['KIN', *CONTACT_TYPES])}]-(q) "
+        f"RETURN DISTINCT 'Person:' + p.citizen_id AS a, {ref_expr(store, 'q', ends)} AS b",
         {"ids": sorted(set(cadres))}).rows
     refs = sorted({x for row in rows for x in row})
     index = {r: i for i, r in enumerate(refs)}
@@ -50,8 +56,12 @@ def signals(store: GraphStore, pairs: list[tuple[str, str]]) -> tuple[dict[str, 
     g, refs = neighbourhood(store, cadres)
     if g.vcount() == 0:
         return {}, time.perf_counter() - started
-    community = g.community_multilevel().membership
-    between = g.betweenness(directed=False)
+    if store.backend == "neo4j":
+        community = gds_values(store, g, "louvain", "communityId")
+        between = gds_values(store, g, "betweenness", "score")
+    else:
+        community = g.community_multilevel().membership
+        between = g.betweenness(directed=False)
     recipients = {r[0] for r in store.read(
         "UNWIND $ids AS id MATCH (p:Person {citizen_id: id})<-[:HELD_BY]-(:Grant) RETURN DISTINCT id",
         {"ids": [r.split(":", 1)[1] for r in refs if r.startswith("Person:")]}).rows}
