@@ -6,22 +6,20 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "loaders"))   # graph_fingerprint
 
+from neo4j_path_run import AS_OF, full_run
 from neo4j_path_store import Neo4jPathStore, Recorder
 from reliefgraph.appdb import connect
 from reliefgraph.graph.embedded import EmbeddedServer
-from reliefgraph.graph.store import GraphStore, open_store
-from reliefgraph.loaders.mapping import load_mappings
-from reliefgraph.loaders.pipeline import Loader, plan
+from reliefgraph.graph.store import open_store
+from reliefgraph.queries import clues
 from reliefgraph.synthetic.generator import generate
 
-AS_OF = "2026-10-31"
 PERSONS = 3_000
 SEED = 2
 
@@ -32,14 +30,7 @@ class Recorded:
     store: Neo4jPathStore
     seconds: float
     exercised: dict[str, int]
-
-
-def load_county(store: GraphStore, engine, county: Path, rejects: Path) -> None:
-    store.init_schema()
-    loader = Loader(store, engine, rejects, as_of=date.fromisoformat(AS_OF), chunk_rows=1_000)
-    pairs, _ = plan(county, load_mappings())
-    reports = [loader.load_file(path, mapping) for path, mapping in pairs]
-    assert reports and all(r.status == "loaded" for r in reports), [(r.file, r.error) for r in reports]
+    clue_ids: list[str]
 
 
 @pytest.fixture(scope="session")
@@ -51,15 +42,15 @@ def county(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def recorded(tmp_path_factory, county) -> Recorded:
-    from full_run import full_run
-
     base = tmp_path_factory.mktemp("np")
     engine = connect(f"sqlite:///{base / 'app.db'}")
     store = Neo4jPathStore(open_store(str(base / "graph")))
     try:
         started = time.perf_counter()
         exercised = full_run(store, engine, county, base / "rejects", AS_OF)
-        yield Recorded(store.recorder, store, time.perf_counter() - started, exercised)
+        seconds = time.perf_counter() - started
+        found = sorted(c["clue_id"] for c in clues.list_clues(engine))
+        yield Recorded(store.recorder, store, seconds, exercised, found)
     finally:
         store.close()
         engine.dispose()

@@ -3,7 +3,7 @@ inserts: every batch as a parameter through `write`) leaves the same graph as
 the fast path, after the whole load and detect's derivations."""
 from __future__ import annotations
 
-from conftest import load_county
+from neo4j_path_run import load_county
 from graph_fingerprint import fingerprint
 from reliefgraph.appdb import connect
 from reliefgraph.graph.embedded import EmbeddedServer

@@ -8,12 +8,14 @@ empty one.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
-from conftest import load_county
 from reliefgraph.dashboard import explore, overview, queryform
 from reliefgraph.dashboard.permissions import Viewer
 from reliefgraph.graph.store import GraphStore
+from reliefgraph.loaders.mapping import load_mappings
+from reliefgraph.loaders.pipeline import Loader, plan
 from reliefgraph.queries import algorithms as algo
 from reliefgraph.queries import clues
 from reliefgraph.queries.cypher_files import cypher_files
@@ -24,6 +26,15 @@ from reliefgraph.reports import gather
 ADMIN = Viewer("admin", "admin")
 ANALYST = Viewer("analyst", "analyst")
 CLUES_PER_FAMILY = 2
+AS_OF = "2026-10-31"
+
+
+def load_county(store: GraphStore, engine, county: Path, rejects: Path) -> None:
+    store.init_schema()
+    loader = Loader(store, engine, rejects, as_of=date.fromisoformat(AS_OF), chunk_rows=1_000)
+    pairs, _ = plan(county, load_mappings())
+    reports = [loader.load_file(path, mapping) for path, mapping in pairs]
+    assert reports and all(r.status == "loaded" for r in reports), [(r.file, r.error) for r in reports]
 
 
 def full_run(store: GraphStore, engine, county: Path, rejects: Path, as_of: str) -> dict[str, int]:
