@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "loaders"))   # graph_fingerprint
 
-from neo4j_path_run import AS_OF, full_run
+from neo4j_path_run import MONTHS, full_run
 from neo4j_path_store import Neo4jPathStore, Recorder
 from reliefgraph.appdb import connect
 from reliefgraph.graph.embedded import EmbeddedServer
@@ -34,20 +34,24 @@ class Recorded:
 
 
 @pytest.fixture(scope="session")
-def county(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("npcounty")
-    generate(persons=PERSONS, seed=SEED, out=out, month=1)
+def months(tmp_path_factory) -> list[tuple[Path, str]]:
+    """Two months of one generated county: (extracts folder, as-of date)."""
+    out = []
+    for month, as_of in MONTHS:
+        folder = tmp_path_factory.mktemp(f"npcounty_m{month}")
+        generate(persons=PERSONS, seed=SEED, out=folder, month=month)
+        out.append((folder, as_of))
     return out
 
 
 @pytest.fixture(scope="session")
-def recorded(tmp_path_factory, county) -> Recorded:
+def recorded(tmp_path_factory, months) -> Recorded:
     base = tmp_path_factory.mktemp("np")
     engine = connect(f"sqlite:///{base / 'app.db'}")
     store = Neo4jPathStore(open_store(str(base / "graph")))
     try:
         started = time.perf_counter()
-        exercised = full_run(store, engine, county, base / "rejects", AS_OF)
+        exercised = full_run(store, engine, months, base / "rejects")
         seconds = time.perf_counter() - started
         found = sorted(c["clue_id"] for c in clues.list_clues(engine))
         yield Recorded(store.recorder, store, seconds, exercised, found)

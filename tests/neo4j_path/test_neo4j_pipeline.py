@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from neo4j_path_run import AS_OF, full_run
+from neo4j_path_run import full_run
 from graph_fingerprint import Fingerprint, _props, fingerprint
 from reliefgraph.appdb import connect
 from reliefgraph.graph.store import GraphStore, open_store
@@ -48,13 +48,13 @@ def on_neo4j(request, tmp_path_factory):
     uri = os.environ.get("NEO4J_URI")
     if not uri:
         pytest.skip(NEO4J_SKIP)
-    county = request.getfixturevalue("county")
+    months = request.getfixturevalue("months")
     base = tmp_path_factory.mktemp("neo4j_run")
     store = open_store(uri)
     engine = connect(f"sqlite:///{base / 'app.db'}")
     try:
         store.write("MATCH (n) DETACH DELETE n")
-        ran = full_run(store, engine, county, base / "rejects", AS_OF)
+        ran = full_run(store, engine, months, base / "rejects")
         yield store, engine, ran
     finally:
         engine.dispose()

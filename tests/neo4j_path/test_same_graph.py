@@ -1,9 +1,9 @@
 """On the embedded engine, the Neo4j path's writer (no id seeks, no bulk
 inserts: every batch as a parameter through `write`) leaves the same graph as
-the fast path, after the whole load and detect's derivations."""
+the fast path, after two months' loads, a link undone and detect's derivations."""
 from __future__ import annotations
 
-from neo4j_path_run import load_county
+from neo4j_path_run import load_months
 from graph_fingerprint import fingerprint
 from reliefgraph.appdb import connect
 from reliefgraph.graph.embedded import EmbeddedServer
@@ -11,7 +11,7 @@ from reliefgraph.graph.store import open_store
 from reliefgraph.queries.detect import derive
 
 
-def test_the_neo4j_path_writer_leaves_the_graph_the_fast_path_leaves(recorded, county, tmp_path):
+def test_the_neo4j_path_writer_leaves_the_graph_the_fast_path_leaves(recorded, months, tmp_path):
     engine = connect(f"sqlite:///{tmp_path / 'app.db'}")
     store = open_store(str(tmp_path / "graph"))
     sent = {"bulk": 0, "by_id": 0}
@@ -28,7 +28,7 @@ def test_the_neo4j_path_writer_leaves_the_graph_the_fast_path_leaves(recorded, c
     store.create_nodes, store.write_rows = bulk, rows
     try:
         assert store.seeks_node_ids and store.bulk_creates
-        load_county(store, engine, county, tmp_path / "rejects")
+        load_months(store, engine, months, tmp_path / "rejects")
         derive(store)
         assert sent["bulk"] > 0 and sent["by_id"] > 0, f"the fast path took its shortcuts: {sent}"
         fast = fingerprint(store)
