@@ -145,12 +145,21 @@ class Neo4jStore(GraphStore):
 
     @contextmanager
     def gds(self) -> Iterator[Any]:
-        """The Graph Data Science client on this store's connection (Bolt only, no Arrow);
+        """The Graph Data Science client on this store's connection (graph/gds_client.py);
         a connection lost while it is in use is a StoreError like any other."""
-        from graphdatascience import GraphDataScience
+        from reliefgraph.graph import gds_client
 
-        with self.unreachable():
-            yield GraphDataScience(self.driver, database=self.database, arrow=False, show_progress=False)
+        try:
+            with self.unreachable():
+                yield gds_client.client(self.driver, self.database)
+        except gds_client.GdsNotFound:
+            raise StoreError(f"Neo4j（{self.location}）未安装图数据科学插件 the Graph Data Science plugin "
+                             "is not installed on this Neo4j: graph algorithms need it") from None
+        except gds_client.UnableToConnectError as exc:
+            raise StoreError(
+                f"无法连接 Neo4j（{self.location}）：图算法中断 Neo4j at {self.location} became unreachable "
+                f"during a graph algorithm ({type(exc.__cause__ or exc).__name__}); run the command again"
+            ) from None
 
     def snapshot(self, wait: bool = True) -> float:
         # Neo4j makes every committed transaction durable itself.

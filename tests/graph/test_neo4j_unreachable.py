@@ -57,3 +57,37 @@ def test_public_location_drops_user_and_password():
     assert public_location("neo4j+s://u:p@db.example:7687/x?y=1") == "neo4j+s://db.example:7687/x"
     assert public_location("bolt://[::1]:7687") == "bolt://[::1]:7687"
     assert public_location("bolt://host") == "bolt://host"
+
+
+def test_gds_on_an_unreachable_neo4j_is_a_store_error_within_seconds(closed_port):
+    import time
+
+    store = Neo4jStore(f"bolt://127.0.0.1:{closed_port}", verify=False)
+    store.driver.close()
+    store.driver = neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{closed_port}", max_transaction_retry_time=0.2)
+    started = time.monotonic()
+    try:
+        with pytest.raises(StoreError, match=f"127.0.0.1:{closed_port}"):
+            with store.gds() as gds:
+                gds.run_cypher("RETURN 1")
+    finally:
+        store.close()
+    assert time.monotonic() - started < 30
+
+
+def test_the_gds_runner_gives_up_on_a_lost_server_within_seconds(closed_port):
+    import time
+
+    from graphdatascience.query_runner.query_type import QueryType
+
+    from reliefgraph.graph import gds_client
+
+    driver = neo4j.GraphDatabase.driver(f"bolt://127.0.0.1:{closed_port}")
+    runner = gds_client.PromptRunner(driver, "bolt", database="neo4j", show_progress=False)
+    started = time.monotonic()
+    try:
+        with pytest.raises(gds_client.UnableToConnectError):
+            runner.run_cypher("CALL gds.wcc.stream('g')", QueryType.USER_TRANSPILED)
+    finally:
+        driver.close()
+    assert time.monotonic() - started < 30, "graphdatascience's own default would wait 600 s"

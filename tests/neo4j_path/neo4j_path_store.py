@@ -27,9 +27,9 @@ from typing import Any, Iterator
 
 import pandas as pd
 from graphdatascience import GraphDataScience
-from graphdatascience.query_runner.neo4j_query_runner import Neo4jQueryRunner
 
 from reliefgraph.graph import ddl
+from reliefgraph.graph.gds_client import PromptRunner
 from reliefgraph.graph.neo4j_store import AWAIT_INDEXES, EXISTING_SCHEMA
 from reliefgraph.graph.store import GraphStore, Result, WriteSummary, plain_param
 
@@ -115,8 +115,8 @@ class Neo4jPathStore(GraphStore):
         return {**self.inner.describe(), "backend": self.backend}
 
 
-class RecordingRunner(Neo4jQueryRunner):
-    """graphdatascience's own Bolt query runner, stopped where it would call the driver."""
+class RecordingRunner(PromptRunner):
+    """The Neo4j store's GDS query runner (graph/gds_client.py), stopped where it would call the driver."""
 
     def __init__(self, recorder: Recorder):
         super().__init__(driver=None, protocol="bolt", database="neo4j", show_progress=False)
