@@ -64,3 +64,19 @@ def test_names_are_found_however_quoted_or_spaced():
 def test_clauses_that_reach_the_network_are_refused(query):
     with pytest.raises(QueryRefused, match="network"):
         check_typed_query(query)
+
+
+def test_the_dashboard_box_refuses_a_projection_before_the_engine_sees_it(falkor):
+    from reliefgraph.dashboard.permissions import Viewer
+    from reliefgraph.dashboard.queryform import QueryInputError, run_adhoc
+
+    sent = []
+    read = falkor.read
+    falkor.read = lambda query, *a, **kw: (sent.append(query), read(query, *a, **kw))[1]
+    try:
+        with pytest.raises(QueryInputError, match="Graph Data Science"):
+            run_adhoc(falkor, "MATCH (a)-[:KIN]->(b) RETURN gds.graph.project('g', a, b)", Viewer("a", "admin"))
+        assert run_adhoc(falkor, "RETURN 1 AS one", Viewer("a", "admin")).rows == [(1,)]
+    finally:
+        falkor.read = read
+    assert sent == ["RETURN 1 AS one"]
