@@ -177,8 +177,8 @@ def gds_values(store: GraphStore, graph: ig.Graph, algorithm: str, column: str,
 
     The undirected graph is projected into GDS under a name of this run (two
     runs never share one) and dropped afterwards, whatever happens. A vertex
-    with no edge is not in the projection; it gets `missing` (WCC and
-    Louvain callers give it a community of its own).
+    with no edge is not in the projection: it gets `missing`, or for a
+    component or community id (`...Id`) one of its own.
     """
     if algorithm not in GDS_ALGORITHMS:
         raise ValueError(f"{algorithm!r} is not one of {sorted(GDS_ALGORITHMS)}")
