@@ -3,7 +3,9 @@
 Debian's `postgresql` package provides the server binaries (CI installs it).
 The cluster listens on a unix socket in a private temporary directory and
 never on TCP; it is made with `initdb`, which refuses to run as root, so as
-root it runs as the `postgres` system user. Each test gets a fresh database.
+root it runs as the `postgres` system user. Each test gets a fresh database,
+copied from one migrated once (a template copy takes a fraction of the time
+the migration takes).
 """
 from __future__ import annotations
 
@@ -55,6 +57,10 @@ class Cluster:
         options = (f"-c listen_addresses='' -c unix_socket_directories={self.root} "
                    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300")
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-o", options, "-w", "start")
+        self._create("migrated")
+        engine = open_engine(self.url("migrated"))
+        migrate(engine)
+        engine.dispose()  # a template must have no connections when it is copied
         return self
 
     def url(self, database: str = "postgres") -> str:
@@ -62,16 +68,15 @@ class Cluster:
 
     def new_database(self, migrated: bool = True) -> str:
         name = f"t{next(self._names)}"
+        self._create(name, template="migrated" if migrated else "template0")
+        return self.url(name)
+
+    def _create(self, name: str, template: str = "template0") -> None:
         admin = open_engine(self.url()).execution_options(isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")  # a name made here, not input
+            # FILE_COPY: with fsync off its checkpoint is cheap, and it copies faster than WAL_LOG.
+            conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY")  # names made here
         admin.dispose()
-        url = self.url(name)
-        if migrated:
-            engine = open_engine(url)
-            migrate(engine)
-            engine.dispose()
-        return url
 
     def stop(self) -> None:
         try:
