@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Column, DDL, Integer, String, Table, event, select
+from sqlalchemy import JSON, Column, Integer, String, Table, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -55,18 +55,8 @@ audit_log = Table(
     Column("entry_hash", String(64), nullable=False),
 )
 
-event.listen(audit_log, "after_create", DDL(
-    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
-    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END").execute_if(dialect="sqlite"))
-event.listen(audit_log, "after_create", DDL(
-    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
-    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END").execute_if(dialect="sqlite"))
-# PostgreSQL (production) is not exercised by the test suite: no server here.
-event.listen(audit_log, "after_create", DDL(
-    "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS "
-    "$$ BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$; "
-    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()").execute_if(dialect="postgresql"))
+# Append-only in the database itself: the triggers that refuse UPDATE and
+# DELETE are made by the schema migration (reliefgraph/migrations/versions/0001_initial.py).
 
 
 @dataclass(frozen=True)

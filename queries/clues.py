@@ -116,11 +116,20 @@ def store_hits(engine: Engine, store: GraphStore, run_id: int, rules: list[Rule]
         touched = {r[0] for r in conn.execute(
             select(findings.c.clue_id).where(findings.c.rule_id.in_(list(by_rule))).distinct())}
         conn.execute(delete(findings).where(findings.c.rule_id.in_(list(by_rule))))
-        for start in range(0, len(rows), 500):
-            conn.execute(findings.insert(), rows[start:start + 500])
         touched |= {r["clue_id"] for r in rows}
         first_hit = {clue_id(h.family, h.subject_id): h for h in hits}
         existing = {r.clue_id: r for r in conn.execute(select(clues).where(clues.c.clue_id.in_(list(touched))))}
+        # A finding references its clue (PostgreSQL enforces it): a new clue's
+        # row comes first, its scores are filled in below, in this transaction.
+        for cid in sorted(touched - set(existing)):
+            h = first_hit[cid]
+            name, region = subjects.get(h.subject_id, (None, None))
+            conn.execute(clues.insert().values(
+                clue_id=cid, family=h.family, subject_id=h.subject_id, subject_name=name,
+                household_id=h.household_id, region_code=region, status="new", first_seen=now, last_seen=now,
+                score=0.0, severity="low", rule_ids=[], summary=""))
+        for start in range(0, len(rows), 500):
+            conn.execute(findings.insert(), rows[start:start + 500])
         for cid in touched:
             found = conn.execute(select(findings.c.rule_id, findings.c.narrative, findings.c.facts)
                                  .where(findings.c.clue_id == cid).order_by(findings.c.rule_id)).all()
@@ -137,14 +146,7 @@ def store_hits(engine: Engine, store: GraphStore, run_id: int, rules: list[Rule]
                 "rule_ids": rule_ids, "summary": "；".join(dict.fromkeys(f.narrative for f in found)),
                 "active": True, "last_seen": now, "last_run": run_id,
             }
-            if cid in existing:
-                conn.execute(update(clues).where(clues.c.clue_id == cid).values(**values))
-            else:
-                h = first_hit[cid]
-                name, region = subjects.get(h.subject_id, (None, None))
-                conn.execute(clues.insert().values(
-                    clue_id=cid, family=h.family, subject_id=h.subject_id, subject_name=name,
-                    household_id=h.household_id, region_code=region, status="new", first_seen=now, **values))
+            conn.execute(update(clues).where(clues.c.clue_id == cid).values(**values))
         active = conn.execute(select(clues.c.clue_id).where(clues.c.active.is_(True))).all()
         conn.execute(update(runs).where(runs.c.run_id == run_id).values(
             finished=_now(), seconds={k: round(v, 4) for k, v in seconds.items()}, hits=len(hits),

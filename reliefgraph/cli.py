@@ -149,6 +149,33 @@ def db_snapshot(db: DbOption = None):
     console.print(f"快照已保存 snapshot written in {took:.2f} s")
 
 
+AppDbOption = Annotated[Optional[str], typer.Option(
+    "--app-db", envvar="RELIEFGRAPH_APP_DB",
+    help="应用数据库地址 application database URL (sqlite:///… or postgresql://…)")]
+
+
+@db_app.command("migrate")
+def db_migrate(app_db: AppDbOption = None):
+    """升级应用数据库结构到最新版本（可重复执行；先备份） upgrade the application database schema; idempotent."""
+    from reliefgraph.appdb import migrate, open_engine
+
+    engine = open_engine(app_db)
+    where = engine.url.render_as_string(hide_password=True)
+    started = time.perf_counter()
+    try:
+        before, after = migrate(engine)
+    except Exception as exc:  # the driver's message says what is wrong (unreachable, refused, ...)
+        err.print(f"[red]迁移失败 migration failed[/red] ({where}): {exc}")
+        raise typer.Exit(2) from exc
+    finally:
+        engine.dispose()
+    took = time.perf_counter() - started
+    if before == after:
+        console.print(f"应用数据库已是最新 already at the newest version {after} — {where}")
+    else:
+        console.print(f"应用数据库已升级 upgraded {before or '无 none'} → {after} in {took:.2f} s — {where}")
+
+
 def _parse_param(text: str) -> tuple[str, Any]:
     if "=" not in text:
         raise typer.BadParameter(f"参数格式应为 name=value expected name=value, got {text!r}")

@@ -1,5 +1,6 @@
-"""Shared fixtures: a real embedded FalkorDB per test module, and Neo4j when
-NEO4J_URI points at a disposable test server (its data is wiped)."""
+"""Shared fixtures: a real embedded FalkorDB per test module, Neo4j when
+NEO4J_URI points at a disposable test server (its data is wiped), and the
+application database on SQLite and on a throw-away PostgreSQL cluster."""
 from __future__ import annotations
 
 import os
@@ -14,10 +15,15 @@ from hypothesis import settings
 settings.register_profile("shared-machine", deadline=None)
 settings.load_profile("shared-machine")
 
+from pgcluster import Cluster, server_bindir
+
+from reliefgraph.appdb import connect
 from reliefgraph.graph.embedded import EmbeddedServer
 from reliefgraph.graph.store import open_store
 
 NEO4J_SKIP = "NEO4J_URI is not set: Neo4j tests need a disposable Neo4j 5 server"
+PG_MISSING = ("PostgreSQL server binaries not found (Debian: apt-get install postgresql; "
+              ".ci/run installs them)")
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +81,30 @@ def no_server_outlives_the_session(tmp_path_factory):
                 proc.send_signal(signal.SIGTERM)
             except psutil.Error:
                 pass
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    bindir = server_bindir()
+    if bindir is None:
+        if os.environ.get("CI"):  # CI installs the server: missing there is a failure, not a skip
+            pytest.fail(PG_MISSING)
+        pytest.skip(PG_MISSING)
+    cluster = Cluster(bindir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def app_db_url(request, tmp_path):
+    """A fresh, migrated application database on each backend the product supports."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'app.db'}"
+    return request.getfixturevalue("pg_cluster").new_database()
+
+
+@pytest.fixture
+def app_db(app_db_url):
+    engine = connect(app_db_url)
+    yield engine
+    engine.dispose()

@@ -1,16 +1,9 @@
-"""Dashboard tests: a fresh application database per test, and a tiny county
-in the real embedded engine per module."""
+"""Dashboard tests: a tiny county in the real embedded engine per module (the
+fresh application database per test, `app_db`, is in tests/conftest.py)."""
 from __future__ import annotations
 
 import pytest
 from dashboard_county import COMPANY, ID_A, ID_B, ID_C, ID_D, PHONE, PLATE, TINY_COUNTY
-
-from reliefgraph.appdb import connect
-
-
-@pytest.fixture
-def app_db(tmp_path):
-    return connect(f"sqlite:///{tmp_path / 'app.db'}")
 
 
 @pytest.fixture(scope="module")

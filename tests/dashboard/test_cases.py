@@ -124,8 +124,8 @@ def test_the_buttons_offered_follow_role_status_and_assignee():
     assert cases.allowed_actions(LI, "in_verification", "zhang") == []
 
 
-def test_two_people_concluding_at_once_yield_one_conclusion(tmp_path):
-    url = f"sqlite:///{tmp_path / 'app.db'}"
+def test_two_people_concluding_at_once_yield_one_conclusion(app_db_url):
+    url = app_db_url
     engine = connect(url)
     _people(engine)
     _clue(engine, "c1", ["car_during_grant"])

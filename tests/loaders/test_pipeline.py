@@ -152,9 +152,9 @@ def county(tmp_path) -> tuple[Path, Path]:
     return extracts, maps
 
 
-def run(store, extracts: Path, maps: Path, tmp_path: Path):
+def run(store, extracts: Path, maps: Path, tmp_path: Path, app_db_url: str | None = None):
     pairs, unmatched = plan(extracts, load_mappings(maps, store.schema))
-    engine = connect(f"sqlite:///{tmp_path / 'app.db'}")
+    engine = connect(app_db_url or f"sqlite:///{tmp_path / 'app.db'}")
     loader = Loader(store, engine, tmp_path / "rejects", as_of=date(2026, 10, 31))
     return [loader.load_file(p, m) for p, m in pairs], unmatched, engine
 
@@ -203,10 +203,10 @@ def test_load_links_validates_and_rejects_with_reasons(empty_falkor, county, tmp
     assert batch["status"] == "done" and batch["rows_loaded"] == 3 and batch["rows_rejected"] == 5
 
 
-def test_resolution_decisions_are_recorded_and_undoable(empty_falkor, county, tmp_path):
+def test_resolution_decisions_are_recorded_and_undoable(empty_falkor, county, tmp_path, app_db_url):
     store = empty_falkor
     store.init_schema()
-    _, _, engine = run(store, *county, tmp_path)
+    _, _, engine = run(store, *county, tmp_path, app_db_url)
     made = {d["row"]: d for d in resolution.list_decisions(engine)}
     assert made[3]["outcome"] == "linked" and made[3]["person_id"] == SON
     assert made[4]["outcome"] == "ambiguous"

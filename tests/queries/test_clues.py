@@ -52,9 +52,9 @@ def test_rerun_keeps_identity_and_case_status(detected):
     assert all(after[k]["first_seen"] == before[k]["first_seen"] for k in before)
 
 
-def test_a_finding_that_disappears_leaves_an_inactive_clue(empty_falkor, tmp_path):
+def test_a_finding_that_disappears_leaves_an_inactive_clue(empty_falkor, app_db):
     store = empty_falkor
-    engine = connect(f"sqlite:///{tmp_path / 'app.db'}")
+    engine = app_db
     store.write("""
         CREATE (hh:Household {household_id: 'H1'})-[:RECEIVES]->(g:Grant {grant_id: 'G1', programme: 'dibao', start: '2022-01-01'}),
                (g)-[:HELD_BY]->(p:Person {citizen_id: 'P1', name: '甲', region_code: '451299101201'}),
