@@ -171,13 +171,15 @@ def _pending(db: str | None, discard: list[str], user: str) -> None:
                           "(audited, now counted as rejected in their batch)")
             held = pending.read_all(store)
     table = Table(title="等待引用对象的暂存行 rows waiting for a reference", header_style="bold")
-    for col in ("暂存编号 pending id", "映射 mapping", "文件 file", "行 row", "缺少 missing", "值 value",
+    for col in ("暂存编号 pending id", "映射 mapping", "文件 file", "行 row", "等待 waiting", "缺少 missing", "值 value",
                 "首次出现 first seen"):
         table.add_column(col)
     for h in held:
         refs = h.missing_fields()
         shown = ", ".join(mask_value(str(h.values.get(f, ""))) for f in refs)
-        table.add_row(h.pending_id, h.mapping, h.file, str(h.row), ", ".join(h.missing), shown, h.first_seen)
+        waits = "可选关联 optional link" if h.partial else "整行 whole row"
+        table.add_row(h.pending_id, h.mapping, h.file, str(h.row), waits, ", ".join(h.missing), shown,
+                      h.first_seen)
     console.print(table)
     console.print(f"共 {len(held)} 条暂存行 pending rows; 引用对象入库后自动导入 they load by themselves once "
                   "what they refer to is in the graph")
@@ -273,10 +275,10 @@ def print_summary(reports: list[FileReport], seconds: float, settled: PendingRep
     for r in reports:
         if r.error:
             console.print(f"[red]{r.file}:[/red] {r.error}")
-    if settled is not None and (settled.loaded or settled.waiting or settled.no_mapping):
-        console.print(f"暂存行 pending rows: {settled.loaded:,} 条引用已出现，已按原出处导入 loaded now that "
-                      f"their reference exists (with their original source row); {settled.waiting:,} 条仍在等待 "
-                      "still waiting (`reliefgraph load --pending`)")
+    if settled is not None and (settled.loaded or settled.links_loaded or settled.waiting or settled.no_mapping):
+        console.print(f"暂存行 pending rows: {settled.loaded + settled.links_loaded:,} 条引用已出现，已按原出处导入 "
+                      "loaded now that their reference exists (with their original source row); "
+                      f"{settled.waiting:,} 条仍在等待 still waiting (`reliefgraph load --pending`)")
         if settled.no_mapping:
             console.print(f"[yellow]{settled.no_mapping:,} 条暂存行的映射已删除或已修改 pending rows whose mapping "
                           "is gone or no longer has their fields: they stay pending[/yellow]")

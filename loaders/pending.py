@@ -34,29 +34,29 @@ HOLD = ("UNWIND $rows AS row MERGE (p:PendingRow {pending_id: row.id}) "
         "ON CREATE SET p.first_seen = row.now "
         "SET p.mapping = row.mapping, p.mapping_digest = row.digest, p.src_agency = row.agency, "
         "p.src_file = row.file, p.src_row = row.row, p.src_batch = row.batch, "
-        "p.row_values = row.values, p.missing = row.missing")
+        "p.row_values = row.values, p.missing = row.missing, p.partial = row.partial")
 # A row loaded from the store leaves it and counts as loaded in its own
 # batch, once: a row already gone (a re-run after a crash) counts nothing.
 SETTLE = ("MATCH (p:PendingRow) WHERE p.pending_id IN $ids "
-          "WITH collect(p) AS done, count(p) AS n "
+          "WITH collect(p) AS done, toInteger(sum(CASE WHEN p.partial THEN 0 ELSE 1 END)) AS n "
           "OPTIONAL MATCH (b:LoadBatch {batch_id: $batch}) "
-          "FOREACH (x IN CASE WHEN b IS NULL THEN [] ELSE [b] END | "
+          "FOREACH (x IN CASE WHEN b IS NULL OR n = 0 THEN [] ELSE [b] END | "
           "  SET x.rows_loaded = coalesce(x.rows_loaded, 0) + n, "
           "      x.rows_pending = coalesce(x.rows_pending, 0) - n, "
           "      x.pending_loaded = coalesce(x.pending_loaded, 0) + n) "
           "FOREACH (p IN done | DELETE p) "
           "RETURN n")
 DISCARD = ("MATCH (p:PendingRow) WHERE p.pending_id IN $ids "
-           "WITH collect(p) AS gone, count(p) AS n "
+           "WITH collect(p) AS gone, toInteger(sum(CASE WHEN p.partial THEN 0 ELSE 1 END)) AS n, count(p) AS dropped "
            "OPTIONAL MATCH (b:LoadBatch {batch_id: $batch}) "
-           "FOREACH (x IN CASE WHEN b IS NULL THEN [] ELSE [b] END | "
+           "FOREACH (x IN CASE WHEN b IS NULL OR n = 0 THEN [] ELSE [b] END | "
            "  SET x.rows_rejected = coalesce(x.rows_rejected, 0) + n, "
            "      x.rows_pending = coalesce(x.rows_pending, 0) - n, "
            "      x.pending_discarded = coalesce(x.pending_discarded, 0) + n) "
            "FOREACH (p IN gone | DELETE p) "
-           "RETURN n")
+           "RETURN dropped")
 READ = ("MATCH (p:PendingRow) RETURN p.pending_id, p.mapping, p.src_agency, p.src_file, p.src_row, "
-        "p.src_batch, p.row_values, p.missing, p.first_seen ORDER BY p.src_batch, p.src_row")
+        "p.src_batch, p.row_values, p.missing, p.first_seen, p.partial ORDER BY p.src_batch, p.src_row")
 
 
 @dataclass
@@ -71,23 +71,28 @@ class Held:
     values: dict
     missing: list[str]       # "Label.field" of each reference not found when it was held
     first_seen: str
+    partial: bool = False    # the row's other facts are loaded; only optional links wait
 
     def missing_fields(self) -> list[str]:
         return [m.split(".", 1)[1] for m in self.missing]
 
 
-def pending_id(batch: str, row: int) -> str:
-    return f"{batch}:{row}"
+def pending_id(batch: str, row: int, partial: bool = False) -> str:
+    # A row's waiting links are kept apart from the row itself: loading the
+    # row can leave links waiting, under their own id.
+    return f"{batch}:{row}" + (":links" if partial else "")
 
 
-def hold_rows(frame: pd.DataFrame, missing: dict[str, list[bool]], mapping: Mapping, src: dict) -> list[dict]:
+def hold_rows(frame: pd.DataFrame, missing: dict[str, list[bool]], mapping: Mapping, src: dict,
+              partial: bool = False) -> list[dict]:
     """The store's parameters for the rows of `frame` (every one of which
     misses a reference): `missing` maps "Label.field" to a per-row flag."""
     values = json.loads(frame.drop(columns=[c for c in _NOT_VALUES if c in frame.columns])
                         .to_json(orient="records", force_ascii=False, double_precision=15))
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     lacks = [[ref for ref, hit in zip(missing, flags) if hit] for flags in zip(*missing.values())]
-    return [{"id": pending_id(src["src_batch"], int(row)), "mapping": mapping.id, "digest": mapping.digest,
+    return [{"id": pending_id(src["src_batch"], int(row), partial), "partial": partial,
+             "mapping": mapping.id, "digest": mapping.digest,
              "agency": src["src_agency"], "file": src["src_file"], "row": int(row), "batch": src["src_batch"],
              "values": json.dumps(v, ensure_ascii=False, sort_keys=True), "missing": refs, "now": now}
             for row, v, refs in zip(frame["_row"].tolist(), values, lacks)]
@@ -95,8 +100,9 @@ def hold_rows(frame: pd.DataFrame, missing: dict[str, list[bool]], mapping: Mapp
 
 def read_all(store: GraphStore) -> list[Held]:
     return [Held(pid, mapping, agency, file, int(row), batch, json.loads(values or "{}"), list(missing or []),
-                 first_seen or "")
-            for pid, mapping, agency, file, row, batch, values, missing, first_seen in store.read(READ).rows]
+                 first_seen or "", bool(partial))
+            for pid, mapping, agency, file, row, batch, values, missing, first_seen, partial
+            in store.read(READ).rows]
 
 
 def awaited_labels(store: GraphStore) -> set[str]:
@@ -134,7 +140,8 @@ def select(held: list[Held], keys: list[str]) -> list[Held]:
 
 
 def discard(store: GraphStore, engine: Engine, chosen: list[Held], user: str) -> int:
-    """Drop pending rows for good, each counted as rejected in its batch. The
+    """Drop pending rows for good, each counted as rejected in its batch
+    (waiting links of a loaded row only leave the store). The
     audit log records who dropped which source rows (no values) first."""
     from reliefgraph.dashboard import audit
 

@@ -89,7 +89,8 @@ class PendingReport:
     loaded: int = 0             # rows whose references now exist: loaded, and gone from the store
     waiting: int = 0            # rows still waiting
     no_mapping: int = 0         # rows whose mapping is no longer among the mapping files
-    optional_missing: int = 0   # optional links of loaded rows whose target is still unknown
+    links_loaded: int = 0       # rows whose other facts loaded earlier: their waiting optional links are in
+    optional_missing: int = 0   # optional links of rows loaded now whose target is still unknown (they wait)
 
 
 def batch_id_of(mapping: Mapping, file_hash: str, as_of: date) -> str:
@@ -212,11 +213,11 @@ class Loader:
         blame = self._unknown(plan.anchors, frame)
         waiting = blame.notna()
         if waiting.any():
-            self._hold(frame[waiting], plan, mapping, src)
+            self._hold(frame[waiting], self._missing(frame[waiting], plan.anchors), mapping, src)
             bad += _blamed(frame, blame, pending.REASON)
             report.rows_pending += int(waiting.sum())
             frame = frame[~waiting]
-        bad += self._write_frame(frame, plan, src)
+        bad += self._write_frame(frame, plan, src, mapping)
 
         kept = {"optional_reference", pending.REASON}
         rejected_rows = t.rejected_rows | {r.row for r in bad if r.reason not in kept}
@@ -227,29 +228,54 @@ class Loader:
             rejects.writerow(r.as_dict(file_name, mapping.id))
         self.on_rows(len(chunk.frame))
 
-    def _write_frame(self, frame: pd.DataFrame, plan: Plan, src: dict) -> list[Reject]:
-        """Send every statement's rows of `frame` (rows whose anchors exist);
-        what comes back are the optional links whose target is unknown."""
+    def _write_frame(self, frame: pd.DataFrame, plan: Plan, src: dict, mapping: Mapping,
+                     only: pd.Series | None = None) -> list[Reject]:
+        """Send every statement's rows of `frame` (rows whose anchors exist).
+        An optional link whose target is unknown is reported and waits in the
+        pending store while the row's other facts load. `only` (per row, the
+        references now found of a row whose other facts loaded earlier)
+        sends just the optional links that waited for them."""
         bad: list[Reject] = []
+        links: dict[str, pd.Series] = {}
         for st in plan.statements:
+            linking = st.optional and st.rel is not None
+            if only is not None and not linking:
+                continue
             rows = frame[frame[list(st.needs)].notna().all(axis=1)]
-            if st.optional and st.rel is not None:
+            if linking:
                 ends = tuple((e.label, e.key_field) for e in (st.rel.source, st.rel.target))
+                if only is not None:
+                    refs = {f"{label}.{fname}" for label, fname in ends}
+                    rows = rows[[bool(refs & found) for found in only.loc[rows.index]]]
                 missing = self._unknown(ends, rows)
-                bad += _blamed(rows, missing, "optional_reference")
+                if only is None and missing.notna().any():
+                    bad += _blamed(rows, missing, "optional_reference")
+                    for ref, hit in self._missing(rows, ends).items():
+                        hit = pd.Series(hit, index=rows.index).reindex(frame.index, fill_value=False)
+                        links[ref] = links[ref] | hit if ref in links else hit
                 rows = rows[missing.isna()]
             if st.query is not None and len(rows):
                 self._write(st, dedupe(st, rows), src)
+        if links:
+            flags = pd.DataFrame(links)
+            waiting = flags.any(axis=1)
+            self._hold(frame[waiting], {ref: flags.loc[waiting, ref].tolist() for ref in flags.columns},
+                       mapping, src, partial=True)
         return bad
 
     # -- the pending store ---------------------------------------------------
-    def _hold(self, rows: pd.DataFrame, plan: Plan, mapping: Mapping, src: dict) -> None:
-        """Keep rows that miss a reference in the pending store, written in
-        order with the file's data, so the batch's snapshot holds both."""
-        missing = {f"{label}.{fname}": (rows[fname].notna()
-                                        & ~member(rows[fname], self.graph.keys(label, self.writer.flush))).tolist()
-                   for label, fname in plan.anchors}
-        params = pending.hold_rows(rows, missing, mapping, src)
+    def _missing(self, rows: pd.DataFrame, refs) -> dict[str, list[bool]]:
+        """Per reference ("Label.field"), which rows name an entity the graph lacks."""
+        return {f"{label}.{fname}": (rows[fname].notna()
+                                     & ~member(rows[fname], self.graph.keys(label, self.writer.flush))).tolist()
+                for label, fname in refs}
+
+    def _hold(self, rows: pd.DataFrame, missing: dict[str, list[bool]], mapping: Mapping, src: dict,
+              partial: bool = False) -> None:
+        """Keep rows that miss a reference in the pending store (`partial`:
+        only their optional links wait), written in order with the file's
+        data, so the batch's snapshot holds both."""
+        params = pending.hold_rows(rows, missing, mapping, src, partial)
         self.writer.submit(lambda: self.store.write_batches(pending.HOLD, params, snapshot=False))
         if self._awaited is not None:
             self._awaited |= {ref.split(".", 1)[0] for ref, hits in missing.items() if any(hits)}
@@ -280,26 +306,21 @@ class Loader:
         try:
             for (mapping_id, agency, file_name, batch), rows in groups.items():
                 mapping = self.mappings.get(mapping_id)
-                if mapping is None:
-                    result.no_mapping += len(rows)
-                    continue
-                plan = compile_mapping(mapping, self.store.schema)
-                frame = pending.frame_of(mapping, rows)
-                needed = {f for st in plan.statements for f in st.needs} | {f for _, f in plan.anchors}
-                if not needed <= set(frame.columns):  # the mapping was edited since: fields gone
-                    result.no_mapping += len(rows)
+                plan = compile_mapping(mapping, self.store.schema) if mapping is not None else None
+                needed = ({f for st in plan.statements for f in st.needs} | {f for _, f in plan.anchors}
+                          if plan is not None else set())
+                if plan is None or not all(needed <= h.values.keys() | {"_row"} for h in rows):
+                    result.no_mapping += len(rows)  # the mapping is gone, or was edited and lost fields
                     continue
                 for label in plan.labels:
                     self.graph.keys(label, self.writer.flush)
-                ready = self._unknown(plan.anchors, frame).isna()
-                result.waiting += int((~ready).sum())
-                if not ready.any():
-                    continue
                 src = {"src_agency": agency, "src_file": file_name, "src_batch": batch}
-                result.optional_missing += len(self._write_frame(frame[ready], plan, src))
-                ids = [pending.pending_id(batch, r) for r in frame.loc[ready, "_row"].tolist()]
-                self.writer.submit(lambda b=batch, i=ids: pending.settle(self.store, b, i))
-                result.loaded += len(ids)
+                whole = [h for h in rows if not h.partial]
+                links = [h for h in rows if h.partial]
+                if whole:
+                    self._settle_rows(pending.frame_of(mapping, whole), plan, mapping, src, result)
+                if links:
+                    self._settle_links(pending.frame_of(mapping, links), links, plan, mapping, src, result)
             self.writer.flush()
         except StoreError:
             self.graph.forget()
@@ -308,10 +329,53 @@ class Loader:
         finally:
             self.writer.close()
             self.writer = None
-        if result.loaded:
+        if result.loaded or result.links_loaded:
             self.store.snapshot(wait=False)
         self._awaited = None if result.waiting or result.no_mapping else set()
         return result
+
+    def _settle_rows(self, frame: pd.DataFrame, plan: Plan, mapping: Mapping, src: dict,
+                     result: PendingReport) -> None:
+        """Pending rows whose anchors now exist: load them whole."""
+        ready = self._unknown(plan.anchors, frame).isna()
+        result.waiting += int((~ready).sum())
+        if not ready.any():
+            return
+        # Written first, then out of the store: a crash in between leaves the
+        # row pending and the next run writes it again, the MERGE way.
+        result.optional_missing += len(self._write_frame(frame[ready], plan, src, mapping))
+        ids = [pending.pending_id(src["src_batch"], r) for r in frame.loc[ready, "_row"].tolist()]
+        self.writer.submit(lambda b=src["src_batch"], i=ids: pending.settle(self.store, b, i))
+        result.loaded += len(ids)
+
+    def _settle_links(self, frame: pd.DataFrame, held: list[pending.Held], plan: Plan, mapping: Mapping,
+                      src: dict, result: PendingReport) -> None:
+        """Rows whose other facts loaded and whose optional links wait: send
+        the links whose targets now exist; a row leaves the store once all
+        its links are in."""
+        recorded = pd.Series([set(h.missing) for h in held], index=frame.index)
+        exists = {}
+        for ref in set().union(*recorded):
+            label, fname = ref.split(".", 1)
+            col = frame[fname] if fname in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+            exists[ref] = (col.notna() & member(col, self.graph.keys(label, self.writer.flush))).tolist()
+        position = {idx: i for i, idx in enumerate(frame.index)}
+        found = pd.Series([{r for r in refs if exists[r][position[idx]]} for idx, refs in recorded.items()],
+                          index=frame.index)
+        progress = found.map(bool)
+        done = progress & (found == recorded)
+        result.waiting += int((~done).sum())
+        if not progress.any():
+            return
+        self._write_frame(frame[progress], plan, src, mapping, only=found[progress])
+        ids = [pending.pending_id(src["src_batch"], r, partial=True) for r in frame.loc[done, "_row"].tolist()]
+        if ids:
+            self.writer.submit(lambda b=src["src_batch"], i=ids: pending.settle(self.store, b, i))
+        result.links_loaded += len(ids)
+        still = progress & ~done
+        if still.any():
+            left = {ref: [ref in recorded[i] and ref not in found[i] for i in frame.index[still]] for ref in exists}
+            self._hold(frame[still], left, mapping, src, partial=True)
 
     def _write(self, st: Statement, rows: pd.DataFrame, src: dict) -> None:
         """Send a statement's rows: new entities by bulk insert where the store

@@ -33,7 +33,8 @@ LOADER_REASONS = {
                          "not in the graph yet: row kept pending, it loads by itself when the reference appears "
                          "(not a reject; see `reliefgraph load --pending`)",
     "unresolved_person": "无身份证号且无法唯一匹配人员 no citizen ID and no unique matching person",
-    "optional_reference": "可选关联的对象不存在（其余事实已导入） optional link target not found (rest of row loaded)",
+    "optional_reference": "可选关联的对象尚未入库（其余事实已导入，该关联暂存待补） optional link target not in the graph "
+                          "yet (rest of row loaded; the link waits in the pending store)",
     "derived_blank": "由其他字段截取或拼接的值为空（原值过短） a value cut or joined from other fields is blank "
                      "(source too short)",
 }

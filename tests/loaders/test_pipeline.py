@@ -281,6 +281,34 @@ yields:
     to: {Person: wife}
     merge: {kind: spouse}
 """
+PARENTS_MAPPING = """
+id: t_parents
+agency: public_security
+title: {zh: 亲属, en: Parents}
+files: ["*亲属关系*.csv"]
+order: 21
+fields:
+  child: {column: 公民身份号码, type: citizen_id, required: true}
+  father: {column: 父亲公民身份号码, type: citizen_id}
+  mother: {column: 母亲公民身份号码, type: citizen_id}
+constants:
+  parent: parent
+yields:
+  - node: Person
+    key: child
+    mode: match
+    set: {}
+  - rel: KIN
+    from: {Person: child}
+    to: {Person: father}
+    merge: {kind: parent}
+    optional: true
+  - rel: KIN
+    from: {Person: child}
+    to: {Person: mother}
+    merge: {kind: parent}
+    optional: true
+"""
 ZHAO = cid("522401", "19650304", "155")            # 赵六: his register row comes with a bad check digit
 ZHAO_TYPO = ZHAO[:-1] + ("1" if ZHAO[-1] != "1" else "2")
 ZHAO_WIFE = cid("522401", "19670808", "246")
@@ -292,7 +320,7 @@ def month_folders(tmp_path: Path) -> tuple[Path, Path, Path]:
     m1, m2, maps = tmp_path / "m1", tmp_path / "m2", tmp_path / "maps"
     for d in (m1, m2, maps):
         d.mkdir()
-    for name, text in {**MAPPINGS, "marriage.yaml": MARRIAGE_MAPPING}.items():
+    for name, text in {**MAPPINGS, "marriage.yaml": MARRIAGE_MAPPING, "parents.yaml": PARENTS_MAPPING}.items():
         (maps / name).write_text(text, encoding="utf-8")
     head = REGISTER[0]
     wife = [ZHAO_WIFE, "孙丽", "2", "1967-08-08", "H009", "01", VILLAGE_A]
@@ -303,6 +331,9 @@ def month_folders(tmp_path: Path) -> tuple[Path, Path, Path]:
                                           [ZHAO, "赵六", "", "", "贵A99999", "LSVAB2BR5EN000009", "K33", "2021-07-01"]])
     write_csv(m1 / "婚姻登记_202610.csv", [["男方身份证号", "女方身份证号", "登记日期"],
                                         [ZHAO, ZHAO_WIFE, "1990-05-01"], [HEAD, ZHAO_WIFE, "1991-01-01"]])
+    # 张建国's parents: his mother is registered, his father is 赵六 (an invented family).
+    write_csv(m1 / "亲属关系_202610.csv", [["公民身份号码", "父亲公民身份号码", "母亲公民身份号码"],
+                                          [HEAD, ZHAO, ZHAO_WIFE]])
     write_csv(m2 / "户籍人口_202611.csv", [head, REGISTER[1], wife,
                                         [ZHAO, "赵六", "1", "1965-03-04", "H010", "01", VILLAGE_A]], "gbk")
     return m1, m2, maps
@@ -317,12 +348,16 @@ def test_rows_waiting_for_a_rejected_person_load_when_the_register_is_fixed(empt
     store.init_schema()
     m1, m2, maps = month_folders(tmp_path)
     first, _, _ = run(store, m1, maps, tmp_path)
-    register, marriage, vehicles = first
-    assert [r.status for r in first] == ["loaded"] * 3
+    register, marriage, parents, vehicles = first
+    assert [r.status for r in first] == ["loaded"] * 4
     assert register.rows_rejected == 1 and marriage.rows_pending == 1 and vehicles.rows_pending == 1
     assert marriage.rows_loaded == 1 and marriage.rows_rejected == 0 and vehicles.rows_rejected == 0
-    assert pending_rows(store) == [("婚姻登记_202610.csv", 2, ["Person.husband"]),
+    assert pending_rows(store) == [("亲属关系_202610.csv", 2, ["Person.father"]),
+                                   ("婚姻登记_202610.csv", 2, ["Person.husband"]),
                                    ("机动车登记_202610.csv", 3, ["Person.owner"])]
+    assert (parents.rows_loaded, parents.rows_pending, parents.rows_rejected) == (1, 0, 0), \
+        "the mother's link loads; only the father's waits"
+    assert [r["reason_code"] for r in rejects_of(parents)] == ["optional_reference"]
     said = {(r["row"], r["reason_code"]) for r in rejects_of(vehicles)}
     assert said == {("3", "pending_reference")}, "the reject file says the row waits, not that it is refused"
     assert all(ZHAO not in r["value_masked"] for r in rejects_of(vehicles))
@@ -340,11 +375,73 @@ def test_rows_waiting_for_a_rejected_person_load_when_the_register_is_fixed(empt
                      "RETURN k.kind, k.src_file, k.src_row, k.src_batch",
                      {"h": ZHAO, "w": ZHAO_WIFE}).rows
     assert kin == [("spouse", "婚姻登记_202610.csv", 2, marriage.batch_id)]
+    kin = store.read("MATCH (:Person {citizen_id: $c})-[k:KIN {kind: 'parent'}]->(p:Person) "
+                     "RETURN p.citizen_id, k.src_file, k.src_row, k.src_batch ORDER BY p.citizen_id",
+                     {"c": HEAD}).rows
+    assert sorted(kin) == sorted([(ZHAO, "亲属关系_202610.csv", 2, parents.batch_id),
+                                  (ZHAO_WIFE, "亲属关系_202610.csv", 2, parents.batch_id)])
     batches = dict(store.read("MATCH (b:LoadBatch) WHERE b.batch_id IN $ids "
                               "RETURN b.batch_id, [b.rows_loaded, b.rows_pending, b.pending_loaded]",
-                              {"ids": [vehicles.batch_id, marriage.batch_id]}).rows)
-    assert batches == {vehicles.batch_id: [2, 0, 1], marriage.batch_id: [2, 0, 1]}
+                              {"ids": [vehicles.batch_id, marriage.batch_id, parents.batch_id]}).rows)
+    assert batches == {vehicles.batch_id: [2, 0, 1], marriage.batch_id: [2, 0, 1], parents.batch_id: [1, 0, None]}
 
     before = store.counts()
     again, _, _ = run(store, m2, maps, tmp_path, as_of=date(2026, 11, 30))
     assert [r.status for r in again] == ["unchanged"] and store.counts() == before, "settled once, not twice"
+
+
+def test_a_row_whose_reference_never_appears_stays_pending(empty_falkor, county, tmp_path):
+    store = empty_falkor
+    store.init_schema()
+    extracts, maps = county
+    run(store, extracts, maps, tmp_path)
+    run(store, extracts, maps, tmp_path, as_of=date(2026, 11, 30))   # the same files, another as-of
+    held = store.read("MATCH (p:PendingRow) RETURN p.src_file, p.src_row, p.missing, p.row_values").rows
+    assert [h[:3] for h in held] == [("机动车登记_202610.csv", 6, ["Person.owner"])], \
+        "周九 is in no register: his car waits, once (the superseded batch's copy is gone), and is not dropped"
+    assert "贵A56789" in held[0][3]
+
+
+# ---------------------------------------------------------------- batch identity
+
+def test_another_as_of_or_an_edited_mapping_is_another_batch_and_counts_once(empty_falkor, county, tmp_path):
+    store = empty_falkor
+    store.init_schema()
+    extracts, maps = county
+    first, _, _ = run(store, extracts, maps, tmp_path)
+    facts = store.read("MATCH (n) WHERE NOT n:LoadBatch RETURN count(n)").scalar()
+    rels = store.counts()["relationships"]
+
+    other_day, _, _ = run(store, extracts, maps, tmp_path, as_of=date(2026, 11, 30))
+    assert [r.status for r in other_day] == ["loaded", "loaded"], "another as-of is not `unchanged`"
+    assert {r.batch_id for r in other_day}.isdisjoint({r.batch_id for r in first})
+    (maps / "vehicles.yaml").write_text(MAPPINGS["vehicles.yaml"] + "# 2026-11: reviewed\n", encoding="utf-8")
+    edited, _, _ = run(store, extracts, maps, tmp_path, as_of=date(2026, 11, 30))
+    assert [r.status for r in edited] == ["unchanged", "loaded"], "an edited mapping is not `unchanged`"
+
+    assert store.read("MATCH (n) WHERE NOT n:LoadBatch RETURN count(n)").scalar() == facts
+    assert store.counts()["relationships"] == rels, "facts MERGEd in place, not doubled"
+    batches = store.read("MATCH (b:LoadBatch) RETURN b.file_name, b.as_of, b.status, b.rows_loaded "
+                         "ORDER BY b.file_name, b.finished").rows
+    counted = [b for b in batches if b[2] == "done"]
+    assert sorted((f, a) for f, a, _, _ in counted) == [("户籍人口_202610.csv", "2026-11-30"),
+                                                        ("机动车登记_202610.csv", "2026-11-30")]
+    assert sum(b[3] for b in counted) == sum(r.rows_loaded for r in first), "each file counted once"
+    assert sorted(b[2] for b in batches) == ["done", "done", "superseded", "superseded", "superseded"]
+    owned = store.read("MATCH (:Person)-[o:OWNS]->(:Vehicle {plate: '贵A45678'}) RETURN o.src_batch").scalar()
+    assert owned == edited[1].batch_id, "the facts name the batch that loaded them last"
+
+
+def test_a_file_with_every_row_rejected_fails_and_is_tried_again(empty_falkor, county, tmp_path):
+    store = empty_falkor
+    store.init_schema()
+    extracts, maps = county
+    write_csv(extracts / "机动车登记_202610.csv", [VEHICLES[0], VEHICLES[7], VEHICLES[8]])  # formula, bad code
+    reports, _, _ = run(store, extracts, maps, tmp_path)
+    vehicles = reports[1]
+    assert (vehicles.status, vehicles.rows_read, vehicles.rows_rejected) == ("rejected", 2, 2)
+    assert "every row of this file was rejected" in vehicles.error and vehicles.reject_file in vehicles.error
+    assert store.read("MATCH (b:LoadBatch {batch_id: $id}) RETURN b.status",
+                      {"id": vehicles.batch_id}).scalar() == "rejected"
+    again, _, _ = run(store, extracts, maps, tmp_path)
+    assert [r.status for r in again] == ["unchanged", "rejected"], "not marked done: the next run says so again"
