@@ -544,11 +544,12 @@ class Loader:
         mapping, another as-of date): its facts were MERGEd again, in place,
         and now name this batch; the earlier batch stops counting, and its
         pending rows give way to this batch's own."""
-        old = [r[0] for r in self.store.write(
+        done = self.store.write(
             "MATCH (o:LoadBatch {file_hash: $hash}) WHERE o.mapping = $mapping AND o.batch_id <> $id "
             "AND o.status IN ['done', 'rejected'] "
             "SET o.status = 'superseded', o.superseded_by = $id RETURN o.batch_id",
-            {"hash": file_hash, "mapping": report.mapping, "id": report.batch_id}, snapshot=False).result.rows]
+            {"hash": file_hash, "mapping": report.mapping, "id": report.batch_id}, snapshot=False)
+        old = [r[0] for r in (done.result.rows if done.result is not None else [])]
         if old:
             self.store.write("MATCH (p:PendingRow) WHERE p.src_batch IN $old DELETE p", {"old": old},
                              snapshot=False)
