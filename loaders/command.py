@@ -17,44 +17,76 @@ from rich.table import Table
 
 from reliefgraph.appdb import connect
 from reliefgraph.graph.pii import mask
-from reliefgraph.graph.store import NEO4J_SCHEMES, StoreError, open_store
-from reliefgraph.loaders import resolution
+from reliefgraph.graph.store import StoreError, open_store
+from reliefgraph.loaders import pending, resolution
 from reliefgraph.loaders.mapping import MAPPINGS_DIR, MappingError, load_mappings
-from reliefgraph.loaders.pipeline import FileReport, Loader, plan
+from reliefgraph.loaders.pipeline import FileReport, Loader, PendingReport, plan
 from reliefgraph.loaders.transform import reason_text
-from reliefgraph.settings import Settings
+from reliefgraph.loaders.validate import mask as mask_value
+from reliefgraph.settings import Settings, UnsupportedURI, graph_backend
 
 # Written to a log file, the summary table would be cut to 80 columns and
 # its figures to "…"; a terminal keeps its own width.
 console = Console(width=None if sys.stdout.isatty() else 200)
 LOAD_LOCK = "load.lock"
 STATUS_ZH = {"loaded": "已导入 loaded", "unchanged": "未变化 unchanged", "failed": "失败 failed",
-             "no_mapping": "无映射 no mapping", "not_run": "未运行 not run"}
+             "rejected": "全部拒收 all rejected", "no_mapping": "无映射 no mapping", "not_run": "未运行 not run"}
+# Statuses that make `reliefgraph load` exit non-zero.
+FAILED = ("failed", "rejected", "not_run")
 
 
 def load_command(
-    directory: Annotated[Path, typer.Argument(help="各部门数据文件所在目录 folder of agency extracts")],
+    directory: Annotated[Optional[Path], typer.Argument(
+        help="各部门数据文件所在目录 folder of agency extracts (not with --pending)")] = None,
     mappings: Annotated[Path, typer.Option(help="映射文件目录 folder of mapping files")] = MAPPINGS_DIR,
     rejects: Annotated[Path, typer.Option(help="拒收记录输出目录 where reject files go")] = Path("./data/rejects"),
     as_of: Annotated[Optional[str], typer.Option(help="数据基准日 reference date YYYY-MM-DD (default today)")] = None,
     db: Annotated[Optional[str], typer.Option("--db", envvar="RELIEFGRAPH_URI", help="图数据库 graph store")] = None,
+    show_pending: Annotated[bool, typer.Option(
+        "--pending", help="列出等待引用对象的暂存行（脱敏） list the rows waiting for a reference, masked")] = False,
+    discard: Annotated[list[str], typer.Option(
+        help="与 --pending 一起：放弃暂存行（暂存编号、批次号或 all），记入审计日志 with --pending: drop pending "
+             "rows for good (pending id, batch id or `all`); audited")] = [],
+    user: Annotated[str, typer.Option(help="操作人（用于 --discard 的审计记录） who discards, for the audit log")] = "admin",
 ):
     """导入各部门数据 load agency extracts into the graph (idempotent; safe to re-run after a crash)."""
-    if not directory.is_dir():
-        console.print(f"[red]目录不存在 not a folder:[/red] {directory}")
+    try:
+        graph_backend(db or Settings.from_env().graph_uri)
+    except UnsupportedURI as exc:
+        console.print(f"[red]错误 error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if show_pending or discard:
+        if not show_pending:
+            console.print("[red]--discard 需与 --pending 一起使用 --discard goes with --pending[/red]")
+            raise typer.Exit(2)
+        _pending(db, discard, user)
+        return
+    if directory is None or not directory.is_dir():
+        console.print(f"[red]目录不存在 not a folder:[/red] {directory or '(none given)'}")
         raise typer.Exit(2)
+    as_of_date = None
+    if as_of:
+        try:
+            as_of_date = date.fromisoformat(as_of)
+        except ValueError as exc:
+            console.print(f"[red]基准日格式应为 YYYY-MM-DD the as-of date must read YYYY-MM-DD:[/red] {as_of}")
+            raise typer.Exit(2) from exc
     try:
         maps = load_mappings(mappings)
     except MappingError as exc:
         console.print(f"[red]映射文件错误 mapping error:[/red] {exc}")
         raise typer.Exit(2) from exc
     pairs, unmatched = plan(directory, maps)
+    if not pairs and not unmatched:
+        console.print(f"[red]目录中没有数据文件 no data file (CSV or Excel) in {directory}[/red]")
+        raise typer.Exit(1)
     started = time.perf_counter()
     with load_lock(db):
-        _load(pairs, unmatched, rejects, as_of, db, started)
+        _load(pairs, unmatched, rejects, as_of_date, db, started, maps, directory)
 
 
-def _load(pairs, unmatched, rejects: Path, as_of: str | None, db: str | None, started: float) -> None:
+def _load(pairs, unmatched, rejects: Path, reference: date | None, db: str | None, started: float,
+          maps, directory: Path) -> None:
     try:
         store = open_store(db)
         store.init_schema()
@@ -63,9 +95,8 @@ def _load(pairs, unmatched, rejects: Path, as_of: str | None, db: str | None, st
         console.print("未导入任何文件，请重新运行 nothing was loaded; run the command again")
         raise typer.Exit(1) from exc
     engine = connect()
-    reference = date.fromisoformat(as_of) if as_of else None
     reports: list[FileReport] = []
-    loader = Loader(store, engine, rejects, as_of=reference)
+    loader = Loader(store, engine, rejects, as_of=reference, mappings=maps)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,.0f} 行 rows"),
                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=console) as progress:
         for path, mapping in pairs:
@@ -90,14 +121,68 @@ def _load(pairs, unmatched, rejects: Path, as_of: str | None, db: str | None, st
                                        error="因前一文件未完成而未导入 not loaded: an earlier file did not finish")
                             for p, m in pairs[len(reports):]]
                 break
+    settled = _settle(loader, reports)
     confirm_durable(store, loader, reports)
     try:
         store.close()
     except StoreError as exc:
         console.print(f"[red]{exc}[/red]")
-    print_summary(reports + unmatched, time.perf_counter() - started)
-    if any(r.status in ("failed", "not_run") for r in reports + unmatched):
+    print_summary(reports + unmatched, time.perf_counter() - started, settled)
+    failed = any(r.status in FAILED for r in reports + unmatched)
+    if not pairs:
+        console.print(f"[red]没有任何文件匹配映射，未导入任何数据 no file in {directory} matched a mapping; "
+                      "nothing was loaded[/red]")
+        failed = True
+    if failed:
         raise typer.Exit(1)
+
+
+def _settle(loader: Loader, reports: list[FileReport]) -> PendingReport | None:
+    """Once the files are in: pending rows whose references now exist load,
+    even when every file was unchanged (a run after a crash, or after a
+    resolution decision)."""
+    if any(r.engine_failed for r in reports):
+        return None  # the engine failed: a re-run settles them
+    try:
+        return loader.load_pending()
+    except StoreError as exc:
+        console.print(f"[red]待补记录未完成导入 pending rows not loaded:[/red] {exc} — 请重新运行 re-run the load")
+        reports.append(FileReport(file="(pending)", status="failed", error=str(exc), engine_failed=True))
+        return None
+
+
+def _pending(db: str | None, discard: list[str], user: str) -> None:
+    """`load --pending`: list the pending store, masked; with --discard, drop rows for good."""
+    try:
+        store = open_store(db)
+    except Exception as exc:
+        console.print(f"[red]无法打开图数据库 cannot open the graph store:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    with store:
+        held = pending.read_all(store)
+        if discard:
+            chosen = pending.select(held, discard)
+            if not chosen:
+                console.print(f"[red]没有匹配的暂存行 no pending row matches {discard}[/red]")
+                raise typer.Exit(1)
+            with load_lock(db):
+                gone = pending.discard(store, connect(), chosen, user)
+            console.print(f"已放弃 {gone} 条暂存行（已记入审计日志，计为拒收） discarded {gone} pending rows "
+                          "(audited, now counted as rejected in their batch)")
+            held = pending.read_all(store)
+    table = Table(title="等待引用对象的暂存行 rows waiting for a reference", header_style="bold")
+    for col in ("暂存编号 pending id", "映射 mapping", "文件 file", "行 row", "等待 waiting", "缺少 missing", "值 value",
+                "首次出现 first seen"):
+        table.add_column(col)
+    for h in held:
+        refs = h.missing_fields()
+        shown = ", ".join(mask_value(str(h.values.get(f, ""))) for f in refs)
+        waits = "可选关联 optional link" if h.partial else "整行 whole row"
+        table.add_row(h.pending_id, h.mapping, h.file, str(h.row), waits, ", ".join(h.missing), shown,
+                      h.first_seen)
+    console.print(table)
+    console.print(f"共 {len(held)} 条暂存行 pending rows; 引用对象入库后自动导入 they load by themselves once "
+                  "what they refer to is in the graph")
 
 
 @contextmanager
@@ -111,7 +196,12 @@ def load_lock(db: str | None):
     Neo4j serialises writers itself and is left alone.
     """
     uri = db or Settings.from_env().graph_uri
-    if uri.startswith(NEO4J_SCHEMES):
+    try:
+        backend = graph_backend(uri)
+    except UnsupportedURI as exc:
+        console.print(f"[red]错误 error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    if backend == "neo4j":
         yield
         return
     folder = Path(uri).expanduser()
@@ -160,14 +250,14 @@ def confirm_durable(store, loader: Loader, reports: list[FileReport]) -> None:
             r.error = "图数据库中断，该文件未保存，请重新运行 the graph engine stopped before this file was saved; re-run the load"
 
 
-def print_summary(reports: list[FileReport], seconds: float) -> None:
+def print_summary(reports: list[FileReport], seconds: float, settled: PendingReport | None = None) -> None:
     table = Table(title="导入汇总 load summary", header_style="bold")
     for col in ("文件 file", "映射 mapping", "状态 status", "读取 read", "导入 loaded", "拒收 rejected",
-                "重复 dup", "按身份证 by ID", "匹配 by match", "未识别 unresolved", "秒 s"):
-        table.add_column(col, justify="right" if col[0] in "读导拒重按匹未秒" else "left")
+                "暂存 pending", "重复 dup", "按身份证 by ID", "匹配 by match", "未识别 unresolved", "秒 s"):
+        table.add_column(col, justify="right" if col[0] in "读导拒暂重按匹未秒" else "left")
     for r in reports:
         table.add_row(r.file, r.mapping, STATUS_ZH.get(r.status, r.status), f"{r.rows_read:,}",
-                      f"{r.rows_loaded:,}", f"{r.rows_rejected:,}", f"{r.duplicates:,}",
+                      f"{r.rows_loaded:,}", f"{r.rows_rejected:,}", f"{r.rows_pending:,}", f"{r.duplicates:,}",
                       f"{r.resolved_by_id:,}", f"{r.resolved_by_match:,}", f"{r.unresolved:,}",
                       f"{r.seconds:.1f}")
     console.print(table)
@@ -185,9 +275,22 @@ def print_summary(reports: list[FileReport], seconds: float) -> None:
     for r in reports:
         if r.error:
             console.print(f"[red]{r.file}:[/red] {r.error}")
+    if settled is not None and (settled.loaded or settled.links_loaded or settled.waiting or settled.no_mapping):
+        console.print(f"暂存行 pending rows: {settled.loaded + settled.links_loaded:,} 条引用已出现，已按原出处导入 "
+                      "loaded now that their reference exists (with their original source row); "
+                      f"{settled.waiting:,} 条仍在等待 still waiting (`reliefgraph load --pending`)")
+        if settled.no_mapping:
+            console.print(f"[yellow]{settled.no_mapping:,} 条暂存行的映射已删除或已修改 pending rows whose mapping "
+                          "is gone or no longer has their fields: they stay pending[/yellow]")
     total = sum(r.rows_loaded for r in reports)
-    console.print(f"共导入 {total:,} 行 rows loaded in {seconds:.1f} s; "
-                  f"拒收明细见 reject files in the rejects folder")
+    console.print(f"共导入 {total:,} 行 rows loaded in {seconds:.1f} s")
+    # Only files actually written, and only those with something in them.
+    written = [r.reject_file for r in reports
+               if r.reject_file and (r.rows_rejected or r.rows_pending or r.reasons) and Path(r.reject_file).is_file()]
+    if written:
+        console.print("拒收与暂存明细 rejected and pending rows, by file:")
+        for path in written:
+            console.print(f"  {path}")
 
 
 resolve_app = typer.Typer(help="人员识别复核 review entity-resolution decisions", no_args_is_help=True)

@@ -1,8 +1,11 @@
 """Load a folder of agency extracts into the graph, file by file.
 
-Each file is one load batch, identified by the file's SHA-256 and the
-mapping's digest: loading the same file again is a no-op, a newer month's
-extract is a new batch whose MERGEs update facts in place. A batch's done
+Each file is one load batch, identified by everything that decides what it
+loads: the file's SHA-256, the mapping's content digest and the as-of date.
+Loading the same file again is a no-op; a newer month's extract, or the
+same file under an edited mapping or another as-of date, is a new batch
+whose MERGEs update facts in place (the batch it replaces is marked
+`superseded`, so no count is taken twice). A batch's done
 mark is written after its data and made durable in the same snapshot, so
 after a crash (`kill -9` of the loader or of the engine) re-running the same
 command re-does the unfinished file and converges to the uninterrupted result.
@@ -11,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections import defaultdict
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -24,7 +28,7 @@ from sqlalchemy.engine import Engine
 
 from reliefgraph.graph.rows import ColumnRows
 from reliefgraph.graph.store import GraphStore, StoreError
-from reliefgraph.loaders import resolution
+from reliefgraph.loaders import pending, resolution
 from reliefgraph.loaders.knowledge import GraphKnowledge, member
 from reliefgraph.loaders.mapping import Mapping
 from reliefgraph.loaders.readers import EXCEL_SUFFIXES, CSV_SUFFIXES, ExtractError, file_sha256, header_of, read_chunks
@@ -41,10 +45,11 @@ class FileReport:
     mapping: str = ""
     agency: str = ""
     batch_id: str = ""
-    status: str = "pending"      # loaded | unchanged | failed | no_mapping | not_run
+    status: str = "pending"      # loaded | unchanged | rejected (every row) | failed | no_mapping | not_run
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
+    rows_pending: int = 0        # held in the pending store: they load when their reference appears
     duplicates: int = 0
     blank: int = 0
     resolved_by_id: int = 0
@@ -78,13 +83,27 @@ def plan(directory: Path, mappings: list[Mapping]) -> tuple[list[tuple[Path, Map
     return pairs, unmatched
 
 
-def batch_id_of(mapping: Mapping, file_hash: str) -> str:
-    return hashlib.sha256(f"{mapping.id}|{mapping.digest}|{file_hash}".encode()).hexdigest()[:16]
+@dataclass
+class PendingReport:
+    """What one pass over the pending store did."""
+    loaded: int = 0             # rows whose references now exist: loaded, and gone from the store
+    waiting: int = 0            # rows still waiting
+    no_mapping: int = 0         # rows whose mapping is no longer among the mapping files
+    links_loaded: int = 0       # rows whose other facts loaded earlier: their waiting optional links are in
+    optional_missing: int = 0   # optional links of rows loaded now whose target is still unknown (they wait)
+
+
+def batch_id_of(mapping: Mapping, file_hash: str, as_of: date) -> str:
+    """Everything that changes what a file loads: the same file under an
+    edited mapping or another as-of date is another batch."""
+    ident = f"{mapping.id}|{mapping.digest}|{file_hash}|{as_of.isoformat()}"
+    return hashlib.sha256(ident.encode()).hexdigest()[:16]
 
 
 class Loader:
     def __init__(self, store: GraphStore, engine: Engine, reject_dir: Path, as_of: date | None = None,
-                 on_rows: Callable[[int], None] | None = None, chunk_rows: int = 50_000):
+                 on_rows: Callable[[int], None] | None = None, chunk_rows: int = 50_000,
+                 mappings: list[Mapping] | None = None):
         self.store, self.engine = store, engine
         self.reject_dir = Path(reject_dir)
         self.as_of = as_of or date.today()
@@ -99,6 +118,10 @@ class Loader:
         # Batches this loader marked done: an engine restarted from an older
         # snapshot loses them silently (see lost_batches).
         self.done_here: list[str] = []
+        # Mappings by id, for pending rows held by files of earlier runs.
+        self.mappings: dict[str, Mapping] = {m.id: m for m in mappings or []}
+        # Labels pending rows wait for; None until first asked (one small read per run).
+        self._awaited: set[str] | None = None
 
     # -- one file -------------------------------------------------------------
     def load_file(self, path: Path, mapping: Mapping) -> FileReport:
@@ -106,7 +129,8 @@ class Loader:
         report = FileReport(file=path.name, mapping=mapping.id, agency=mapping.agency)
         try:
             file_hash = file_sha256(path)
-            report.batch_id = batch_id_of(mapping, file_hash)
+            self.mappings.setdefault(mapping.id, mapping)
+            report.batch_id = batch_id_of(mapping, file_hash, self.as_of)
             if self._batch_done(report.batch_id):
                 report.status = "unchanged"
                 return report
@@ -135,10 +159,19 @@ class Loader:
             # crash either both are there or neither, and the file is redone.
             # It is written in the background while the next file loads; the
             # snapshot at the end of the run (or at close) waits for it.
-            self._mark_done(report)
+            # A file whose every row was refused loads nothing and is not
+            # done: the command fails, and a re-run (once the file or the
+            # mapping is put right) tries it again.
+            refused = report.rows_read > 0 and report.rows_loaded == 0 and report.rows_pending == 0
+            self._mark_done(report, file_hash, "rejected" if refused else "done")
             self.store.snapshot(wait=False)
-            self.done_here.append(report.batch_id)
-            report.status = "loaded"
+            if refused:
+                report.status = "rejected"
+                report.error = ("该文件所有行均被拒收，未导入任何数据 every row of this file was rejected, "
+                                f"nothing loaded; 见拒收文件 see {report.reject_file}")
+            else:
+                self.done_here.append(report.batch_id)
+                report.status = "loaded"
         except ExtractError as exc:
             report.status, report.error = "failed", str(exc)
         except OSError as exc:  # the file vanished or cannot be read, the reject folder cannot be written
@@ -152,6 +185,12 @@ class Loader:
             if self.writer is not None:
                 self.writer.close()
                 self.writer = None
+        if report.status == "loaded" and self._may_settle(mapping):
+            try:
+                self.load_pending()
+            except StoreError as exc:
+                report.status, report.engine_failed = "failed", True
+                report.error = f"{exc} — 待补记录未完成导入，请重新运行 pending rows not finished; re-run the load"
         report.seconds = time.perf_counter() - started
         return report
 
@@ -169,27 +208,174 @@ class Loader:
             bad += more
         src = {"src_agency": mapping.agency, "src_file": file_name, "src_batch": report.batch_id}
 
-        # A row that refers to an unknown entity writes nothing at all.
+        # A row that refers to an unknown entity writes nothing now: it waits
+        # in the pending store and loads when the entity appears.
         blame = self._unknown(plan.anchors, frame)
-        bad += _blamed(frame, blame, "unknown_reference")
-        frame = frame[blame.isna()]
-        for st in plan.statements:
-            rows = frame[frame[list(st.needs)].notna().all(axis=1)]
-            if st.optional and st.rel is not None:
-                ends = tuple((e.label, e.key_field) for e in (st.rel.source, st.rel.target))
-                missing = self._unknown(ends, rows)
-                bad += _blamed(rows, missing, "optional_reference")
-                rows = rows[missing.isna()]
-            if st.query is not None and len(rows):
-                self._write(st, dedupe(st, rows), src)
+        waiting = blame.notna()
+        if waiting.any():
+            self._hold(frame[waiting], self._missing(frame[waiting], plan.anchors), mapping, src)
+            bad += _blamed(frame, blame, pending.REASON)
+            report.rows_pending += int(waiting.sum())
+            frame = frame[~waiting]
+        bad += self._write_frame(frame, plan, src, mapping)
 
-        rejected_rows = t.rejected_rows | {r.row for r in bad if r.reason != "optional_reference"}
+        kept = {"optional_reference", pending.REASON}
+        rejected_rows = t.rejected_rows | {r.row for r in bad if r.reason not in kept}
         report.rows_loaded += len(frame)
         report.rows_rejected += len(rejected_rows)
         for r in bad:
             report.reasons[r.reason] += 1
             rejects.writerow(r.as_dict(file_name, mapping.id))
         self.on_rows(len(chunk.frame))
+
+    def _write_frame(self, frame: pd.DataFrame, plan: Plan, src: dict, mapping: Mapping,
+                     only: pd.Series | None = None) -> list[Reject]:
+        """Send every statement's rows of `frame` (rows whose anchors exist).
+        An optional link whose target is unknown is reported and waits in the
+        pending store while the row's other facts load. `only` (per row, the
+        references now found of a row whose other facts loaded earlier)
+        sends just the optional links that waited for them."""
+        bad: list[Reject] = []
+        links: dict[str, pd.Series] = {}
+        for st in plan.statements:
+            linking = st.optional and st.rel is not None
+            if only is not None and not linking:
+                continue
+            rows = frame[frame[list(st.needs)].notna().all(axis=1)]
+            if linking:
+                ends = tuple((e.label, e.key_field) for e in (st.rel.source, st.rel.target))
+                if only is not None:
+                    refs = {f"{label}.{fname}" for label, fname in ends}
+                    rows = rows[[bool(refs & found) for found in only.loc[rows.index]]]
+                missing = self._unknown(ends, rows)
+                if only is None and missing.notna().any():
+                    bad += _blamed(rows, missing, "optional_reference")
+                    for ref, hit in self._missing(rows, ends).items():
+                        hit = pd.Series(hit, index=rows.index).reindex(frame.index, fill_value=False)
+                        links[ref] = links[ref] | hit if ref in links else hit
+                rows = rows[missing.isna()]
+            if st.query is not None and len(rows):
+                self._write(st, dedupe(st, rows), src)
+        if links:
+            flags = pd.DataFrame(links)
+            waiting = flags.any(axis=1)
+            self._hold(frame[waiting], {ref: flags.loc[waiting, ref].tolist() for ref in flags.columns},
+                       mapping, src, partial=True)
+        return bad
+
+    # -- the pending store ---------------------------------------------------
+    def _missing(self, rows: pd.DataFrame, refs) -> dict[str, list[bool]]:
+        """Per reference ("Label.field"), which rows name an entity the graph lacks."""
+        return {f"{label}.{fname}": (rows[fname].notna()
+                                     & ~member(rows[fname], self.graph.keys(label, self.writer.flush))).tolist()
+                for label, fname in refs}
+
+    def _hold(self, rows: pd.DataFrame, missing: dict[str, list[bool]], mapping: Mapping, src: dict,
+              partial: bool = False) -> None:
+        """Keep rows that miss a reference in the pending store (`partial`:
+        only their optional links wait), written in order with the file's
+        data, so the batch's snapshot holds both."""
+        params = pending.hold_rows(rows, missing, mapping, src, partial)
+        self.writer.submit(lambda: self.store.write_batches(pending.HOLD, params, snapshot=False))
+        if self._awaited is not None:
+            self._awaited |= {ref.split(".", 1)[0] for ref, hits in missing.items() if any(hits)}
+
+    def _may_settle(self, mapping: Mapping) -> bool:
+        """Whether the file just loaded can have brought what a pending row
+        waits for: it wrote new nodes of an awaited label. Costs one small
+        read per run when nothing is pending."""
+        if self._awaited is None:
+            self._awaited = pending.awaited_labels(self.store)
+        return bool(self._awaited & {n.label for n in mapping.nodes if n.mode == "merge"})
+
+    def load_pending(self) -> PendingReport:
+        """Load every pending row whose references now exist, with the
+        provenance of the file and row it came from, and take it out of the
+        store; the others stay. Re-running after a crash converges: rows
+        are written the MERGE way and a row leaves the store (and counts
+        as loaded in its batch) once."""
+        result = PendingReport()
+        held = pending.read_all(self.store)
+        if not held:
+            self._awaited = set()
+            return result
+        groups: dict[tuple, list[pending.Held]] = defaultdict(list)
+        for h in held:
+            groups[(h.mapping, h.agency, h.file, h.batch)].append(h)
+        self.writer = BackgroundWriter()
+        try:
+            for (mapping_id, agency, file_name, batch), rows in groups.items():
+                mapping = self.mappings.get(mapping_id)
+                plan = compile_mapping(mapping, self.store.schema) if mapping is not None else None
+                needed = ({f for st in plan.statements for f in st.needs} | {f for _, f in plan.anchors}
+                          if plan is not None else set())
+                if plan is None or not all(needed <= h.values.keys() | {"_row"} for h in rows):
+                    result.no_mapping += len(rows)  # the mapping is gone, or was edited and lost fields
+                    continue
+                for label in plan.labels:
+                    self.graph.keys(label, self.writer.flush)
+                src = {"src_agency": agency, "src_file": file_name, "src_batch": batch}
+                whole = [h for h in rows if not h.partial]
+                links = [h for h in rows if h.partial]
+                if whole:
+                    self._settle_rows(pending.frame_of(mapping, whole), plan, mapping, src, result)
+                if links:
+                    self._settle_links(pending.frame_of(mapping, links), links, plan, mapping, src, result)
+            self.writer.flush()
+        except StoreError:
+            self.graph.forget()
+            self.done_here.clear()
+            raise
+        finally:
+            self.writer.close()
+            self.writer = None
+        if result.loaded or result.links_loaded:
+            self.store.snapshot(wait=False)
+        self._awaited = None if result.waiting or result.no_mapping else set()
+        return result
+
+    def _settle_rows(self, frame: pd.DataFrame, plan: Plan, mapping: Mapping, src: dict,
+                     result: PendingReport) -> None:
+        """Pending rows whose anchors now exist: load them whole."""
+        ready = self._unknown(plan.anchors, frame).isna()
+        result.waiting += int((~ready).sum())
+        if not ready.any():
+            return
+        # Written first, then out of the store: a crash in between leaves the
+        # row pending and the next run writes it again, the MERGE way.
+        result.optional_missing += len(self._write_frame(frame[ready], plan, src, mapping))
+        ids = [pending.pending_id(src["src_batch"], r) for r in frame.loc[ready, "_row"].tolist()]
+        self.writer.submit(lambda b=src["src_batch"], i=ids: pending.settle(self.store, b, i))
+        result.loaded += len(ids)
+
+    def _settle_links(self, frame: pd.DataFrame, held: list[pending.Held], plan: Plan, mapping: Mapping,
+                      src: dict, result: PendingReport) -> None:
+        """Rows whose other facts loaded and whose optional links wait: send
+        the links whose targets now exist; a row leaves the store once all
+        its links are in."""
+        recorded = pd.Series([set(h.missing) for h in held], index=frame.index)
+        exists = {}
+        for ref in set().union(*recorded):
+            label, fname = ref.split(".", 1)
+            col = frame[fname] if fname in frame.columns else pd.Series(None, index=frame.index, dtype=object)
+            exists[ref] = (col.notna() & member(col, self.graph.keys(label, self.writer.flush))).tolist()
+        position = {idx: i for i, idx in enumerate(frame.index)}
+        found = pd.Series([{r for r in refs if exists[r][position[idx]]} for idx, refs in recorded.items()],
+                          index=frame.index)
+        progress = found.map(bool)
+        done = progress & (found == recorded)
+        result.waiting += int((~done).sum())
+        if not progress.any():
+            return
+        self._write_frame(frame[progress], plan, src, mapping, only=found[progress])
+        ids = [pending.pending_id(src["src_batch"], r, partial=True) for r in frame.loc[done, "_row"].tolist()]
+        if ids:
+            self.writer.submit(lambda b=src["src_batch"], i=ids: pending.settle(self.store, b, i))
+        result.links_loaded += len(ids)
+        still = progress & ~done
+        if still.any():
+            left = {ref: [ref in recorded[i] and ref not in found[i] for i in frame.index[still]] for ref in exists}
+            self._hold(frame[still], left, mapping, src, partial=True)
 
     def _write(self, st: Statement, rows: pd.DataFrame, src: dict) -> None:
         """Send a statement's rows: new entities by bulk insert where the store
@@ -310,9 +496,11 @@ class Loader:
         self._started = datetime.now(timezone.utc).isoformat(timespec="microseconds")
         self.store.write(
             "MERGE (b:LoadBatch {batch_id: $id}) SET b.status = 'running', b.mapping = $mapping, "
-            "b.agency = $agency, b.file_name = $file, b.file_hash = $hash, b.started = $now",
+            "b.agency = $agency, b.file_name = $file, b.file_hash = $hash, b.started = $now, "
+            "b.as_of = $as_of",
             {"id": report.batch_id, "mapping": report.mapping, "agency": report.agency,
-             "file": path.name, "hash": file_hash, "now": self._started}, snapshot=False)
+             "file": path.name, "hash": file_hash, "now": self._started, "as_of": self.as_of.isoformat()},
+            snapshot=False)
 
     def lost_batches(self) -> list[str]:
         """Batches this loader marked done that the graph no longer holds as done:
@@ -324,7 +512,7 @@ class Loader:
             {"ids": self.done_here}).rows}
         return [b for b in self.done_here if b not in kept]
 
-    def _mark_done(self, report: FileReport) -> None:
+    def _mark_done(self, report: FileReport, file_hash: str, status: str = "done") -> None:
         # If the engine died and came back from its last snapshot during this
         # file, a read may have restarted it silently and later writes gone on:
         # the rows written before the restart are lost. That snapshot predates
@@ -337,17 +525,34 @@ class Loader:
                              "older snapshot and lost files loaded earlier in this run")
         done = self.store.write(
             "MATCH (b:LoadBatch {batch_id: $id}) WHERE b.status = 'running' AND b.started = $started "
-            "SET b.status = 'done', b.finished = $now, "
+            "SET b.status = $status, b.finished = $now, "
             "b.seconds = $seconds, b.rows_read = $read, b.rows_loaded = $loaded, "
-            "b.rows_rejected = $rejected, b.resolved_by_id = $by_id, b.resolved_by_match = $by_match, "
-            "b.unresolved = $unresolved RETURN count(b)",
-            {"id": report.batch_id, "now": _now(), "seconds": round(report.seconds, 3),
+            "b.rows_rejected = $rejected, b.rows_pending = $pending, b.resolved_by_id = $by_id, "
+            "b.resolved_by_match = $by_match, b.unresolved = $unresolved RETURN count(b)",
+            {"id": report.batch_id, "now": _now(), "seconds": round(report.seconds, 3), "status": status,
              "read": report.rows_read, "loaded": report.rows_loaded, "rejected": report.rows_rejected,
-             "by_id": report.resolved_by_id, "by_match": report.resolved_by_match,
+             "pending": report.rows_pending, "by_id": report.resolved_by_id, "by_match": report.resolved_by_match,
              "unresolved": report.unresolved, "started": self._started}, snapshot=False)
         if done.result is None or done.result.scalar() != 1:
             raise StoreError("图数据库在导入该文件期间重启，部分写入已丢失 the graph engine restarted "
                              "while this file was loading and lost part of its writes")
+        if status == "done":
+            self._supersede(report, file_hash)
+
+    def _supersede(self, report: FileReport, file_hash: str) -> None:
+        """The same file loaded before under another identity (an edited
+        mapping, another as-of date): its facts were MERGEd again, in place,
+        and now name this batch; the earlier batch stops counting, and its
+        pending rows give way to this batch's own."""
+        done = self.store.write(
+            "MATCH (o:LoadBatch {file_hash: $hash}) WHERE o.mapping = $mapping AND o.batch_id <> $id "
+            "AND o.status IN ['done', 'rejected'] "
+            "SET o.status = 'superseded', o.superseded_by = $id RETURN o.batch_id",
+            {"hash": file_hash, "mapping": report.mapping, "id": report.batch_id}, snapshot=False)
+        old = [r[0] for r in (done.result.rows if done.result is not None else [])]
+        if old:
+            self.store.write("MATCH (p:PendingRow) WHERE p.src_batch IN $old DELETE p", {"old": old},
+                             snapshot=False)
 
 
 def dedupe(st: Statement, rows: pd.DataFrame) -> pd.DataFrame:

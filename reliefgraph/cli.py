@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.table import Table
 
 from reliefgraph.graph.pii import mask_value
-from reliefgraph.graph.store import NEO4J_SCHEMES, GraphStore, StoreError, open_store
-from reliefgraph.settings import Settings
+from reliefgraph.graph.store import GraphStore, StoreError, open_store
+from reliefgraph.settings import Settings, UnsupportedURI, graph_backend
 
 console = Console()
 err = Console(stderr=True)
@@ -52,7 +52,11 @@ def _open(db: str | None) -> GraphStore:
 
 
 def _is_neo4j(db: str | None) -> bool:
-    return (db or Settings.from_env().graph_uri).startswith(NEO4J_SCHEMES)
+    try:
+        return graph_backend(db or Settings.from_env().graph_uri) == "neo4j"
+    except UnsupportedURI as exc:  # never start an engine in a folder named `http:`
+        err.print(f"[red]错误 error:[/red] {exc}")
+        raise typer.Exit(2) from exc
 
 
 def _embedded(db: str | None):

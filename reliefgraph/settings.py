@@ -2,7 +2,7 @@
 
 | variable | meaning | default |
 |---|---|---|
-| RELIEFGRAPH_URI | graph store: a data directory (embedded FalkorDB) or bolt:// / neo4j:// URI | ./data/graph |
+| RELIEFGRAPH_URI | graph store: a data directory (embedded FalkorDB) or a bolt://, bolt+s://, bolt+ssc://, neo4j://, neo4j+s://, neo4j+ssc:// URI (Neo4j); any other `scheme://` is refused | ./data/graph |
 | RELIEFGRAPH_GRAPH | graph name inside the engine (FalkorDB key / Neo4j database) | reliefgraph (Neo4j: neo4j) |
 | RELIEFGRAPH_APP_DB | application database (clues, cases, users, audit) as an SQLAlchemy-style URL | sqlite:///./data/app.db |
 | NEO4J_USER, NEO4J_PASSWORD | Neo4j credentials | neo4j / (none) |
@@ -13,7 +13,33 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+
+NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+# `scheme://` at the start: a URL, not a folder (a folder named `http:` is a typo, not a wish).
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+class UnsupportedURI(ValueError):
+    """RELIEFGRAPH_URI (or --db) names neither a data directory nor a Neo4j server."""
+
+
+def graph_backend(uri: str) -> str:
+    """`neo4j` for a Neo4j URI, `embedded` for a data directory; any other
+    `scheme://` (http://, file://, mysql://) is refused, never taken as a
+    folder name."""
+    if uri.startswith(NEO4J_SCHEMES):
+        return "neo4j"
+    found = _SCHEME.match(uri)
+    if found:
+        raise UnsupportedURI(
+            f"不支持的数据库地址 unsupported database URI scheme: {found.group(1)}:// — "
+            "嵌入式引擎请给数据目录路径 give a data directory path for the embedded engine, "
+            f"Neo4j 请用 or for Neo4j one of {', '.join(NEO4J_SCHEMES)}")
+    if not uri.strip():
+        raise UnsupportedURI("数据库地址为空 the database URI is blank")
+    return "embedded"
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
 """The CLI as a user runs it: separate processes against one data directory."""
 from __future__ import annotations
 
+import json
+import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -49,3 +52,98 @@ def test_unknown_uri_scheme_is_a_clear_error(tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
     assert "unsupported database URI scheme" in out.stderr
+
+
+# ---------------------------------------------------------------- reliefgraph load: exit codes and the pending store
+
+DEATHS_MAPPING = """
+id: t_deaths
+agency: civil_affairs
+title: {zh: 死亡, en: Deaths}
+files: ["*死亡*.csv"]
+fields:
+  pid: {column: 身份证号, type: citizen_id, required: true}
+  died: {column: 死亡日期, type: date, required: true}
+yields:
+  - node: Person
+    key: pid
+    mode: match
+    set: {death_date: died}
+"""
+KNOWN_NOWHERE = "522401196503041234"   # a valid citizen ID that no register holds
+
+
+def load(tmp_path, *args: str, db) -> subprocess.CompletedProcess:
+    """`reliefgraph load` in its own working folder, with its own app database and reject folder."""
+    maps = tmp_path / "maps"
+    if not maps.exists():
+        maps.mkdir()
+        (maps / "deaths.yaml").write_text(DEATHS_MAPPING, encoding="utf-8")
+    env = {"COLUMNS": "250", "PATH": "", "RELIEFGRAPH_APP_DB": f"sqlite:///{tmp_path / 'app.db'}"}
+    return subprocess.run([sys.executable, "-m", "reliefgraph", "load", *args, "--mappings", str(maps),
+                           "--rejects", str(tmp_path / "rejects"), "--db", str(db)],
+                          capture_output=True, text=True, timeout=180, env=env, cwd=tmp_path)
+
+
+def folder(tmp_path, name: str, files: dict[str, str]):
+    path = tmp_path / name
+    path.mkdir()
+    for file, text in files.items():
+        (path / file).write_text(text, encoding="utf-8")
+    return path
+
+
+def test_load_fails_when_no_file_matches_a_mapping_and_names_no_reject_file(db, tmp_path):
+    extracts = folder(tmp_path, "in", {"其他部门.csv": "a,b\n1,2\n"})
+    out = load(tmp_path, str(extracts), db=db)
+    assert out.returncode == 1, out.stdout
+    assert "no file in" in out.stdout and "matched a mapping" in out.stdout
+    assert "rejects" not in out.stdout and not (tmp_path / "rejects").exists()
+    empty = folder(tmp_path, "empty", {})
+    out = load(tmp_path, str(empty), db=db)
+    assert out.returncode == 1 and "no data file" in out.stdout
+
+
+def test_load_fails_when_every_row_of_a_file_is_rejected(db, tmp_path):
+    bad = KNOWN_NOWHERE[:-1] + "1"
+    extracts = folder(tmp_path, "in", {"死亡登记_202610.csv": f"身份证号,死亡日期\n{bad},2024-01-01\n,2024-01-02\n"})
+    out = load(tmp_path, str(extracts), "--as-of", "2026-10-31", db=db)
+    assert out.returncode == 1, out.stdout
+    assert "all rejected" in out.stdout and "every row of this file was rejected" in out.stdout
+    printed = [line.strip() for line in out.stdout.splitlines() if line.strip().endswith(".csv")
+               and "rejects" in line]
+    assert printed and all((tmp_path / p).is_file() or Path(p).is_file() for p in printed), \
+        "a reject file named is a reject file written"
+    assert bad not in out.stdout
+
+
+def test_load_pending_lists_masked_rows_and_discards_them_with_an_audit_entry(db, tmp_path):
+    extracts = folder(tmp_path, "in", {"死亡登记_202610.csv": f"身份证号,死亡日期\n{KNOWN_NOWHERE},2024-01-01\n"})
+    out = load(tmp_path, str(extracts), "--as-of", "2026-10-31", db=db)
+    assert out.returncode == 0, out.stdout
+    assert "1 条仍在等待 still waiting" in out.stdout
+    listed = load(tmp_path, "--pending", db=db)
+    assert listed.returncode == 0, listed.stdout
+    assert "Person.pid" in listed.stdout and "死亡登记_202610.csv" in listed.stdout
+    assert KNOWN_NOWHERE not in listed.stdout and KNOWN_NOWHERE[-4:] in listed.stdout, "masked"
+    assert "共 1 条暂存行" in listed.stdout
+
+    gone = load(tmp_path, "--pending", "--discard", "all", "--user", "clerk", db=db)
+    assert gone.returncode == 0 and "discarded 1 pending rows" in gone.stdout, gone.stdout
+    assert "共 0 条暂存行" in gone.stdout
+    with sqlite3.connect(tmp_path / "app.db") as conn:
+        entries = conn.execute("SELECT actor, action, detail FROM audit_log").fetchall()
+    assert [(a, b) for a, b, _ in entries] == [("clerk", "pending_discard")]
+    assert KNOWN_NOWHERE not in entries[0][2], "the audit trail names the source row, not its values"
+    (row,) = json.loads(entries[0][2])["rows"]
+    assert (row["mapping"], row["file"], row["row"], row["missing"]) == ("t_deaths", "死亡登记_202610.csv", 2, ["pid"])
+
+
+@pytest.mark.parametrize("command", [["load", "."], ["db", "start"]])
+def test_a_uri_with_an_unknown_scheme_is_refused_not_taken_as_a_folder(tmp_path, command):
+    out = subprocess.run([sys.executable, "-m", "reliefgraph", *command, "--db", "http://example.org/graph"],
+                         capture_output=True, text=True, timeout=60, cwd=tmp_path,
+                         env={"COLUMNS": "250", "PATH": "", "RELIEFGRAPH_APP_DB": f"sqlite:///{tmp_path / 'a.db'}"})
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert "unsupported database URI scheme: http://" in out.stdout + out.stderr
+    assert not (tmp_path / "http:").exists(), "no folder named after the URL"

@@ -5,7 +5,8 @@ the engine's internal id; relationships by type and the keys of their two
 endpoints. Each carries all its properties, so two graphs have the same
 fingerprint exactly when they hold the same nodes, the same relationships
 (as a multiset) and the same property values. LoadBatch timing (`started`,
-`finished`, `seconds`) differs from run to run and is left out.
+`finished`, `seconds`) and when a pending row was first seen differ from
+run to run and are left out.
 """
 from __future__ import annotations
 
@@ -54,7 +55,8 @@ class Fingerprint:
 
 
 def _props(props: dict, label: str | None) -> str:
-    keep = {k: v for k, v in props.items() if not (label == "LoadBatch" and k in TIMING)}
+    keep = {k: v for k, v in props.items()
+            if not (label == "LoadBatch" and k in TIMING) and not (label == "PendingRow" and k == "first_seen")}
     return json.dumps(keep, sort_keys=True, ensure_ascii=False, default=str)
 
 

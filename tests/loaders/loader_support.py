@@ -57,10 +57,14 @@ class Graph:
     def load(self, directory: Path, as_of: str = AS_OF_M1, mappings: Path = MAPPINGS_DIR,
              rejects: Path | None = None) -> list[FileReport]:
         """What `reliefgraph load` does, in-process, returning the file reports."""
-        pairs, unmatched = plan(directory, load_mappings(mappings))
+        maps = load_mappings(mappings)
+        pairs, unmatched = plan(directory, maps)
         self.store.init_schema()
-        loader = Loader(self.store, self.engine, rejects or self.rejects, as_of=date.fromisoformat(as_of))
-        return [loader.load_file(path, mapping) for path, mapping in pairs] + unmatched
+        loader = Loader(self.store, self.engine, rejects or self.rejects, as_of=date.fromisoformat(as_of),
+                        mappings=maps)
+        reports = [loader.load_file(path, mapping) for path, mapping in pairs]
+        self.settled = loader.load_pending()
+        return reports + unmatched
 
     def close(self) -> None:
         try:

@@ -152,11 +152,15 @@ def county(tmp_path) -> tuple[Path, Path]:
     return extracts, maps
 
 
-def run(store, extracts: Path, maps: Path, tmp_path: Path, app_db_url: str | None = None):
-    pairs, unmatched = plan(extracts, load_mappings(maps, store.schema))
+def run(store, extracts: Path, maps: Path, tmp_path: Path, app_db_url: str | None = None,
+        as_of: date = date(2026, 10, 31)):
+    mappings = load_mappings(maps, store.schema)
+    pairs, unmatched = plan(extracts, mappings)
     engine = connect(app_db_url or f"sqlite:///{tmp_path / 'app.db'}")
-    loader = Loader(store, engine, tmp_path / "rejects", as_of=date(2026, 10, 31))
-    return [loader.load_file(p, m) for p, m in pairs], unmatched, engine
+    loader = Loader(store, engine, tmp_path / "rejects", as_of=as_of, mappings=mappings)
+    reports = [loader.load_file(p, m) for p, m in pairs]
+    loader.load_pending()
+    return reports, unmatched, engine
 
 
 def rejects_of(report) -> list[dict]:
@@ -191,7 +195,7 @@ def test_load_links_validates_and_rejects_with_reasons(empty_falkor, county, tmp
     assert vehicles.resolved_by_id == 2 and vehicles.resolved_by_match == 2 and vehicles.unresolved == 1
     veh_rejects = {(r["row"], r["field"], r["reason_code"]) for r in rejects_of(vehicles)}
     assert veh_rejects == {("4", "owner", "unresolved_person"),     # 王伟: two namesakes, same day and village
-                           ("6", "owner", "unknown_reference"),     # valid ID, not registered
+                           ("6", "owner", "pending_reference"),     # valid ID, not registered (yet)
                            ("7", "vin", "missing_required"),
                            ("8", "owner_name", "formula_cell"),
                            ("9", "kind", "code_unknown")}
@@ -200,7 +204,8 @@ def test_load_links_validates_and_rejects_with_reasons(empty_falkor, county, tmp
         ("机动车登记_202610.csv", 5, "public_security", "2023-04-01")
     assert prov["src_batch"] == vehicles.batch_id
     batch = store.read("MATCH (b:LoadBatch {batch_id: $id}) RETURN b", {"id": vehicles.batch_id}).scalar()
-    assert batch["status"] == "done" and batch["rows_loaded"] == 3 and batch["rows_rejected"] == 5
+    assert batch["status"] == "done" and batch["rows_loaded"] == 3 and batch["rows_rejected"] == 4
+    assert batch["rows_pending"] == 1, "a row waiting for its reference is pending, not rejected"
 
 
 def test_resolution_decisions_are_recorded_and_undoable(empty_falkor, county, tmp_path, app_db_url):
@@ -255,3 +260,189 @@ def test_mapping_errors_name_the_file_and_entry(tmp_path):
     bad.write_text(MAPPINGS["deaths.yaml"].replace("death_date: died", "name: name"), encoding="utf-8")
     with pytest.raises(MappingError, match="sourced"):
         load_mapping(bad)
+
+
+# ---------------------------------------------------------------- no good row lost: the pending store
+
+MARRIAGE_MAPPING = """
+id: t_marriage
+agency: civil_affairs
+title: {zh: 婚姻, en: Marriages}
+files: ["*婚姻*.csv"]
+order: 20
+fields:
+  husband: {column: 男方身份证号, type: citizen_id, required: true}
+  wife: {column: 女方身份证号, type: citizen_id, required: true}
+  registered: {column: 登记日期, type: date}
+constants:
+  spouse: spouse
+yields:
+  - rel: KIN
+    from: {Person: husband}
+    to: {Person: wife}
+    merge: {kind: spouse}
+"""
+PARENTS_MAPPING = """
+id: t_parents
+agency: public_security
+title: {zh: 亲属, en: Parents}
+files: ["*亲属关系*.csv"]
+order: 21
+fields:
+  child: {column: 公民身份号码, type: citizen_id, required: true}
+  father: {column: 父亲公民身份号码, type: citizen_id}
+  mother: {column: 母亲公民身份号码, type: citizen_id}
+constants:
+  parent: parent
+yields:
+  - node: Person
+    key: child
+    mode: match
+    set: {}
+  - rel: KIN
+    from: {Person: child}
+    to: {Person: father}
+    merge: {kind: parent}
+    optional: true
+  - rel: KIN
+    from: {Person: child}
+    to: {Person: mother}
+    merge: {kind: parent}
+    optional: true
+"""
+ZHAO = cid("522401", "19650304", "155")            # 赵六: his register row comes with a bad check digit
+ZHAO_TYPO = ZHAO[:-1] + ("1" if ZHAO[-1] != "1" else "2")
+ZHAO_WIFE = cid("522401", "19670808", "246")
+
+
+def month_folders(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """Month 1: 赵六's register row is refused (check digit), his car and his
+    marriage name him correctly. Month 2: only the register, corrected."""
+    m1, m2, maps = tmp_path / "m1", tmp_path / "m2", tmp_path / "maps"
+    for d in (m1, m2, maps):
+        d.mkdir()
+    for name, text in {**MAPPINGS, "marriage.yaml": MARRIAGE_MAPPING, "parents.yaml": PARENTS_MAPPING}.items():
+        (maps / name).write_text(text, encoding="utf-8")
+    head = REGISTER[0]
+    wife = [ZHAO_WIFE, "孙丽", "2", "1967-08-08", "H009", "01", VILLAGE_A]
+    write_csv(m1 / "户籍人口_202610.csv", [head, REGISTER[1], wife,
+                                        [ZHAO_TYPO, "赵六", "1", "1965-03-04", "H010", "01", VILLAGE_A]], "gbk")
+    write_csv(m1 / "机动车登记_202610.csv", [VEHICLES[0],
+                                          [HEAD, "张建国", "", "", "贵A67891", "LSVAB2BR5EN000010", "K33", "2020-01-01"],
+                                          [ZHAO, "赵六", "", "", "贵A99999", "LSVAB2BR5EN000009", "K33", "2021-07-01"]])
+    write_csv(m1 / "婚姻登记_202610.csv", [["男方身份证号", "女方身份证号", "登记日期"],
+                                        [ZHAO, ZHAO_WIFE, "1990-05-01"], [HEAD, ZHAO_WIFE, "1991-01-01"]])
+    # 张建国's parents: his mother is registered, his father is 赵六 (an invented family).
+    write_csv(m1 / "亲属关系_202610.csv", [["公民身份号码", "父亲公民身份号码", "母亲公民身份号码"],
+                                          [HEAD, ZHAO, ZHAO_WIFE]])
+    write_csv(m2 / "户籍人口_202611.csv", [head, REGISTER[1], wife,
+                                        [ZHAO, "赵六", "1", "1965-03-04", "H010", "01", VILLAGE_A]], "gbk")
+    return m1, m2, maps
+
+
+def pending_rows(store) -> list[tuple]:
+    return store.read("MATCH (p:PendingRow) RETURN p.src_file, p.src_row, p.missing ORDER BY p.src_file").rows
+
+
+def test_rows_waiting_for_a_rejected_person_load_when_the_register_is_fixed(empty_falkor, tmp_path):
+    store = empty_falkor
+    store.init_schema()
+    m1, m2, maps = month_folders(tmp_path)
+    first, _, _ = run(store, m1, maps, tmp_path)
+    register, marriage, parents, vehicles = first
+    assert [r.status for r in first] == ["loaded"] * 4
+    assert register.rows_rejected == 1 and marriage.rows_pending == 1 and vehicles.rows_pending == 1
+    assert marriage.rows_loaded == 1 and marriage.rows_rejected == 0 and vehicles.rows_rejected == 0
+    assert pending_rows(store) == [("亲属关系_202610.csv", 2, ["Person.father"]),
+                                   ("婚姻登记_202610.csv", 2, ["Person.husband"]),
+                                   ("机动车登记_202610.csv", 3, ["Person.owner"])]
+    assert (parents.rows_loaded, parents.rows_pending, parents.rows_rejected) == (1, 0, 0), \
+        "the mother's link loads; only the father's waits"
+    assert [r["reason_code"] for r in rejects_of(parents)] == ["optional_reference"]
+    said = {(r["row"], r["reason_code"]) for r in rejects_of(vehicles)}
+    assert said == {("3", "pending_reference")}, "the reject file says the row waits, not that it is refused"
+    assert all(ZHAO not in r["value_masked"] for r in rejects_of(vehicles))
+    assert store.read("MATCH (v:Vehicle {plate: '贵A99999'}) RETURN count(v)").scalar() == 0, \
+        "a pending row writes nothing, not even its own vehicle"
+
+    second, _, _ = run(store, m2, maps, tmp_path, as_of=date(2026, 11, 30))
+    assert [r.status for r in second] == ["loaded"]
+    assert pending_rows(store) == []
+    car = store.read("MATCH (p:Person)-[o:OWNS]->(v:Vehicle {plate: '贵A99999'}) "
+                     "RETURN p.citizen_id, o.src_file, o.src_row, o.src_batch, o.start, v.src_file, v.src_batch").rows
+    assert car == [(ZHAO, "机动车登记_202610.csv", 3, vehicles.batch_id, "2021-07-01",
+                    "机动车登记_202610.csv", vehicles.batch_id)], "loaded with month 1's provenance"
+    kin = store.read("MATCH (:Person {citizen_id: $h})-[k:KIN]->(:Person {citizen_id: $w}) "
+                     "RETURN k.kind, k.src_file, k.src_row, k.src_batch",
+                     {"h": ZHAO, "w": ZHAO_WIFE}).rows
+    assert kin == [("spouse", "婚姻登记_202610.csv", 2, marriage.batch_id)]
+    kin = store.read("MATCH (:Person {citizen_id: $c})-[k:KIN {kind: 'parent'}]->(p:Person) "
+                     "RETURN p.citizen_id, k.src_file, k.src_row, k.src_batch ORDER BY p.citizen_id",
+                     {"c": HEAD}).rows
+    assert sorted(kin) == sorted([(ZHAO, "亲属关系_202610.csv", 2, parents.batch_id),
+                                  (ZHAO_WIFE, "亲属关系_202610.csv", 2, parents.batch_id)])
+    batches = dict(store.read("MATCH (b:LoadBatch) WHERE b.batch_id IN $ids "
+                              "RETURN b.batch_id, [b.rows_loaded, b.rows_pending, b.pending_loaded]",
+                              {"ids": [vehicles.batch_id, marriage.batch_id, parents.batch_id]}).rows)
+    assert batches == {vehicles.batch_id: [2, 0, 1], marriage.batch_id: [2, 0, 1], parents.batch_id: [1, 0, None]}
+
+    before = store.counts()
+    again, _, _ = run(store, m2, maps, tmp_path, as_of=date(2026, 11, 30))
+    assert [r.status for r in again] == ["unchanged"] and store.counts() == before, "settled once, not twice"
+
+
+def test_a_row_whose_reference_never_appears_stays_pending(empty_falkor, county, tmp_path):
+    store = empty_falkor
+    store.init_schema()
+    extracts, maps = county
+    run(store, extracts, maps, tmp_path)
+    run(store, extracts, maps, tmp_path, as_of=date(2026, 11, 30))   # the same files, another as-of
+    held = store.read("MATCH (p:PendingRow) RETURN p.src_file, p.src_row, p.missing, p.row_values").rows
+    assert [h[:3] for h in held] == [("机动车登记_202610.csv", 6, ["Person.owner"])], \
+        "周九 is in no register: his car waits, once (the superseded batch's copy is gone), and is not dropped"
+    assert "贵A56789" in held[0][3]
+
+
+# ---------------------------------------------------------------- batch identity
+
+def test_another_as_of_or_an_edited_mapping_is_another_batch_and_counts_once(empty_falkor, county, tmp_path):
+    store = empty_falkor
+    store.init_schema()
+    extracts, maps = county
+    first, _, _ = run(store, extracts, maps, tmp_path)
+    facts = store.read("MATCH (n) WHERE NOT n:LoadBatch RETURN count(n)").scalar()
+    rels = store.counts()["relationships"]
+
+    other_day, _, _ = run(store, extracts, maps, tmp_path, as_of=date(2026, 11, 30))
+    assert [r.status for r in other_day] == ["loaded", "loaded"], "another as-of is not `unchanged`"
+    assert {r.batch_id for r in other_day}.isdisjoint({r.batch_id for r in first})
+    (maps / "vehicles.yaml").write_text(MAPPINGS["vehicles.yaml"] + "# 2026-11: reviewed\n", encoding="utf-8")
+    edited, _, _ = run(store, extracts, maps, tmp_path, as_of=date(2026, 11, 30))
+    assert [r.status for r in edited] == ["unchanged", "loaded"], "an edited mapping is not `unchanged`"
+
+    assert store.read("MATCH (n) WHERE NOT n:LoadBatch RETURN count(n)").scalar() == facts
+    assert store.counts()["relationships"] == rels, "facts MERGEd in place, not doubled"
+    batches = store.read("MATCH (b:LoadBatch) RETURN b.file_name, b.as_of, b.status, b.rows_loaded "
+                         "ORDER BY b.file_name, b.finished").rows
+    counted = [b for b in batches if b[2] == "done"]
+    assert sorted((f, a) for f, a, _, _ in counted) == [("户籍人口_202610.csv", "2026-11-30"),
+                                                        ("机动车登记_202610.csv", "2026-11-30")]
+    assert sum(b[3] for b in counted) == sum(r.rows_loaded for r in first), "each file counted once"
+    assert sorted(b[2] for b in batches) == ["done", "done", "superseded", "superseded", "superseded"]
+    owned = store.read("MATCH (:Person)-[o:OWNS]->(:Vehicle {plate: '贵A45678'}) RETURN o.src_batch").scalar()
+    assert owned == edited[1].batch_id, "the facts name the batch that loaded them last"
+
+
+def test_a_file_with_every_row_rejected_fails_and_is_tried_again(empty_falkor, county, tmp_path):
+    store = empty_falkor
+    store.init_schema()
+    extracts, maps = county
+    write_csv(extracts / "机动车登记_202610.csv", [VEHICLES[0], VEHICLES[7], VEHICLES[8]])  # formula, bad code
+    reports, _, _ = run(store, extracts, maps, tmp_path)
+    vehicles = reports[1]
+    assert (vehicles.status, vehicles.rows_read, vehicles.rows_rejected) == ("rejected", 2, 2)
+    assert "every row of this file was rejected" in vehicles.error and vehicles.reject_file in vehicles.error
+    assert store.read("MATCH (b:LoadBatch {batch_id: $id}) RETURN b.status",
+                      {"id": vehicles.batch_id}).scalar() == "rejected"
+    again, _, _ = run(store, extracts, maps, tmp_path)
+    assert [r.status for r in again] == ["unchanged", "rejected"], "not marked done: the next run says so again"
