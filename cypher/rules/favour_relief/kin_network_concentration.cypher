@@ -31,6 +31,7 @@ WHERE size(grants) >= $min_grants
 UNWIND grants AS g
 MATCH (hh:Household)-[:RECEIVES]->(g)-[:HELD_BY]->(h:Person)
 MATCH k = (c)-[:KIN*1..2]-(h)
+WITH c, grants, g, hh, h, k ORDER BY length(k)
 WITH c, grants, g, hh, h, collect(k) AS kin
 RETURN h.citizen_id AS subject_id, hh.household_id AS household_id, g.grant_id AS grant_id,
        c.citizen_id AS related_id,
