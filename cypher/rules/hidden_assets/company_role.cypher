@@ -19,11 +19,11 @@ params:
 MATCH (hh:Household)-[:RECEIVES]->(g:Grant)-[:HELD_BY]->(h:Person)
 MATCH p = (g)<-[:BENEFICIARY_OF]-(m:Person)-[role:LEGAL_REP|SHAREHOLDER|EXECUTIVE]->(c:Company)
 WITH hh, g, h, m, role, c, p,
-     CASE WHEN role.start > c.established THEN role.start ELSE c.established END AS from_date,
+     CASE WHEN role.start IS NULL OR role.start < c.established THEN c.established ELSE role.start END AS from_date,
      CASE WHEN c.deregistered IS NULL THEN role.end
           WHEN role.end IS NULL OR role.end > c.deregistered THEN c.deregistered
           ELSE role.end END AS to_date
-WHERE from_date <= coalesce(g.end, $as_of)
+WHERE coalesce(from_date, '') <= coalesce(g.end, $as_of)
   AND (to_date IS NULL OR to_date >= g.start)
 RETURN h.citizen_id AS subject_id, hh.household_id AS household_id, g.grant_id AS grant_id,
        m.citizen_id AS related_id,
