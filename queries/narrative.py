@@ -92,6 +92,8 @@ def _display(key: str, value: Any) -> str:
     if isinstance(value, list):
         return "、".join(_display(key, v) for v in value)
     if isinstance(value, float):
+        if 0 < abs(value) < 0.01:   # probabilities and thresholds: two significant digits
+            return f"{value:.2g}"
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     return str(zh_date(value))
 

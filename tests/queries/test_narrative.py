@@ -64,6 +64,11 @@ def test_narrative_formats_dates_codes_and_missing_facts():
     assert text == "张三名下登记小型汽车桂M12345，登记日期2019年3月5日，最低生活保障，—"
 
 
+def test_small_probabilities_keep_their_digits():
+    assert narrate("p<{p}，p={q}，{amount}元", {"p": 0.001, "q": 0.000569, "amount": 1234.5}) == \
+        "p<0.001，p=0.00057，1,234.5元"
+
+
 def test_a_template_cannot_reach_into_objects():
     with pytest.raises(ValueError):
         narrate("{member.__class__}", {"member": "x"})

@@ -82,3 +82,64 @@ def test_relative_asset_counts_only_relatives_who_owe_support_in_another_househo
     wider = {h.related_id for h in hits(empty_falkor, "relative_asset",
                                         duty_kinds=["spouse", "parent", "child", "sibling"])}
     assert wider == {"P", "K", "D", "S"}
+
+
+def village(store, code: str, households: int, granted: int) -> None:
+    """A village register of `households` households, `granted` of them on dibao."""
+    store.write("UNWIND range(1, $n) AS i CREATE (:Household {household_id: $code + '-' + toString(i), "
+                "region_code: $code})", {"code": code, "n": households})
+    store.write("""
+        UNWIND range(1, $granted) AS i
+        MATCH (x:Household {household_id: $code + '-' + toString(i)})
+        CREATE (x)-[:RECEIVES]->(:Grant {grant_id: 'G' + x.household_id, programme: 'dibao', start: '2021-01-01',
+                                         region_code: x.region_code})-[:HELD_BY]->
+               (:Person {citizen_id: 'P' + x.household_id})
+    """, {"code": code, "granted": granted})
+
+
+def cadre_with_kin(store, cadre: str, post_code: str, kin_code: str, kin: int, granted: int) -> None:
+    """Cadre of `post_code` with `kin` children, each heading a household in `kin_code`;
+    the first `granted` of those households are on dibao."""
+    store.write("""
+        CREATE (c:Person {citizen_id: $cadre, name: '干部'})-[:HOLDS_POST {start: '2018-01-01', role: 'director'}]->
+               (:Org {org_code: $post, region_code: $post, name: '村委会'}),
+               (c)-[:MEMBER_OF {relation: 'head'}]->(:Household {household_id: $cadre + '-own', region_code: $post})
+        WITH c
+        UNWIND range(1, $kin) AS i
+        CREATE (r:Person {citizen_id: $cadre + '-K' + toString(i)})-[:KIN {kind: 'parent'}]->(c),
+               (r)-[:MEMBER_OF {relation: 'head'}]->(:Household {household_id: $cadre + '-KH' + toString(i),
+                                                                 region_code: $kin_code})
+    """, {"cadre": cadre, "post": post_code, "kin_code": kin_code, "kin": kin})
+    store.write("""
+        UNWIND range(1, $granted) AS i
+        MATCH (r:Person {citizen_id: $cadre + '-K' + toString(i)})-[:MEMBER_OF]->(x:Household)
+        CREATE (x)-[:RECEIVES]->(g:Grant {grant_id: 'G' + x.household_id, programme: 'dibao', start: '2021-01-01',
+                                          region_code: x.region_code})-[:HELD_BY]->(r),
+               (r)-[:BENEFICIARY_OF]->(g)
+    """, {"cadre": cadre, "granted": granted})
+
+
+def test_kin_concentration_is_judged_against_the_village_base_rate(empty_falkor):
+    """Six of twenty kin households on dibao: a signal where 4 % of households
+    are (expected 0.75), ordinary where a third are (expected 6.6)."""
+    village(empty_falkor, "451299101201", 300, 6)
+    cadre_with_kin(empty_falkor, "LOW", "451299101201", "451299101201", 20, 6)
+    village(empty_falkor, "451299101202", 300, 100)
+    cadre_with_kin(empty_falkor, "HIGH", "451299101202", "451299101202", 20, 6)
+    found = hits(empty_falkor, "kin_network_concentration")
+    assert {h.related_id for h in found} == {"LOW"}
+    assert len(found) == 6 and all(h.subject_id.startswith("LOW-K") for h in found)
+    facts = found[0].facts
+    assert (facts["network_grants"], facts["kin_households"]) == (6, 20)
+    assert facts["expected"] == round(20 * 12 / 321, 2) and facts["tail_p"] < 0.001
+    looser = hits(empty_falkor, "kin_network_concentration", p_value=0.9)
+    assert {h.related_id for h in looser} == {"LOW", "HIGH"}, "the threshold is the declared p, nothing else"
+
+
+def test_kin_concentration_counts_only_grants_in_the_cadres_jurisdiction(empty_falkor):
+    """The cadre of village 201 has eight relatives on dibao, all in village 203."""
+    village(empty_falkor, "451299101201", 300, 6)
+    village(empty_falkor, "451299101203", 300, 6)
+    cadre_with_kin(empty_falkor, "AWAY", "451299101201", "451299101203", 20, 8)
+    assert hits(empty_falkor, "kin_network_concentration") == []
+    assert hits(empty_falkor, "kin_network_concentration", p_value=1.0) == []
