@@ -143,3 +143,13 @@ def test_kin_concentration_counts_only_grants_in_the_cadres_jurisdiction(empty_f
     cadre_with_kin(empty_falkor, "AWAY", "451299101201", "451299101203", 20, 8)
     assert hits(empty_falkor, "kin_network_concentration") == []
     assert hits(empty_falkor, "kin_network_concentration", p_value=1.0) == []
+
+
+def test_kin_outside_the_register_still_count_by_their_grants(empty_falkor):
+    """Kin known only from the grant file (no register entry): their granted
+    households are the kin households the rule knows of."""
+    village(empty_falkor, "451299101201", 300, 6)
+    cadre_with_kin(empty_falkor, "UNREG", "451299101201", "451299101201", 6, 6)
+    empty_falkor.write("MATCH (r:Person)-[m:MEMBER_OF]->() WHERE r.citizen_id STARTS WITH 'UNREG-K' DELETE m")
+    found = hits(empty_falkor, "kin_network_concentration")
+    assert {h.related_id for h in found} == {"UNREG"} and found[0].facts["kin_households"] == 6

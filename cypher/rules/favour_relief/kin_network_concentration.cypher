@@ -49,7 +49,7 @@ WHERE h <> c AND g.programme IN $programmes AND NOT hh IN own
   AND coalesce(g.region_code, hh.region_code) STARTS WITH area
 WITH c, area, unit, rate, own, collect(DISTINCT hh) AS granted
 WHERE size(granted) >= $min_grants
-MATCH (c)-[:KIN*1..2]-(r:Person)-[:MEMBER_OF]->(kh:Household)
+OPTIONAL MATCH (c)-[:KIN*1..2]-(r:Person)-[:MEMBER_OF]->(kh:Household)
 WHERE r <> c AND kh.region_code STARTS WITH area AND NOT kh IN own
 WITH c, area, unit, rate, granted, collect(DISTINCT kh) AS kin
 WITH c, area, unit, rate, granted, size(granted) AS k, size(kin + [x IN granted WHERE NOT x IN kin]) AS n
