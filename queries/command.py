@@ -13,7 +13,7 @@ from reliefgraph.graph.store import open_store
 from reliefgraph.queries import clues as clue_store
 from reliefgraph.queries.cypher_files import CypherFileError
 from reliefgraph.queries.detect import detect
-from reliefgraph.queries.evaluate import evaluate
+from reliefgraph.queries.evaluate import TruthFileError, evaluate
 from reliefgraph.queries.rules import FAMILIES, load_rules
 from reliefgraph.queries.summary import TOTAL, summarise, write_csv
 
@@ -60,7 +60,11 @@ def evaluate_command(
     clues: Annotated[Path, typer.Option(help="线索文件 clues.csv")],
 ):
     """对照答案计算查准率与查全率 precision and recall per family and pattern."""
-    by_family, by_pattern, decoys = evaluate(truth, clues)
+    try:
+        by_family, by_pattern, decoys = evaluate(truth, clues)
+    except TruthFileError as exc:
+        console.print(f"[red]无法评估 cannot evaluate:[/red] {exc}")
+        raise typer.Exit(2) from exc
     for title, scores in (("按类别 per family", by_family), ("按模式 per pattern", by_pattern)):
         table = Table(title=title, header_style="bold")
         for col in ("name", "truth", "flagged", "hit", "precision", "recall", "decoys flagged"):
@@ -72,7 +76,7 @@ def evaluate_command(
     if decoys:
         console.print("[yellow]被误报的干扰项 decoys flagged:[/yellow]")
         for d in decoys:
-            console.print(f"  {d['pattern']} {d['subject_id']} ({d['severity']}): {d['note']}")
+            console.print(f"  {d['pattern']} {d['subject_id']} ({d['severity']}, {d['rule_ids']}): {d.get('note', '')}")
     else:
         console.print("没有干扰项被标记 no decoy was flagged")
 

@@ -15,13 +15,29 @@ from reliefgraph.graph.schema import load_schema
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# One KIN step, named from the walker's view. Directed kinds read from the
+# start node: (a)-[:KIN {kind: parent}]->(b) means b is a's parent, so walking
+# the edge backwards reaches the inverse kind (a is b's child).
+STEP_TERMS = {
+    "spouse": "配偶", "sibling": "兄弟姐妹", "parent": "父母", "child": "子女",
+    "grandparent": "祖父母", "grandchild": "孙子女", "parent_in_law": "配偶的父母",
+    "child_in_law": "子女的配偶",
+}
+INVERSE = {"parent": "child", "child": "parent", "grandparent": "grandchild", "grandchild": "grandparent",
+           "parent_in_law": "child_in_law", "child_in_law": "parent_in_law"}
 KIN_TERMS = {
-    ("配偶",): "配偶", ("父母",): "父母", ("子女",): "子女",
-    ("父母", "父母"): "祖父母/外祖父母", ("子女", "子女"): "孙子女/外孙子女",
-    ("父母", "子女"): "兄弟姐妹", ("配偶", "父母"): "配偶的父母（公婆/岳父母）",
-    ("子女", "配偶"): "子女的配偶（儿媳/女婿）", ("配偶", "子女"): "配偶的子女",
-    ("父母", "配偶"): "父母的配偶", ("子女", "父母"): "子女的另一方父母",
-    ("配偶", "配偶"): "配偶的前配偶",
+    ("spouse",): "配偶", ("parent",): "父母", ("child",): "子女", ("sibling",): "兄弟姐妹",
+    ("grandparent",): "祖父母/外祖父母", ("grandchild",): "孙子女/外孙子女",
+    ("parent_in_law",): "配偶的父母（公婆/岳父母）", ("child_in_law",): "子女的配偶（儿媳/女婿）",
+    ("parent", "parent"): "祖父母/外祖父母", ("child", "child"): "孙子女/外孙子女",
+    ("parent", "child"): "兄弟姐妹", ("spouse", "parent"): "配偶的父母（公婆/岳父母）",
+    ("child", "spouse"): "子女的配偶（儿媳/女婿）", ("spouse", "child"): "配偶的子女",
+    ("parent", "spouse"): "父母的配偶", ("child", "parent"): "子女的另一方父母",
+    ("spouse", "spouse"): "配偶的前配偶",
+    ("sibling", "spouse"): "兄弟姐妹的配偶（嫂/弟媳/姐夫/妹夫）", ("spouse", "sibling"): "配偶的兄弟姐妹",
+    ("sibling", "child"): "兄弟姐妹的子女（侄/甥）", ("parent", "sibling"): "父母的兄弟姐妹（伯叔姑舅姨）",
+    ("sibling", "sibling"): "兄弟姐妹", ("sibling", "parent"): "父母",
+    ("child", "sibling"): "子女",
 }
 # Facts whose values are schema codes, and where their Chinese names live.
 CODED = {
@@ -53,12 +69,12 @@ def kinship(path: dict | None) -> str | None:
             if steps:
                 break
             continue  # the KIN stretch may follow a grant or holder step
-        if rel.get("kind") == "spouse":
-            steps.append("配偶")
-        else:
-            # (child)-[:KIN {kind: parent}]->(parent): walking along it reaches a parent.
-            steps.append("父母" if rel.get("_start") == nodes[i].get("_id") else "子女")
-    return KIN_TERMS.get(tuple(steps), "、".join(steps) + "（多层亲属）") if steps else None
+        kind = rel.get("kind") or ""
+        forward = rel.get("_start") == nodes[i].get("_id")
+        steps.append(kind if forward else INVERSE.get(kind, kind))
+    if not steps:
+        return None
+    return KIN_TERMS.get(tuple(steps)) or "的".join(STEP_TERMS.get(s, "亲属") for s in steps)
 
 
 def _display(key: str, value: Any) -> str:
@@ -76,6 +92,8 @@ def _display(key: str, value: Any) -> str:
     if isinstance(value, list):
         return "、".join(_display(key, v) for v in value)
     if isinstance(value, float):
+        if 0 < abs(value) < 0.01:   # probabilities and thresholds: two significant digits
+            return f"{value:.2g}"
         return f"{value:,.2f}".rstrip("0").rstrip(".")
     return str(zh_date(value))
 

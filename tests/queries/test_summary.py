@@ -58,3 +58,17 @@ def test_mashan_scenario_reproduces_the_audit_table_exactly(tmp_path_factory):
                       "housing": expected["housing"], "business": expected["business"],
                       TOTAL: expected["ineligible_total"]}
     assert county["cars"] == (2454, 2645) and county[TOTAL] == (3119, None)
+
+
+def test_a_shareholding_without_a_start_date_runs_from_the_companys_founding(empty_falkor):
+    """As company_role reads it: the summary must not drop what the rule counts."""
+    empty_falkor.write("""
+        CREATE (g:Grant {grant_id: 'G1', programme: 'dibao', start: '2020-01-01'}),
+               (a:Person {citizen_id: 'A', region_code: '451299101201'})-[:BENEFICIARY_OF]->(g),
+               (b:Person {citizen_id: 'B', region_code: '451299101201'})-[:BENEFICIARY_OF]->(g),
+               (a)-[:SHAREHOLDER {share: 0.5}]->(:Company {credit_code: 'C1', established: '2021-03-01'}),
+               (b)-[:SHAREHOLDER {share: 0.5}]->(:Company {credit_code: 'C2', established: '2015-03-01',
+                                                            deregistered: '2018-01-01'})
+    """)
+    county = table(summarise(empty_falkor, ["dibao"], "2026-10-31"))
+    assert county["business"] == (1, 1), "A's company was founded during the grant; B's closed before it"

@@ -24,6 +24,7 @@ WHERE r <> c
   AND (pj.region_code = o.region_code OR (size(o.region_code) = 9 AND pj.region_code STARTS WITH o.region_code))
   AND post.start <= pj.awarded AND (post.end IS NULL OR pj.awarded <= post.end)
 OPTIONAL MATCH (c)-[:MEMBER_OF]->(hh:Household)
+WITH c, post, o, r, co, pj, hh, k ORDER BY length(k)
 WITH c, post, o, r, co, pj, hh, collect(k) AS kin
 RETURN c.citizen_id AS subject_id, hh.household_id AS household_id, null AS grant_id,
        r.citizen_id AS related_id,

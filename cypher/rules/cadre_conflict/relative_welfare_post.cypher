@@ -22,6 +22,7 @@ MATCH k = (c)-[:KIN*1..2]-(r:Person)-[job:WELFARE_JOB]->(v:Region)
 WHERE r <> c AND v.code = o.region_code
   AND post.start <= job.start AND (post.end IS NULL OR job.start <= post.end)
 OPTIONAL MATCH (c)-[:MEMBER_OF]->(hh:Household)
+WITH c, post, o, r, job, hh, k ORDER BY length(k)
 WITH c, post, o, r, job, hh, collect(k) AS kin
 RETURN c.citizen_id AS subject_id, hh.household_id AS household_id, null AS grant_id,
        r.citizen_id AS related_id,

@@ -20,6 +20,7 @@ MATCH (hh:Household)-[:RECEIVES]->(g:Grant)-[:HELD_BY]->(h:Person)
 MATCH (g)-[a:ASSESSED_BY|APPROVED_BY]->(o:Person)
 MATCH k = (h)-[:KIN*1..2]-(o)
 WHERE o <> h
+WITH hh, g, h, a, o, k ORDER BY length(k)
 WITH hh, g, h, a, o, collect(k) AS kin
 RETURN h.citizen_id AS subject_id, hh.household_id AS household_id, g.grant_id AS grant_id,
        o.citizen_id AS related_id,

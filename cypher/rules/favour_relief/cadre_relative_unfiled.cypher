@@ -27,11 +27,12 @@ WHERE h <> c
   AND post.start <= g.start AND (post.end IS NULL OR g.start <= post.end)
   AND NOT (h)-[:FILED_AS_RELATIVE]->(c)
 OPTIONAL MATCH (c)-[:MEMBER_OF]->(ch:Household)
+WITH c, post, o, h, g, hh, ch, k ORDER BY length(k)
 WITH c, post, o, h, g, hh, ch, collect(k) AS kin
 WHERE ch IS NULL OR ch <> hh
 RETURN h.citizen_id AS subject_id, hh.household_id AS household_id, g.grant_id AS grant_id,
        c.citizen_id AS related_id,
        {cadre: c.name, cadre_role: post.role, unit: o.name, unit_code: o.region_code, term_start: post.start,
-        term_end: post.end, kin_hops: size(relationships(kin[0])),
-        kin_kinds: [r IN relationships(kin[0]) | r.kind], programme: g.programme, grant_start: g.start} AS facts,
+        term_end: post.end, kin_hops: size([r IN relationships(kin[0]) WHERE type(r) = 'KIN']),
+        kin_kinds: [r IN relationships(kin[0]) WHERE type(r) = 'KIN' | r.kind], programme: g.programme, grant_start: g.start} AS facts,
        [kin[0]] AS paths

@@ -20,12 +20,14 @@ params:
   vehicle_types: {type: list, default: [car, truck], zh: 计入的车辆类型, en: Vehicle types counted}
 */
 MATCH (hh:Household)-[:RECEIVES]->(g:Grant)-[:HELD_BY]->(h:Person)
-MATCH p = (g)<-[:BENEFICIARY_OF]-(m:Person)-[o:OWNS]->(v:Vehicle)
+MATCH p = (g)<-[b:BENEFICIARY_OF]-(m:Person)-[o:OWNS]->(v:Vehicle)
 WHERE v.vehicle_type IN $vehicle_types
-  AND o.start <= coalesce(g.end, $as_of)
-  AND (o.end IS NULL OR o.end >= g.start)
+WITH hh, g, h, m, o, v, p, coalesce(b.start, g.start) AS cover_from, coalesce(b.end, g.end) AS cover_to
+WHERE o.start <= coalesce(cover_to, $as_of)
+  AND (o.end IS NULL OR o.end >= cover_from)
 RETURN h.citizen_id AS subject_id, hh.household_id AS household_id, g.grant_id AS grant_id,
        m.citizen_id AS related_id,
        {member: m.name, plate: v.plate, vin: v.vin, vehicle_type: v.vehicle_type, registered: o.start,
-        transferred: o.end, programme: g.programme, grant_start: g.start, grant_end: g.end} AS facts,
+        transferred: o.end, programme: g.programme, grant_start: g.start, grant_end: g.end,
+        covered_from: cover_from, covered_to: cover_to} AS facts,
        [p] AS paths

@@ -17,11 +17,13 @@ params:
   as_of: {type: date, zh: 基准日, en: As of}
 */
 MATCH (hh:Household)-[:RECEIVES]->(g:Grant)-[:HELD_BY]->(h:Person)
-MATCH p = (g)<-[:BENEFICIARY_OF]-(m:Person)-[o:OWNS]->(pr:Property {property_type: 'commercial'})
-WHERE o.start <= coalesce(g.end, $as_of)
-  AND (o.end IS NULL OR o.end >= g.start)
+MATCH p = (g)<-[b:BENEFICIARY_OF]-(m:Person)-[o:OWNS]->(pr:Property {property_type: 'commercial'})
+WITH hh, g, h, m, o, pr, p, coalesce(b.start, g.start) AS cover_from, coalesce(b.end, g.end) AS cover_to
+WHERE o.start <= coalesce(cover_to, $as_of)
+  AND (o.end IS NULL OR o.end >= cover_from)
 RETURN h.citizen_id AS subject_id, hh.household_id AS household_id, g.grant_id AS grant_id,
        m.citizen_id AS related_id,
        {member: m.name, cert_no: pr.cert_no, area: pr.area, registered: o.start, cancelled: o.end,
-        programme: g.programme, grant_start: g.start, grant_end: g.end} AS facts,
+        programme: g.programme, grant_start: g.start, grant_end: g.end,
+        covered_from: cover_from, covered_to: cover_to} AS facts,
        [p] AS paths

@@ -17,17 +17,18 @@ params:
   as_of: {type: date, zh: 基准日, en: As of}
 */
 MATCH (hh:Household)-[:RECEIVES]->(g:Grant)-[:HELD_BY]->(h:Person)
-MATCH p = (g)<-[:BENEFICIARY_OF]-(m:Person)-[role:LEGAL_REP|SHAREHOLDER|EXECUTIVE]->(c:Company)
-WITH hh, g, h, m, role, c, p,
-     CASE WHEN role.start > c.established THEN role.start ELSE c.established END AS from_date,
+MATCH p = (g)<-[b:BENEFICIARY_OF]-(m:Person)-[role:LEGAL_REP|SHAREHOLDER|EXECUTIVE]->(c:Company)
+WITH hh, g, h, m, role, c, p, coalesce(b.start, g.start) AS cover_from, coalesce(b.end, g.end) AS cover_to,
+     CASE WHEN role.start IS NULL OR role.start < c.established THEN c.established ELSE role.start END AS from_date,
      CASE WHEN c.deregistered IS NULL THEN role.end
           WHEN role.end IS NULL OR role.end > c.deregistered THEN c.deregistered
           ELSE role.end END AS to_date
-WHERE from_date <= coalesce(g.end, $as_of)
-  AND (to_date IS NULL OR to_date >= g.start)
+WHERE coalesce(from_date, '') <= coalesce(cover_to, $as_of)
+  AND (to_date IS NULL OR to_date >= cover_from)
 RETURN h.citizen_id AS subject_id, hh.household_id AS household_id, g.grant_id AS grant_id,
        m.citizen_id AS related_id,
        {member: m.name, role: type(role), company: c.name, credit_code: c.credit_code,
         company_type: c.company_type, status: c.status, role_from: from_date, role_to: to_date,
-        programme: g.programme, grant_start: g.start, grant_end: g.end} AS facts,
+        programme: g.programme, grant_start: g.start, grant_end: g.end,
+        covered_from: cover_from, covered_to: cover_to} AS facts,
        [p] AS paths

@@ -17,11 +17,12 @@ params:
   as_of: {type: date, zh: 基准日, en: As of}
   programmes: {type: list, default: [dibao, destitute], zh: 计入的救助类别, en: Programmes counted}
 */
-MATCH p1 = (x:Person)-[:BENEFICIARY_OF]->(g1:Grant)
-MATCH p2 = (x)-[:BENEFICIARY_OF]->(g2:Grant)
+MATCH p1 = (x:Person)-[b1:BENEFICIARY_OF]->(g1:Grant)
+MATCH p2 = (x)-[b2:BENEFICIARY_OF]->(g2:Grant)
 WHERE g1.grant_id < g2.grant_id
   AND g1.programme IN $programmes AND g2.programme IN $programmes
-  AND g1.start <= coalesce(g2.end, $as_of) AND g2.start <= coalesce(g1.end, $as_of)
+  AND coalesce(b1.start, g1.start) <= coalesce(b2.end, g2.end, $as_of)
+  AND coalesce(b2.start, g2.start) <= coalesce(b1.end, g1.end, $as_of)
 OPTIONAL MATCH (x)-[:MEMBER_OF]->(hh:Household)
 RETURN x.citizen_id AS subject_id, hh.household_id AS household_id, g1.grant_id AS grant_id,
        x.citizen_id AS related_id,

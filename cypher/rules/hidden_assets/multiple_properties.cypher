@@ -17,13 +17,15 @@ params:
   min_properties: {type: int, default: 2, zh: 最少处数, en: Minimum properties}
 */
 MATCH (hh:Household)-[:RECEIVES]->(g:Grant)-[:HELD_BY]->(h:Person)
-MATCH p = (g)<-[:BENEFICIARY_OF]-(m:Person)-[o:OWNS]->(pr:Property)
-WHERE o.start <= coalesce(g.end, $as_of)
-  AND (o.end IS NULL OR o.end >= g.start)
-WITH h, hh, g, m, collect(p) AS paths, collect(pr.cert_no) AS certs, collect(pr.property_type) AS types
+MATCH p = (g)<-[b:BENEFICIARY_OF]-(m:Person)-[o:OWNS]->(pr:Property)
+WITH hh, g, h, m, o, pr, p, coalesce(b.start, g.start) AS cover_from, coalesce(b.end, g.end) AS cover_to
+WHERE o.start <= coalesce(cover_to, $as_of)
+  AND (o.end IS NULL OR o.end >= cover_from)
+WITH h, hh, g, m, cover_from, cover_to, collect(p) AS paths, collect(pr.cert_no) AS certs, collect(pr.property_type) AS types
 WHERE size(certs) >= $min_properties
 RETURN h.citizen_id AS subject_id, hh.household_id AS household_id, g.grant_id AS grant_id,
        m.citizen_id AS related_id,
        {member: m.name, properties: size(certs), cert_nos: certs, property_types: types,
-        programme: g.programme, grant_start: g.start, grant_end: g.end} AS facts,
+        programme: g.programme, grant_start: g.start, grant_end: g.end,
+        covered_from: cover_from, covered_to: cover_to} AS facts,
        paths

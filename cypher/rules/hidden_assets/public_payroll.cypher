@@ -17,11 +17,13 @@ params:
   as_of: {type: date, zh: 基准日, en: As of}
 */
 MATCH (hh:Household)-[:RECEIVES]->(g:Grant)-[:HELD_BY]->(h:Person)
-MATCH p = (g)<-[:BENEFICIARY_OF]-(m:Person)-[w:ON_PAYROLL]->(o:Org)
-WHERE w.start <= coalesce(g.end, $as_of)
-  AND (w.end IS NULL OR w.end >= g.start)
+MATCH p = (g)<-[b:BENEFICIARY_OF]-(m:Person)-[w:ON_PAYROLL]->(o:Org)
+WITH hh, g, h, m, w, o, p, coalesce(b.start, g.start) AS cover_from, coalesce(b.end, g.end) AS cover_to
+WHERE w.start <= coalesce(cover_to, $as_of)
+  AND (w.end IS NULL OR w.end >= cover_from)
 RETURN h.citizen_id AS subject_id, hh.household_id AS household_id, g.grant_id AS grant_id,
        m.citizen_id AS related_id,
        {member: m.name, employer: o.name, position: w.position, payroll_from: w.start, payroll_to: w.end,
-        programme: g.programme, grant_start: g.start, grant_end: g.end} AS facts,
+        programme: g.programme, grant_start: g.start, grant_end: g.end,
+        covered_from: cover_from, covered_to: cover_to} AS facts,
        [p] AS paths
