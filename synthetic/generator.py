@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from . import (background, cadre_conflict, cadres, dates, extracts, extracts_gongan, extracts_minzheng,
-               extracts_others, favour_relief, hidden_assets, households, ids, mashan, names, population,
-               readme, regions, truth)
+               extracts_others, favour_relief, hidden_assets, households, ids, lookalikes, mashan, names,
+               population, readme, regions, truth)
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -89,6 +89,7 @@ def plant_and_fill(w: World, persons: int):
     cadre_conflict.plant(fav, a, n_true, allowed)
     mashan_people = mashan.plant(pl, a, allowed, on_roster) if w.scenario == "mashan" else None
 
+    lookalikes.plant(w, pl, a, allowed, n_planted_grants, on_roster)
     bg = allowed & ~w.used
     background.vehicles(w, a, bg)
     before = np.full(w.hh.n, NONE)

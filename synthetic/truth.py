@@ -16,7 +16,7 @@ from .world import World
 
 TRUTH_DIR = "_truth"
 TRUTH_COLUMNS = ["family", "pattern", "subject_id", "household_id", "is_decoy", "note",
-                 "grant_id", "related_id", "evidence"]
+                 "grant_id", "related_id", "evidence", "decoy_kind"]
 
 
 def _write_csv(path: Path, header, rows) -> None:
@@ -33,7 +33,7 @@ def truth_rows(w: World) -> list[list]:
     for t in w.truth:
         rows.append([t["family"], t["pattern"], w.ids[t["subject"]], w.hh.number[t["household"]], t["is_decoy"],
                      t["note"], gid[t["grant"]] if t["grant"] >= 0 else "",
-                     w.ids[t["related"]] if t["related"] >= 0 else "", t["evidence"]])
+                     w.ids[t["related"]] if t["related"] >= 0 else "", t["evidence"], t["kind"]])
     rows.sort(key=lambda r: (r[0], r[1], r[4], r[2], r[6]))
     return rows
 
