@@ -78,6 +78,22 @@ class _Ctx:
         self.taken_hh = np.zeros(w.hh.n, dtype=bool)   # one look-alike per household keeps cases legible
         self.on_roster = on_roster
 
+    def buyer(self) -> int:
+        """An adult outside every grant's two-hop circle, to buy a member's car (clean by `allowed`)."""
+        w, p = self.w, self.w.people
+        if not hasattr(self, "_buyers"):
+            age = dates.age_on(p.birth, np.full(p.n, BASE))
+            ok = self.allowed & ~self.pl.cadre & (age >= 25) & (age <= 60) & (p.death > dates.HORIZON)
+            self._buyers = w.rng("lookalikes.buyers").permutation(np.flatnonzero(ok))
+            self._next = 0
+        while self._next < len(self._buyers):
+            x = int(self._buyers[self._next])
+            self._next += 1
+            if not w.used[x]:
+                w.used[x] = w.protected[x] = True
+                return x
+        return -1
+
     def owner_ok(self, x: int) -> bool:
         """x may own a look-alike asset without making any grant a true hit."""
         w = self.w
@@ -149,7 +165,7 @@ def car_sold_before_grant(c: _Ctx):
         if sold - lo < 400:
             continue
         first = int(rng.integers(lo, sold - 200))
-        buyer = pl.third_party(c.allowed, required=False)
+        buyer = c.buyer()
         if buyer < 0:
             return
         v = c.a.vehicle("car", first, [(x, first, sold), (buyer, sold, NONE)])
@@ -214,9 +230,12 @@ def namesake_same_town(c: _Ctx):
     pool = np.flatnonzero(c.allowed & ~w.used & ~pl.cadre & (age >= 25) & (age <= 60) & (p.death > dates.HORIZON)
                           & ~c.on_roster)
     pool = pool[rng.permutation(len(pool))]
-    by_key: dict[tuple, list[int]] = {}
-    for z in pool.tolist():
-        by_key.setdefault((int(town[z]), int(p.sex[z]), int(p.surname[z])), []).append(z)
+
+    def key(x):
+        return (town[x].astype(np.int64) * 3 + p.sex[x]) * 1000 + p.surname[x]
+    pool = pool[np.argsort(key(pool), kind="stable")]
+    pool_key = key(pool)
+    nxt: dict[int, int] = {}   # key -> next unused position in pool
     gs = c.bg[rng.permutation(len(c.bg))]
     want, made = _quota(rng, len(gs), RATES["namesake_same_town"]), 0
     for g in gs.tolist():
@@ -225,12 +244,15 @@ def namesake_same_town(c: _Ctx):
         x, s = int(c.holder[g]), int(c.start[g])
         if c.taken_hh[c.hh[g]] or s > BASE - 60:
             continue
-        zs = by_key.get((int(town[x]), int(p.sex[x]), int(p.surname[x])), [])
-        while zs and w.used[zs[-1]]:
-            zs.pop()
-        if not zs:
+        k = int(key(np.array([x]))[0])
+        i = nxt.get(k, int(np.searchsorted(pool_key, k)))
+        while i < len(pool) and pool_key[i] == k and w.used[pool[i]]:
+            i += 1
+        if i >= len(pool) or pool_key[i] != k:
+            nxt[k] = i
             continue
-        z = zs.pop()
+        z = int(pool[i])
+        nxt[k] = i + 1
         p.given[z] = p.given[x]
         t = int(rng.integers(s, BASE - 30))
         v = c.a.vehicle("car", t, [(z, t, NONE)])
