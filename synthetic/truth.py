@@ -55,6 +55,9 @@ def write(w: World, out: Path, report: Report, mashan_people: list | None, param
              "| family | pattern | true 真实 | decoy 干扰 |", "|---|---|---:|---:|"]
     for fam, pat in sorted({(f, p) for f, p, _ in counts}):
         lines.append(f"| {fam} | {pat} | {counts[(fam, pat, 0)]} | {counts[(fam, pat, 1)]} |")
+    kinds = Counter((r[1], r[9]) for r in rows if r[4] == 1)
+    lines += ["", "## 干扰项 Decoys per kind (decoy_kind)", "", "| pattern | decoy_kind | decoys 干扰 |", "|---|---|---:|"]
+    lines += [f"| {pat} | {kind} | {n} |" for (pat, kind), n in sorted(kinds.items())]
     lines += ["", f"invalid rows 无效行: {len(report.invalid)}; rows without ID 无身份证号行: {len(report.idless)}", ""]
     if mashan_people is not None:
         lines += _mashan(w, d, mashan_people)
