@@ -257,7 +257,7 @@ def namesake_same_town(c: _Ctx):
         t = int(rng.integers(s, BASE - 30))
         v = c.a.vehicle("car", t, [(z, t, NONE)])
         w.used[z] = w.protected[z] = True
-        c.truth("namesake_same_town", g, "an adult of the same name in the same town (another ID) owns a car "
+        c.truth("namesake_same_town", g, "a namesake in the same town (same name, another ID) owns a car "
                 "同镇同名不同人有车", z, c.a.vin(v))
         made += 1
 
