@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import extracts_gongan as ga, extracts_minzheng as mz, extracts_others as ot
-from .assets import COMPANY_CODES, PROPERTY_CODES, VEHICLE_CODES
+from .assets import VEHICLE_CODES
 from .cadres import BUREAU, TERMS, TITLES, TOWN, VILLAGE
 from .dates import NONE, day, ymd
 from .extracts import Ctx, chunked, frame
