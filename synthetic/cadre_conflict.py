@@ -19,8 +19,8 @@ from .planting import per_kind
 FAMILY = "cadre_conflict"
 
 
-def _truth(f: Favour, pattern, c, decoy, note, related=-1, evidence=""):
-    f.w.add_truth(FAMILY, pattern, c, int(f.w.hh.of[c]), decoy, note, related=related, evidence=evidence)
+def _truth(f: Favour, pattern, c, decoy, note, related=-1, evidence="", kind=""):
+    f.w.add_truth(FAMILY, pattern, c, int(f.w.hh.of[c]), decoy, note, related=related, evidence=evidence, kind=kind)
     f.w.used[c] = True
 
 
@@ -87,7 +87,7 @@ def relative_company_project(f: Favour, a: Assets, n: int, allowed):
             note = {"true": f"cadre's {lab} controls the company that won {pid} in the jurisdiction during the term",
                     "outside_jurisdiction": f"decoy: project {pid} lies outside the cadre's jurisdiction 非管辖范围",
                     "outside_term": f"decoy: project {pid} awarded {dates.iso1(award)} before the term 任职前中标"}[kind]
-            _truth(f, "relative_company_project", c, kind != "true", note, r, f"{a.code(k)};{pid}")
+            _truth(f, "relative_company_project", c, kind != "true", note, r, f"{a.code(k)};{pid}", kind)
             made += 1
 
 
@@ -113,7 +113,7 @@ def relative_welfare_post(f: Favour, n: int, allowed):
             note = {"true": f"cadre's {lab} given a public-welfare post in the cadre's village during the term",
                     "other_village": f"decoy: the {lab}'s post is in another village 非本村岗位",
                     "before_term": f"decoy: post began {dates.iso1(start)} before the cadre's term 任职前上岗"}[kind]
-            _truth(f, "relative_welfare_post", c, kind != "true", note, r)
+            _truth(f, "relative_welfare_post", c, kind != "true", note, r, kind=kind)
             made += 1
 
 
@@ -147,7 +147,7 @@ def cadre_shareholder_funded(f: Favour, a: Assets, n: int, allowed):
             note = {"true": f"cadre holds {share}% of the company that won {pid} during the term",
                     "exited_before_award": f"decoy: cadre left the shareholding {dates.iso1(c_end)} before the award 中标前已退股",
                     "award_before_term": f"decoy: {pid} awarded {dates.iso1(award)} before the term 任职前中标"}[kind]
-            _truth(f, "cadre_shareholder_funded", c, kind != "true", note, rep, f"{a.code(k)};{pid}")
+            _truth(f, "cadre_shareholder_funded", c, kind != "true", note, rep, f"{a.code(k)};{pid}", kind)
             made += 1
 
 

@@ -16,6 +16,8 @@ def generate_command(
     out: Annotated[Path, typer.Option("--out", help="输出目录 output folder")] = Path("./data/extracts"),
     scenario: Annotated[str, typer.Option("--scenario", help="standard 或 mashan (马山县核查表)")] = "standard",
     month: Annotated[int, typer.Option("--month", help="数据月份 data month (1 = 2026-10, 2 = one month later)")] = 1,
+    layout: Annotated[str, typer.Option("--layout", help="抽取版式 extract layout: a (默认 default), b (第二种版式 "
+                                        "the second real-world layout), mixed (每个文件随机其一 one per file)")] = "a",
 ) -> None:
     """生成合成县的多部门数据抽取、预置线索与答案 / Generate a synthetic county's extracts with planted cases."""
     from .generator import GenerateError, generate
@@ -24,7 +26,7 @@ def generate_command(
     t0 = time.perf_counter()
     try:
         with console.status("正在生成 generating ..."):
-            res = generate(persons=persons, seed=seed, out=out, scenario=scenario, month=month)
+            res = generate(persons=persons, seed=seed, out=out, scenario=scenario, month=month, layout=layout)
     except GenerateError as e:
         console.print(f"[red]{e}[/red]")
         raise typer.Exit(code=2)

@@ -94,10 +94,10 @@ class Favour:
         self.w.tables["filings"].add(cadre=c, relative=r, relation=relation_zh(label, int(self.w.people.sex[r])),
                                      grant=g, filed=filed)
 
-    def truth(self, pattern: str, g: int, decoy: bool, note: str, c: int, evidence: str = ""):
+    def truth(self, pattern: str, g: int, decoy: bool, note: str, c: int, evidence: str = "", kind: str = ""):
         G = self.w.tables["grants"]
         self.w.add_truth(FAMILY, pattern, int(G.col("holder")[g]), int(G.col("household")[g]), decoy,
-                         note, grant=g, related=c, evidence=evidence)
+                         note, grant=g, related=c, evidence=evidence, kind=kind)
 
 
 def _title(f: Favour, c: int) -> str:
@@ -124,7 +124,7 @@ def cadre_relative_unfiled(f: Favour, n: int):
                     "filed_properly": f"decoy: {lab} of {_title(f, c)}, filed 已备案",
                     "other_village_cadre": f"decoy: {lab} of a cadre of another village 非本村干部亲属",
                     "before_term": f"decoy: grant began {dates.iso1(s)} before the cadre's term 任职前已享受"}[kind]
-            f.truth("cadre_relative_unfiled", g, kind != "true", note, c)
+            f.truth("cadre_relative_unfiled", g, kind != "true", note, c, kind=kind)
             made += 1
 
 
@@ -162,31 +162,42 @@ def approved_by_relative(f: Favour, n: int):
         if h < 0:
             continue
         g = pl.grant(h, s, assessor=c)
-        f.truth("approved_by_relative", g, True, "decoy: assessor shares the surname, no kinship 同姓无亲属关系", c)
+        f.truth("approved_by_relative", g, True, "decoy: assessor shares the surname, no kinship 同姓无亲属关系", c, kind="approver_same_surname")
         made += 1
 
 
-def kin_network_concentration(f: Favour, n: int, big: int = 6, small: int = 2):
-    plan = [big] * max(2, math.ceil(n / big)) + [small] * max(2, math.ceil(per_kind(n, 1) / small))
-    for size in plan:
+def kin_network_concentration(f: Favour, n: int, big: int = 4, most: int = 6, small: int = 2):
+    """A village cadre's kin hold `big` or more grants *in the cadre's own village*.
+
+    Decoys: a network with only `small` grants there, and a cadre whose kin
+    hold `big` + 1 grants all in other villages (a large family spread over
+    the town; the cadre has no say there, so counting them is a false alarm).
+    Few cadres have four relative households of their own village free of
+    other cadres, so true cases use up to `most` and at least `big`.
+    """
+    plan = ([("true", True)] * max(2, math.ceil(n / big)) + [("small_network", True)] * max(2, math.ceil(per_kind(n, 2) / small))
+            + [("kin_in_other_villages", False)] * max(1, math.ceil(per_kind(n, 2) / (big + 1))))
+    for kind, inside in plan:
+        need = {"true": big, "small_network": small, "kin_in_other_villages": big + 1}[kind]
         for c in f.cadres(levels=(VILLAGE,)):
-            rel = f.relatives(c, scope=None)
             hs: dict[int, tuple[int, str]] = {}
-            for r, lab, h in rel:
+            for r, lab, h in f.relatives(c, scope=inside):
                 hs.setdefault(h, (r, lab))
-            if len(hs) < size:
+            if len(hs) < need:
                 continue
-            for h, (r, lab) in list(hs.items())[:size]:
+            take = min(len(hs), most) if kind == "true" else need
+            for h, (r, lab) in list(hs.items())[:take]:
                 s = f.start_in_term(c)
                 if s < 0:
                     break
                 g = f.grant(c, r, h, s)
                 f.file(c, r, lab, g, s)
-                if size >= big:
-                    note = f"{lab} of a village cadre whose kin network holds {size} grants (all filed) 亲属圈集中享受"
-                else:
-                    note = f"decoy: the cadre's kin network holds only {size} grants, filed 亲属享受但未超常"
-                f.truth("kin_network_concentration", g, size < big, note, c)
+                note = {"true": f"{lab} of a village cadre whose kin hold {take} grants in the cadre's village "
+                                "(all filed) 亲属圈在本村集中享受",
+                        "small_network": f"decoy: the cadre's kin hold only {take} grants in the village, filed 亲属享受但未超常",
+                        "kin_in_other_villages": f"decoy: the cadre's kin hold {take} grants, all in other villages "
+                                                 "where the cadre has no say 亲属享受均在外村"}[kind]
+                f.truth("kin_network_concentration", g, kind != "true", note, c, kind="" if kind == "true" else kind)
             break
 
 
@@ -225,7 +236,7 @@ def shared_contact_hidden_tie(f: Favour, n: int):
         g = f.grant(c, r, h, s)
         f.file(c, r, lab, g, s)
         G.set("phone", g, c)
-        f.truth("shared_contact_hidden_tie", g, True, f"decoy: shares the phone of a recorded {lab}, filed 有登记亲属关系且已备案", c, "phone")
+        f.truth("shared_contact_hidden_tie", g, True, f"decoy: shares the phone of a recorded {lab}, filed 有登记亲属关系且已备案", c, "phone", "kin_recorded_and_filed")
         made += 1
 
 

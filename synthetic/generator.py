@@ -14,9 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import (background, cadre_conflict, cadres, dates, extracts, extracts_gongan, extracts_minzheng,
-               extracts_others, favour_relief, hidden_assets, households, ids, mashan, names, population,
-               readme, regions, truth)
+from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, favour_relief, hidden_assets, households, ids, lookalikes, mashan, names,
+               population, readme, regions, truth)
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -89,6 +88,7 @@ def plant_and_fill(w: World, persons: int):
     cadre_conflict.plant(fav, a, n_true, allowed)
     mashan_people = mashan.plant(pl, a, allowed, on_roster) if w.scenario == "mashan" else None
 
+    lookalikes.plant(w, pl, a, allowed, n_planted_grants, on_roster)
     bg = allowed & ~w.used
     background.vehicles(w, a, bg)
     before = np.full(w.hh.n, NONE)
@@ -115,7 +115,11 @@ def plant_and_fill(w: World, persons: int):
 
 
 def generate(persons: int = 20_000, seed: int = 1, out: str | Path = "./data/extracts",
-             scenario: str = "standard", month: int = 1) -> Result:
+             scenario: str = "standard", month: int = 1, layout: str = "a") -> Result:
+    """layout: "a" (the first layout of every agency), "b" (the second) or "mixed" (one of the two per
+    extract, chosen from the seed). The county and truth.csv do not depend on it."""
+    if layout not in extracts_b.LAYOUTS:
+        raise GenerateError(f"未知版式 {layout}，可选 a、b 或 mixed / unknown layout {layout!r}: use a, b or mixed")
     if scenario not in SCENARIOS:
         raise GenerateError(f"未知情景 {scenario}，可选 standard 或 mashan / unknown scenario {scenario!r}: "
                             "use standard or mashan")
@@ -140,15 +144,17 @@ def generate(persons: int = 20_000, seed: int = 1, out: str | Path = "./data/ext
     truth_grants = np.zeros(len(w.tables["grants"]), dtype=bool)
     truth_grants[:n_planted] = True
     ctx = extracts.Ctx(w=w, as_of=as_of, fullname=_fullnames(w), truth_grants=truth_grants, cadre_posts=cad.posts)
-    builders = extracts_gongan.BUILDERS + extracts_minzheng.BUILDERS + extracts_others.BUILDERS
-    if scenario == "mashan":
-        builders = builders + [extracts_others.poverty_roster]
-    else:  # a roster left by an earlier mashan run in the same folder would be read as data
-        (out / extracts_others.ROSTER_FILE).unlink(missing_ok=True)
+    builders, chosen = extracts_b.choose(layout, scenario == "mashan", w.rng("layout.mixed"))
     report = Report()
     written = extracts.write_all(ctx, builders, out, seed, report)
+    # A file an earlier run left in the same folder (the other layout, a mashan roster) would be read as data.
+    names = {s.file for s, _ in written}
+    for f in extracts_b.FILES["a"] + extracts_b.FILES["b"]:
+        if f not in names:
+            (out / f).unlink(missing_ok=True)
     params = dict(scenario=scenario, seed=seed, persons=int(w.people.n), month=month, as_of=dates.iso1(as_of),
-                  towns=len(w.regions.town_code), villages=int(w.regions.n_villages))
+                  towns=len(w.regions.town_code), villages=int(w.regions.n_villages), layout=layout,
+                  layouts=chosen)
     files = [dict(file=s.file, agency=s.agency, title=s.title, title_en=s.title_en, encoding=s.encoding, rows=r,
                   sha256=hashlib.sha256((out / s.file).read_bytes()).hexdigest(), columns=s.columns,
                   id_cols=s.id_cols, code_cols=s.code_cols, date_cols=s.date_cols, month_cols=s.month_cols,

@@ -16,11 +16,11 @@ from .planting import Planter, per_kind
 FAMILY = "hidden_assets"
 
 
-def _truth(pl, pattern, g, decoy, note, related=-1, evidence=""):
+def _truth(pl, pattern, g, decoy, note, related=-1, evidence="", kind=""):
     w = pl.w
     G = w.tables["grants"]
     w.add_truth(FAMILY, pattern, int(G.col("holder")[g]), int(G.col("household")[g]), decoy, note,
-                grant=g, related=related, evidence=evidence)
+                grant=g, related=related, evidence=evidence, kind=kind)
 
 
 def _cases(pl: Planter, n: int, decoys: list[str]):
@@ -72,7 +72,7 @@ def car_during_grant(pl: Planter, a: Assets, n: int, later: list):
                 v = a.vehicle(vtype, t, [(owner, t, NONE)])
                 note = (f"car registered {dates.iso1(t)}, {when}" if kind == "true"
                         else f"decoy: {kind} ({vtype}) 残疾人专用车/农用三轮车不计入")
-            _truth(pl, "car_during_grant", g, kind != "true", note, owner, a.vin(v))
+            _truth(pl, "car_during_grant", g, kind != "true", note, owner, a.vin(v), kind)
         later.append(act)
 
 
@@ -90,7 +90,7 @@ def housing(pl: Planter, a: Assets, n: int, later: list, pattern: str):
             v_home = int(pl.w.hh.village[h])
             if kind == "homestead_only":
                 k = a.property(int(pl.w.hh.head[h]), "homestead", v_home, s - int(pl.rng.integers(years(3), years(20))))
-                _truth(pl, pattern, g, True, "decoy: one rural homestead only 仅有农村宅基地", -1, a.cert(k))
+                _truth(pl, pattern, g, True, "decoy: one rural homestead only 仅有农村宅基地", -1, a.cert(k), kind)
                 return
             t, when = _when(pl, s)
             if pattern == "commercial_housing":
@@ -124,7 +124,7 @@ def company_role(pl: Planter, a: Assets, n: int, later: list):
                 else:
                     k = a.company("enterprise", owner, v, est, dereg, [(owner, 100.0, est, dereg)])
                 _truth(pl, "company_role", g, True,
-                       f"decoy: business deregistered {dates.iso1(dereg)} before grant 申请前已注销", owner, a.code(k))
+                       f"decoy: business deregistered {dates.iso1(dereg)} before grant 申请前已注销", owner, a.code(k), kind)
                 return
             est, when = _when(pl, s)
             if role == "individual_business":
@@ -166,7 +166,7 @@ def public_payroll(pl: Planter, a: Assets, n: int, later: list):
                 p.given[z] = p.given[x]
                 start = int(p.birth[z]) + years(23)
                 a.payroll(z, "school", a.employer("school", town), start, a.retirement(z))
-                _truth(pl, "public_payroll", g, True, "decoy: namesake with another ID on payroll 同名不同人", z, "")
+                _truth(pl, "public_payroll", g, True, "decoy: namesake with another ID on payroll 同名不同人", z, "", kind)
                 return
             kind_job = ["school", "hospital", "government"][int(pl.rng.integers(3))]
             start = max(int(p.birth[owner]) + years(22), day(1985, 1, 1))
@@ -175,7 +175,7 @@ def public_payroll(pl: Planter, a: Assets, n: int, later: list):
                 if end >= s:
                     end = s - 200
                 a.payroll(owner, kind_job, a.employer(kind_job, town), start, end, "退休")
-                _truth(pl, "public_payroll", g, True, f"decoy: retired {dates.iso1(end)} before grant 申请前已退休", owner)
+                _truth(pl, "public_payroll", g, True, f"decoy: retired {dates.iso1(end)} before grant 申请前已退休", owner, kind=kind)
                 return
             t, when = _when(pl, s)
             t = max(t, start)
@@ -202,7 +202,7 @@ def paid_after_death(pl: Planter, a: Assets, n: int, later: list):
             g = pl.grant(h, s, end=d)
             note = f"decoy: holder died {dates.iso1(d)}; last payment in the month of death 死亡当月发放"
         p.death[x] = d
-        _truth(pl, "paid_after_death", g, kind != "true", note)
+        _truth(pl, "paid_after_death", g, kind != "true", note, kind=kind)
 
 
 def double_enrolment(pl: Planter, a: Assets, n: int, later: list):
@@ -234,7 +234,7 @@ def double_enrolment(pl: Planter, a: Assets, n: int, later: list):
             g3 = pl.grant(h3, pl.grant_start())
             w.protected[y] = True
             _truth(pl, "double_enrolment", g1, True,
-                   f"decoy: namesake with another ID holds {pl.gid(g3)} 同名不同身份证", y, pl.gid(g3))
+                   f"decoy: namesake with another ID holds {pl.gid(g3)} 同名不同身份证", y, pl.gid(g3), kind)
 
 
 def relative_asset(pl: Planter, a: Assets, n: int, later: list):
@@ -284,7 +284,7 @@ def relative_asset(pl: Planter, a: Assets, n: int, later: list):
                 ev = a.code(a.company("enterprise", r, int(w.hh.village[w.hh.of[r]]), t, NONE, [(r, 100.0, t, NONE)]))
             note = (f"holder's child in household {w.hh.number[w.hh.of[r]]} owns {what} ({when}); owes support 赡养义务人有财产"
                     if kind == "true" else "decoy: a sibling (no duty of support) owns a car 兄弟姐妹无赡养义务")
-            _truth(pl, "relative_asset", g, kind != "true", note, r, ev)
+            _truth(pl, "relative_asset", g, kind != "true", note, r, ev, kind)
         later.append(act)
 
 

@@ -9,17 +9,17 @@ _ENC = {"gbk": "GBK CSV (CRLF)", "utf-8": "UTF-8 CSV", "utf-8-sig": "UTF-8 CSV w
 PATTERNS = """\
 | family | pattern | 真实线索 true case | 干扰项 decoys (is_decoy=1, note names the kind) |
 |---|---|---|---|
-| hidden_assets | car_during_grant | 成员在享受期间名下有汽车 a member owns a car during the grant | sold_before_grant, disability_vehicle, farm_tricycle |
+| hidden_assets | car_during_grant | 成员在享受期间名下有汽车 a member owns a car during the grant | sold_before_grant, disability_vehicle, farm_tricycle; background: car_sold_before_grant, namesake_same_town |
 | hidden_assets | commercial_housing | 成员在县城有商品房 commercial housing in the county town | homestead_only |
 | hidden_assets | multiple_properties | 成员有两处以上不动产 two or more properties | homestead_only |
-| hidden_assets | company_role | 成员为法定代表人/股东/高管或经营个体户 legal rep, shareholder, executive, individual business | deregistered_before_grant |
-| hidden_assets | public_payroll | 成员为财政供养人员 a member on the public payroll | retired_before_grant, namesake_on_payroll |
+| hidden_assets | company_role | 成员为法定代表人/股东/高管或经营个体户 legal rep, shareholder, executive, individual business | deregistered_before_grant; background: deregistered_business |
+| hidden_assets | public_payroll | 成员为财政供养人员 a member on the public payroll | retired_before_grant, namesake_on_payroll; background: retired_public_staff |
 | hidden_assets | paid_after_death | 申请人死亡后仍发放 paid after the holder's death month | paid_in_death_month |
 | hidden_assets | double_enrolment | 同一身份证号两地享受 the same ID holds two grants | namesake_other_id |
-| hidden_assets | relative_asset | 有赡养义务的子女(另立户)有车/商品房/公司 a child in another household owns a car, flat or company | sibling_no_duty |
+| hidden_assets | relative_asset | 有赡养义务的子女(另立户)有车/商品房/公司 a child in another household owns a car, flat or company | sibling_no_duty; background: kin_car_no_duty |
 | favour_relief | cadre_relative_unfiled | 本村干部或本镇经办人员的近亲属享受且未备案 unfiled close relative of the village's cadre or town's handler | filed_properly, other_village_cadre, before_term |
 | favour_relief | approved_by_relative | 审核人或审批人是申请人的近亲属 assessed/approved by a relative | approver_same_surname (no kinship) |
-| favour_relief | kin_network_concentration | 村干部亲属圈 ≥6 户享受 a cadre's kin hold ≥6 grants | a kin network with 2 grants |
+| favour_relief | kin_network_concentration | 村干部亲属在本村 ≥4 户享受 a village cadre's kin hold ≥4 grants in the cadre's village | small_network (2 grants), kin_in_other_villages (5 grants, all in other villages) |
 | favour_relief | shared_contact_hidden_tie | 与干部共用电话/住址/账户且无亲属关系 shares phone/address/account with a cadre, no kinship | kin recorded and filed |
 | cadre_conflict | relative_company_project | 干部亲属控制的公司在其辖区任期内中标 relative's company won funds in the jurisdiction during the term | outside_jurisdiction, outside_term |
 | cadre_conflict | relative_welfare_post | 干部亲属在本村任期内获公益性岗位 relative given a welfare post in the cadre's village during the term | other_village, before_term |
@@ -34,6 +34,14 @@ def render(params: dict, written: list, summary: dict) -> str:
          f"- 数据月份 data month: {params['month']}; 截至 data as of: {params['as_of']} (同一种子的第 2 月 = 一个月后的同一个县 / "
          "month 2 with the same seed is the same county one month later: a few grants closed, new deaths, one more payment month)",
          f"- 行政区划: 青禾县 451299 (虚构, fictional), {params['towns']} 个乡镇 towns, {params['villages']} 个村(社区) villages/communities",
+         f"- 版式 layout: `{params['layout']}` (a = 第一种版式 first layout, b = 第二种版式 second real-world layout, "
+         "mixed = 每个抽取二选一 one of the two per extract; 县和答案与版式无关 the county and the answers do not "
+         "depend on it). 第二种版式: 救助花名册只列申请人和户号(无成员表), 车辆档案 2018 年前无车架号, 任期届满日期可在将来, "
+         "持股比例带 %, 项目金额以万元计, 干部名册只有单位代码(名称见 单位名录.csv), 死亡汇总有 来源部门 列, "
+         "亲属信息从任一方写关系. Second layout: grant roll with applicants and 户号 only (no member file), vehicles "
+         "without VIN before 2018, planned term ends in the future, shares as 60%, project funds in 万元, cadre "
+         "roll with unit codes only (names in 单位名录.csv), a merged death file with a source column, kinship "
+         "stated from either side.",
          "", "## 文件 Files", "",
          "抽取文件在本目录；答案在 `_truth/`，加载器应只读本目录的抽取文件。"
          "Extracts sit in this folder; answers are in `_truth/`, which a loader must not read as data.", "",
@@ -74,17 +82,23 @@ def render(params: dict, written: list, summary: dict) -> str:
           "the cadre's ID for cadre_conflict), household_id (户号), is_decoy (1 = lawful look-alike that must "
           "not be flagged), note, grant_id, related_id (owner / cadre / relative / namesake), evidence (VIN, "
           "certificate, credit code, project id, or the shared contact kind). A subject may appear in "
-          "several rows.",
+          "several rows. decoy_kind names a decoy's look-alike kind (blank for a true case).",
           "- `truth_summary.md`: counts per pattern. `invalid_rows.csv`, `idless_rows.csv`: see above.",
           "- `manifest.json`: parameters and, per file, encoding, rows, SHA-256 and the role of each column "
           "(citizen-ID, credit-code, date, month and key columns; the column that may lack an ID).",
           "- mashan scenario: `mashan_expected.csv` (the table) and `mashan_people.csv` (the people behind it).",
           "", "### 预置模式 Planted patterns", "", PATTERNS,
-          "背景数据保持干净: 救助家庭成员及其两代以内亲属名下无汽车、商品房、公司或财政供养; 干部三代以内亲属不享受背景救助。"
-          "Background is clean: nobody within two kin hops of a grant member holds a car, commercial housing, a "
-          "company role or payroll, and no background grant goes within three kin hops of a cadre; so every hit "
-          "on these patterns is in truth.csv. A single rural homestead, motorcycles of non-recipients and a "
-          "relative's payroll are lawful and not planted.", "",
+          "背景中的合法相似情形按常见比例出现并记为干扰项: 申请人兄弟姐妹(另立户)有车 (约 1/10 户), 申请前已卖车 (1/30), "
+          "申请前已注销的个体户 (1/60), 同镇同名者有车 (1/40), 已退休的财政供养人员 (1/150), 村干部亲属在外村享受。"
+          "Lawful look-alikes sit in the background at realistic rates and are decoys in truth.csv (decoy_kind): "
+          "a car of the applicant's sibling in another household (about 1 grant in 10), a car sold before the "
+          "application (1 in 30), an individual business deregistered before it (1 in 60), a same-name adult with a "
+          "car in the same town (1 in 40), a member retired from the public payroll (1 in 150), village cadres whose "
+          "kin hold many grants in other villages; small counties get at least 4 of each. Otherwise the background "
+          "is clean: nobody else within two kin hops of a grant member holds a car, commercial housing, a company "
+          "role or payroll, and no background grant goes within three kin hops of a cadre; so every hit on these "
+          "patterns is in truth.csv. A single rural homestead, motorcycles of non-recipients and a relative's "
+          "payroll are lawful and not planted.", "",
           f"预置线索 {summary['truth_rows']} 行; 无效行 {summary['invalid']}; 无身份证号行 {summary['idless']}.", "",
           "规模 Scale: true cases per pattern grow as 10 x (persons / 20 000)^0.6 (10 at 20 000, about 50 at "
           "300 000, 200 at 3 000 000), decoys about half as many; below about 20 000 persons some patterns get "

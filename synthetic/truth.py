@@ -16,7 +16,7 @@ from .world import World
 
 TRUTH_DIR = "_truth"
 TRUTH_COLUMNS = ["family", "pattern", "subject_id", "household_id", "is_decoy", "note",
-                 "grant_id", "related_id", "evidence"]
+                 "grant_id", "related_id", "evidence", "decoy_kind"]
 
 
 def _write_csv(path: Path, header, rows) -> None:
@@ -33,7 +33,7 @@ def truth_rows(w: World) -> list[list]:
     for t in w.truth:
         rows.append([t["family"], t["pattern"], w.ids[t["subject"]], w.hh.number[t["household"]], t["is_decoy"],
                      t["note"], gid[t["grant"]] if t["grant"] >= 0 else "",
-                     w.ids[t["related"]] if t["related"] >= 0 else "", t["evidence"]])
+                     w.ids[t["related"]] if t["related"] >= 0 else "", t["evidence"], t["kind"]])
     rows.sort(key=lambda r: (r[0], r[1], r[4], r[2], r[6]))
     return rows
 
@@ -55,6 +55,9 @@ def write(w: World, out: Path, report: Report, mashan_people: list | None, param
              "| family | pattern | true 真实 | decoy 干扰 |", "|---|---|---:|---:|"]
     for fam, pat in sorted({(f, p) for f, p, _ in counts}):
         lines.append(f"| {fam} | {pat} | {counts[(fam, pat, 0)]} | {counts[(fam, pat, 1)]} |")
+    kinds = Counter((r[1], r[9]) for r in rows if r[4] == 1)
+    lines += ["", "## 干扰项 Decoys per kind (decoy_kind)", "", "| pattern | decoy_kind | decoys 干扰 |", "|---|---|---:|"]
+    lines += [f"| {pat} | {kind} | {n} |" for (pat, kind), n in sorted(kinds.items())]
     lines += ["", f"invalid rows 无效行: {len(report.invalid)}; rows without ID 无身份证号行: {len(report.idless)}", ""]
     if mashan_people is not None:
         lines += _mashan(w, d, mashan_people)

@@ -126,10 +126,12 @@ class World:
         return int(self.regions.village_town[v])
 
     def add_truth(self, family: str, pattern: str, subject: int, household: int, decoy: bool,
-                  note: str, grant: int = -1, related: int = -1, evidence: str = ""):
+                  note: str, grant: int = -1, related: int = -1, evidence: str = "", kind: str = ""):
+        """kind: a decoy's look-alike kind (its own name, for evaluation); blank for a true case."""
         self.truth.append(dict(family=family, pattern=pattern, subject=int(subject),
                                household=int(household), is_decoy=int(decoy), note=note,
-                               grant=int(grant), related=int(related), evidence=evidence))
+                               grant=int(grant), related=int(related), evidence=evidence,
+                               kind=kind if decoy else ""))
         self.protected[int(subject)] = True
         if related >= 0:
             self.protected[int(related)] = True

@@ -2,8 +2,8 @@
 
 They show that truth.csv is exactly what the patterns find in the files an
 agency would deliver: every true case is found, no decoy is, and nothing in
-the background is. Thresholds: kin network >= 4 grants (true cases plant
-6, decoys 2); close relatives = two kin hops over parent/child/spouse.
+the background is. Thresholds: kin network >= 4 grants in the cadre's village (true
+cases plant 6, decoys 2 there or 6 in other villages); close relatives = two kin hops over parent/child/spouse.
 """
 from __future__ import annotations
 
@@ -216,8 +216,9 @@ def favour_relief(k: County) -> dict[str, set]:
     for c, unit, s, e in posts:
         if len(unit) != 12:
             continue
-        for gid, g in k.grants.items():
-            if g["programme"] in ("1", "2") and g["holder"] in cl(c) and k.household.get(g["holder"]) != k.household.get(c):
+        for gid, g in k.grants.items():  # only grants in the cadre's own village: elsewhere the cadre has no say
+            if g["programme"] in ("1", "2") and g["village"] == unit and g["holder"] in cl(c) \
+                    and k.household.get(g["holder"]) != k.household.get(c):
                 by_cadre[c].add(gid)
     for c, gs in by_cadre.items():
         if len(gs) >= 4:

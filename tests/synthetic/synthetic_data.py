@@ -27,10 +27,11 @@ atexit.register(lambda: [shutil.rmtree(d, ignore_errors=True) for d in _DIRS])
 
 
 @functools.lru_cache(maxsize=None)
-def dataset(persons: int = 20_000, seed: int = 7, scenario: str = "standard", month: int = 1) -> Path:
+def dataset(persons: int = 20_000, seed: int = 7, scenario: str = "standard", month: int = 1,
+            layout: str = "a") -> Path:
     d = tempfile.mkdtemp(prefix="rg-synth-")
     _DIRS.append(d)
-    generate(persons=persons, seed=seed, out=d, scenario=scenario, month=month)
+    generate(persons=persons, seed=seed, out=d, scenario=scenario, month=month, layout=layout)
     return Path(d)
 
 

@@ -22,3 +22,12 @@ def test_command_refuses_a_small_mashan_county(tmp_path):
     res = CliRunner().invoke(_app(), ["--scenario", "mashan", "--persons", "5000", "--out", str(tmp_path)])
     assert res.exit_code == 2
     assert "马山" in res.output and "--persons" in res.output
+
+
+def test_command_writes_the_second_layout(tmp_path):
+    res = CliRunner().invoke(_app(), ["--persons", "1500", "--seed", "2", "--layout", "b", "--out", str(tmp_path / "b")])
+    assert res.exit_code == 0, res.output
+    assert "社会救助对象花名册.csv" in res.output and "gongan_huji.csv" not in res.output
+    assert (tmp_path / "b" / "车辆档案信息.csv").exists() and not (tmp_path / "b" / "gongan_jidongche.csv").exists()
+    res = CliRunner().invoke(_app(), ["--layout", "z", "--out", str(tmp_path / "z")])
+    assert res.exit_code == 2 and "版式" in res.output and "layout" in res.output

@@ -3,6 +3,8 @@ import re
 import zipfile
 from collections import defaultdict
 
+import pytest
+
 from reliefgraph.synthetic import ids
 from synthetic_data import _norm, clean, dataset, manifest, parse_date, raw, rejection, truth
 
@@ -39,8 +41,9 @@ def test_every_file_is_listed_readable_and_chinese():
     assert (out / "gongan_siwang.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
 
-def test_invalid_rows_are_exactly_the_recorded_ones():
-    out = dataset()
+@pytest.mark.parametrize("layout", ["a", "b"])
+def test_invalid_rows_are_exactly_the_recorded_ones(layout):
+    out = dataset(layout=layout)
     recorded = defaultdict(dict)
     for r in truth(out, "invalid_rows.csv").to_dict("records"):
         recorded[r["file"]][int(r["row"])] = r
@@ -73,13 +76,20 @@ def test_invalid_rows_are_exactly_the_recorded_ones():
     assert reasons == {"bad_check_digit", "impossible_date", "missing_key"}
 
 
-def test_idless_rows_name_the_true_person():
-    out = dataset()
-    reg = clean(out, "gongan_huji.csv")
-    who = {c: (n, b) for c, n, b in zip(reg["公民身份号码"], reg["姓名"], reg["出生日期"])}
+REGISTER = {"a": ("gongan_huji.csv", "公民身份号码"), "b": ("常住人口信息表.csv", "身份证号")}
+IDLESS_FILES = {"a": {"minzheng_hunyin.csv", "xiangcun_gongyigangwei.csv", "minzheng_jiuzhu_chengyuan.csv"},
+                "b": {"结婚登记档案.csv", "乡村公益岗人员.xlsx"}}
+
+
+@pytest.mark.parametrize("layout", ["a", "b"])
+def test_idless_rows_name_the_true_person(layout):
+    out = dataset(layout=layout)
+    file, id_col = REGISTER[layout]
+    reg = clean(out, file)
+    who = {c: (n, b) for c, n, b in zip(reg[id_col], reg["姓名"], reg["出生日期"])}
     idless = truth(out, "idless_rows.csv")
     files = set(idless["file"])
-    assert {"minzheng_hunyin.csv", "xiangcun_gongyigangwei.csv", "minzheng_jiuzhu_chengyuan.csv"} <= files
+    assert IDLESS_FILES[layout] <= files
     cache = {f: _rows(out, f) for f in files}
     for r in idless.to_dict("records"):
         spec, rows = cache[r["file"]]
@@ -89,7 +99,7 @@ def test_idless_rows_name_the_true_person():
         name, birth = who[r["citizen_id"]]
         assert r["name"] == name
         birth_cols = [c for c in spec["date_cols"] if "出生" in c]
-        if r["file"] == "minzheng_hunyin.csv":
+        if r["file"] in ("minzheng_hunyin.csv", "结婚登记档案.csv"):
             birth_cols = ["女方出生日期"]
         assert parse_date(row[birth_cols[0]]) == birth
 

@@ -44,7 +44,7 @@ def test_month_two_updates_without_duplicating():
 
 
 @pytest.mark.parametrize("kw", [dict(scenario="mashan", persons=20_000), dict(scenario="nowhere"),
-                                dict(month=13), dict(persons=10)])
+                                dict(month=13), dict(persons=10), dict(layout="c")])
 def test_bad_arguments_are_refused_in_chinese_and_english(tmp_path, kw):
     with pytest.raises(GenerateError) as e:
         generate(out=tmp_path, **kw)
