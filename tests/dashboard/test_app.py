@@ -58,6 +58,15 @@ def _page(at: AppTest, name: str) -> AppTest:
     return at
 
 
+def _pick(at: AppTest, citizen_id: str) -> None:
+    """Choose the search result for this person (the radio shows masked keys; its index is what is set)."""
+    from reliefgraph.dashboard.pages_explore import STATE
+
+    candidates = at.session_state[STATE]["candidates"]
+    at.radio(key="explore_pick").set_value(next(i for i, c in enumerate(candidates) if c.key == citizen_id))
+    at.run()
+
+
 def _shown(at: AppTest) -> str:
     """Everything the page shows as text, widget options included."""
     parts = [str(e.value) for kind in ("markdown", "text", "caption", "subheader", "header", "error", "warning",
@@ -104,6 +113,7 @@ def test_the_next_user_at_the_browser_inherits_nothing_drawn_for_the_last(env):
     _one(at.text_input, "姓名").input("张三")
     _one(at.button, "检索").click()
     at.run()
+    _pick(at, ID_A)
     at.button(key="explore_draw").click()
     at.run()
     assert ID_A in _shown(at) and any("节点 nodes" in c.value for c in at.caption), "the admin sees a clear ID"
@@ -159,6 +169,11 @@ def test_explore_searches_namesakes_and_draws_with_an_audit_trail(env):
     options = at.radio(key="explore_pick").options
     assert len(options) == 2 and any("1980-01-01" in o for o in options) and any("1990-05-05" in o for o in options)
     assert ID_A not in "".join(options) and ID_C not in "".join(options)
+    assert all("青山村" in o or "绿水村" in o for o in options) and all("无线索" in o for o in options)
+    assert at.radio(key="explore_pick").value is None, "no namesake is chosen for the user"
+    assert at.button(key="explore_draw").disabled
+    at.radio(key="explore_pick").set_value(0)
+    at.run()
     at.button(key="explore_draw").click()
     at.run()
     assert not at.exception, at.exception
