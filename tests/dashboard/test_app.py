@@ -243,3 +243,37 @@ def test_an_inspector_works_an_assigned_case_to_its_conclusion(env, tiny):
     assert [e.detail["action"] for e in reversed(audit.entries(env)) if e.action == "case_change"] == [
         "assign", "start", "confirm"]
     assert cases.precision_by_rule(env)[0]["precision"] == 1.0
+
+
+def test_one_click_from_a_clue_draws_its_subject_with_the_evidence_marked(env, tiny):
+    detect(tiny, env, [r for r in load_rules() if r.id == "car_during_grant"], "2026-10-31")
+    cid = clues.list_clues(env)[0]["clue_id"]
+    at = _page(_sign_in(_app(), "li"), "线索 Clues")
+    assert at.selectbox(key="open_clue").value is None, "no clue is open before one is clicked"
+    at.selectbox(key="open_clue").set_value(cid)
+    at.run()
+    at.button(key="clue_open_graph").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.radio[0].value == "图谱 Explore"
+    (drawn,) = [c.value for c in at.caption if "节点 nodes" in c.value]
+    assert "红色为线索证据路径" in drawn, "the clue's evidence is marked within the neighbourhood"
+    assert at.selectbox(key="explore_timeline").value == f"Person:{ID_A}", "the subject's timeline is shown"
+    (view,) = [e for e in audit.entries(env) if e.action == "view_subgraph"]
+    assert view.subjects == [f"Person:{ID_A}"] and view.detail["from_clue"] is True and view.actor == "li"
+
+
+def test_expanding_a_node_that_adds_nothing_says_so(env):
+    at = _page(_sign_in(_app(), "boss"), "图谱 Explore")
+    _one(at.text_input, "姓名").input(ID_A)
+    _one(at.button, "检索").click()
+    at.run()
+    _pick(at, ID_A)
+    at.button(key="explore_draw").click()
+    at.run()
+    at.selectbox(key="explore_expand").set_value("Phone:13800138000")
+    at.run()
+    _one(at.button, "展开邻居").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("没有新的邻居" in i.value for i in at.info), "the phone links to nobody not already drawn"
