@@ -102,7 +102,7 @@ def test_each_role_gets_its_pages_and_signs_out(env):
     at = _sign_in(_app(), "boss")
     assert "管理 Admin" in at.sidebar.radio[0].options
     _page(at, "管理 Admin")
-    assert set(at.dataframe[0].value["username"]) == {"boss", "zhang", "li"}
+    assert set(at.dataframe[0].value["用户名 user"]) == {"boss", "zhang", "li"}
     assert [e.action for e in reversed(audit.entries(env))][:3] == ["sign_in", "sign_out", "sign_in"]
 
 
@@ -277,3 +277,36 @@ def test_expanding_a_node_that_adds_nothing_says_so(env):
     at.run()
     assert not at.exception, at.exception
     assert any("没有新的邻居" in i.value for i in at.info), "the phone links to nobody not already drawn"
+
+
+def test_an_admin_changes_a_role_disables_re_enables_and_resets_a_password(env):
+    at = _page(_sign_in(_app(), "boss"), "管理 Admin")
+    assert "boss" not in at.selectbox(key="admin_who").options, "an admin does not change their own account"
+
+    def apply(who: str, action: str, role: str | None = None, password: str | None = None) -> None:
+        at.selectbox(key="admin_who").set_value(who)
+        at.radio(key="admin_action").set_value(action)
+        if role:
+            at.selectbox(key="admin_role").set_value(role)
+        if password:
+            at.text_input(key="admin_password").input(password)
+        _one(at.button, "执行").click()
+        at.run()
+        assert not at.exception, at.exception
+
+    apply("li", "role", role="inspector")
+    assert accounts.get_user(env, "li").role == "inspector"
+    apply("li", "disable")
+    assert not accounts.get_user(env, "li").active
+    apply("li", "enable")
+    assert accounts.get_user(env, "li").active
+    apply("li", "password", password="short")
+    assert any("至少" in e.value for e in at.error), "a weak password is refused with the reason"
+    apply("li", "password", password="a much longer one 7")
+    assert accounts.sign_in(env, "li", "a much longer one 7").token
+    changes = [(e.action, e.subjects, e.detail) for e in reversed(audit.entries(env)) if e.action.startswith("user_")]
+    assert changes == [("user_role", ["li"], {"to": "inspector"}), ("user_disable", ["li"], {}),
+                       ("user_enable", ["li"], {}), ("user_password", ["li"], {})]
+    assert "a much longer one 7" not in str([e.detail for e in audit.entries(env)])
+    table = at.dataframe[1].value
+    assert "重置密码 user_password" in set(table["操作 action"]) and "详情 detail" in table.columns
