@@ -107,7 +107,8 @@ def _audit(ctx: Ctx) -> None:
     c1, c2, c3 = st.columns(3)
     actor = c1.text_input("用户 who", placeholder="用户名 user name").strip() or None
     action = c2.selectbox("操作 action", [None, *audit.ACTIONS],
-                          format_func=lambda a: "全部 all" if a is None else f"{audit.ACTIONS[a]} {a}")
+                          format_func=lambda a: "全部 all" if a is None else f"{audit.ACTIONS[a]} {a}",
+                          placeholder="全部 all")
     subject = c3.text_input("对象 subject", placeholder="例如 Person:5201… 或 Clue:…").strip() or None
     today = (datetime.now(audit.BEIJING)).date()
     c4, c5 = st.columns(2)

@@ -42,10 +42,12 @@ def render(ctx: Ctx) -> None:
                                   placeholder="全部类别 all families")
         statuses = c2.multiselect("状态 status", list(STATUSES), format_func=lambda s: STATUSES[s][0],
                                   placeholder="全部状态 all statuses")
-        rule = c3.selectbox("规则 rule", [None, *rules], format_func=lambda r: "全部 all" if r is None else rules[r])
+        rule = c3.selectbox("规则 rule", [None, *rules], format_func=lambda r: "全部 all" if r is None else rules[r],
+                            placeholder="全部 all")
         c4, c5, c6, c7 = st.columns([3, 3, 3, 2])
         town = c4.selectbox("乡镇 town", [None, *cluetable.towns(ctx.engine)],
-                            format_func=lambda t: "全部 all" if t is None else cluetable.town_label(t, towns))
+                            format_func=lambda t: "全部 all" if t is None else cluetable.town_label(t, towns),
+                            placeholder="全部 all")
         assignee = c5.text_input("核查人 assignee", placeholder="用户名 user name").strip() or None
         min_score = c6.slider("最低评分 min score", 0.0, 1.0, 0.0, 0.05)
         only_new = c7.checkbox("仅上次检测新增 new since last run", key="clues_new")
