@@ -38,12 +38,6 @@ def last_run_started(engine: Engine) -> str | None:
         return conn.execute(select(runs.c.started).order_by(runs.c.run_id.desc()).limit(1)).scalar()
 
 
-def town_names(store) -> dict[str, str]:
-    """Town code → name from the graph's regions (the codes alone say nothing to a reader)."""
-    rows = store.read("MATCH (r:Region) WHERE r.level = 'town' RETURN r.code, r.name").rows
-    return {code: name for code, name in rows if code and name}
-
-
 def beijing_date(stamp: str | None) -> str:
     """A stored UTC time as its date in Beijing (what the inspector's calendar says)."""
     if not stamp:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from reliefgraph.dashboard import cluetable, graphview
+from reliefgraph.dashboard import cluetable, graphview, overview
 from reliefgraph.dashboard.cases import STATUSES
 from reliefgraph.dashboard.pages_cases import case_panel
 from reliefgraph.dashboard.pages_explore import open_subject
@@ -28,8 +28,8 @@ TABLE_HEIGHT = 560
 
 @st.cache_resource(ttl=60, show_spinner=False)
 def _town_names(store_id: int, _store) -> dict[str, str]:
-    # A local stand-in for the shared region-name table: town names from the graph.
-    return cluetable.town_names(_store)
+    # Town names from the graph's regions, read once a minute, not per click.
+    return overview.town_names(_store)
 
 
 def render(ctx: Ctx) -> None:
