@@ -34,8 +34,8 @@ def render(ctx: Ctx) -> None:
         state["candidates"] = []
         _draw(ctx, state, pending["label"], pending["key"], 2, explore.Filters(), True, pending["highlight"])
     with st.form("explore_search"):
-        text = st.text_input("姓名（可输拼音首字母）、身份证号、号牌、统一社会信用代码、单位或地址 "
-                             "name (or pinyin initials), citizen ID, plate, credit code, organisation or address",
+        text = st.text_input("姓名、身份证号、号牌、统一社会信用代码、单位或地址（姓名可输拼音首字母） "
+                             "name (or its pinyin initials), citizen ID, plate, credit code, organisation or address",
                              placeholder="例如 张三、zs、贵A12345、青禾建材、青山村1组")
         if st.form_submit_button("检索 search") and text.strip():
             state["candidates"] = explore.search(
@@ -47,10 +47,12 @@ def render(ctx: Ctx) -> None:
                 st.info("未找到 nothing found")
     candidates = state["candidates"]
     if candidates:
-        # None chosen: with namesakes, a preselected first one is how the wrong person gets looked at.
+        # None chosen among several: with namesakes, a preselected first one
+        # is how the wrong person gets looked at. A single hit (an ID, a
+        # plate) leaves nothing to confuse.
         pick = st.radio(f"选择对象（{len(candidates)} 个结果；同名者按出生日期、村居和线索数区分） "
                         "choose (namesakes differ by birth date, village and clues)",
-                        range(len(candidates)), index=None, key="explore_pick",
+                        range(len(candidates)), index=0 if len(candidates) == 1 else None, key="explore_pick",
                         format_func=lambda i: candidates[i].option(schema))
         c1, c2 = st.columns(2)
         hops = c1.radio("范围 hops", [1, 2], index=1, horizontal=True, key="explore_hops")
