@@ -49,16 +49,29 @@ def fold_hubs(sub: Subgraph, centre: str, totals: dict[str, int] | None = None, 
     relationship and of the same label, become one group node once there are
     `at_least` of them. `totals` (first-hop ref → neighbours the engine
     counted) lets the caption say how many there are beyond those fetched."""
-    schema = schema or load_schema()
     near = _neighbours(sub)
     first = near.get(centre, set())
+    hanging = [r for r, adj in near.items() if r != centre and r not in first and len(adj) == 1
+               and next(iter(adj)) != centre and next(iter(adj)) in first]
+    return _fold(sub, hanging, near, totals, at_least, schema or load_schema())
+
+
+def fold_new(sub: Subgraph, around: str, new: list[str], at_least: int = FOLD_AT_LEAST,
+             schema: Schema | None = None) -> Subgraph:
+    """After expanding `around`: the new nodes linked to it alone, folded as
+    fold_hubs folds a first-hop node's crowd (a handler's 100 approved grants)."""
+    near = _neighbours(sub)
+    hanging = [r for r in new if near.get(r) == {around}]
+    return _fold(sub, hanging, near, None, at_least, schema or load_schema())
+
+
+def _fold(sub: Subgraph, hanging: list[str], near: dict[str, set[str]], totals: dict[str, int] | None,
+          at_least: int, schema: Schema) -> Subgraph:
     groups: dict[tuple[str, str, str], list[str]] = {}
-    for ref, adj in near.items():
-        if ref == centre or ref in first or len(adj) != 1:
+    for ref in hanging:
+        if sub.nodes[ref].folded is not None:
             continue
-        (via,) = adj
-        if via == centre or via not in first or sub.nodes[ref].folded is not None:
-            continue
+        (via,) = near[ref]
         types = sorted({e.type for e in sub.edges.values() if {e.start, e.end} == {ref, via}})
         groups.setdefault((via, sub.nodes[ref].label, types[0]), []).append(ref)
     folded = {r for refs in groups.values() if len(refs) >= at_least for r in refs}
@@ -130,7 +143,8 @@ def _full_layout(sub: Subgraph, centre: str | None) -> None:
     igraph.set_random_number_generator(random.Random(7))
     coords = g.layout_fruchterman_reingold(seed=seed, niter=300, grid=False).coords if n > 1 else [[0.0, 0.0]]
     lengths = sorted(math.dist(coords[a], coords[b]) for a, b in edges) or [1.0]
-    scale = EDGE_LENGTH / max(lengths[len(lengths) // 2], 1e-6)
+    # A clue's few evidence nodes sit in a narrow column: closer together, they fit it at a readable zoom.
+    scale = (EDGE_LENGTH if n > 8 else EDGE_LENGTH * 0.65) / max(lengths[len(lengths) // 2], 1e-6)
     ox, oy = coords[index[centre]] if centre in index else (0.0, 0.0)
     for r, (x, y) in zip(refs, coords):
         sub.nodes[r].x, sub.nodes[r].y = round((x - ox) * scale, 1), round((y - oy) * scale, 1)

@@ -152,7 +152,9 @@ def _expand(ctx: Ctx, state: dict, target: str, name: str) -> None:
         for n in more.nodes.values():
             if n.ref not in before:
                 n.x = n.y = None
-        grown = graphview.cap(sub.merge(more), keep=[state["centre"], target, *before])
+        merged = sub.merge(more)
+        merged = graphlayout.fold_new(merged, target, [r for r in merged.nodes if r not in before])
+        grown = graphview.cap(merged, keep=[state["centre"], target, *before])
         added = [r for r in grown.nodes if r not in before]
         graphlayout.place_new(grown, around=target)
     state["graph"] = grown

@@ -44,3 +44,16 @@ def test_labels_are_readable_and_relationship_names_show_on_hover(tiny):
     red = [e for e in data["edges"] if e.get("color") == {"color": graphview.HIGHLIGHT}]
     assert len(red) == 1 and "拥有" in red[0]["title"], "the evidence edge (张三 owns the car) is marked"
     assert sum(n["borderWidth"] == 4 for n in data["nodes"]) == 2
+
+
+def test_expanding_into_a_crowd_folds_it_too(tiny):
+    # 王五 is paid 200 times: expanded from a drawing, the payments are one node, not a ring of 200.
+    sub = graphview.Subgraph()
+    sub.add_node(graphview.DrawNode(f"Person:{ID_A}", "Person", ID_A, "张三", {}))
+    more, _ = explore.neighbourhood(tiny, "Person", "520101195001011111", ADMIN, hops=1, collapse=False)
+    merged = sub.merge(more)
+    new = [r for r in merged.nodes if r != f"Person:{ID_A}"]
+    folded = graphlayout.fold_new(merged, "Person:520101195001011111", new)
+    (group,) = [n for n in folded.nodes.values() if n.folded is not None]
+    assert group.caption.startswith(f"{len(group.folded.nodes)} 个发放记录（收款人）")
+    assert len(folded.nodes) == 3
