@@ -67,13 +67,21 @@ def fold_new(sub: Subgraph, around: str, new: list[str], at_least: int = FOLD_AT
 
 def _fold(sub: Subgraph, hanging: list[str], near: dict[str, set[str]], totals: dict[str, int] | None,
           at_least: int, schema: Schema) -> Subgraph:
+    # One pass over the edges: a crowd is thousands of nodes before the cap.
+    hanging_set = set(hanging)
+    types_of: dict[str, set[str]] = {}
+    edges_of: dict[str, list] = {}
+    for k, e in sub.edges.items():
+        for end in (e.start, e.end):
+            if end in hanging_set:
+                types_of.setdefault(end, set()).add(e.type)
+                edges_of.setdefault(end, []).append((k, e))
     groups: dict[tuple[str, str, str], list[str]] = {}
     for ref in hanging:
-        if sub.nodes[ref].folded is not None:
+        if sub.nodes[ref].folded is not None or ref not in types_of:
             continue
         (via,) = near[ref]
-        types = sorted({e.type for e in sub.edges.values() if {e.start, e.end} == {ref, via}})
-        groups.setdefault((via, sub.nodes[ref].label, types[0]), []).append(ref)
+        groups.setdefault((via, sub.nodes[ref].label, min(types_of[ref])), []).append(ref)
     folded = {r for refs in groups.values() if len(refs) >= at_least for r in refs}
     if not folded:
         return sub
@@ -83,7 +91,7 @@ def _fold(sub: Subgraph, hanging: list[str], near: dict[str, set[str]], totals: 
             continue
         members = Subgraph()
         members.nodes = {r: sub.nodes[r] for r in refs}
-        members.edges = {k: e for k, e in sub.edges.items() if e.start in members.nodes or e.end in members.nodes}
+        members.edges = {k: e for r in refs for k, e in edges_of[r]}
         ref = GROUP_PREFIX + hashlib.sha256(f"{via}|{label}|{rel}".encode()).hexdigest()[:16]
         total = (totals or {}).get(via)
         caption = group_caption(len(refs), label, sub.nodes[via], rel, schema,

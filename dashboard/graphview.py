@@ -330,8 +330,14 @@ def vis_data(sub: Subgraph, schema: Schema | None = None, centre: str | None = N
             edge.update(color={"color": HIGHLIGHT}, width=3)
         edges.append(edge)
     focus = sub.nodes.get(centre) if centre else None
-    return {"nodes": nodes, "edges": edges, "options": _OPTIONS, "minScale": MIN_SCALE,
-            "focus": {"x": focus.x, "y": focus.y} if focus is not None and focus.x is not None else None}
+    placed = [n for n in sub.nodes.values() if n.x is not None]
+    if focus is not None and focus.x is not None:
+        at = {"x": focus.x, "y": focus.y}
+    elif placed:                    # no centre (a clue's evidence): the middle of the picture
+        at = {"x": sum(n.x for n in placed) / len(placed), "y": sum(n.y for n in placed) / len(placed)}
+    else:
+        at = None
+    return {"nodes": nodes, "edges": edges, "options": _OPTIONS, "minScale": MIN_SCALE, "focus": at}
 
 
 def to_html(sub: Subgraph, schema: Schema | None = None, height: int = 560, centre: str | None = None,

@@ -20,8 +20,9 @@ COLUMNS = {"clue_id": "编号 id", "family": "类别 family", "rules": "规则 r
            "status": "状态 status", "assignee": "核查人 assignee", "summary": "摘要 summary",
            "first_seen": "首次发现 first seen"}
 # What the table shows, in this order (the id and the rules' ids stay in the export).
-SHOWN = ["score", "name", "subject", "family", "rules", "town", "status", "assignee", "first_seen", "summary"]
-WIDTHS = {"score": "small", "name": "small", "subject": "medium", "family": "small", "rules": "medium",
+# What tells an inspector which clue to open comes first, so it fits beside the open clue.
+SHOWN = ["score", "name", "family", "status", "town", "rules", "first_seen", "assignee", "subject", "summary"]
+WIDTHS = {"score": "small", "name": "small", "subject": "medium", "family": "small", "rules": "small",
           "town": "small", "status": "small", "assignee": "small", "first_seen": "small", "summary": "large"}
 TABLE_HEIGHT = 560
 
@@ -44,13 +45,14 @@ def render(ctx: Ctx) -> None:
                                   placeholder="全部状态 all statuses")
         rule = c3.selectbox("规则 rule", [None, *rules], format_func=lambda r: "全部 all" if r is None else rules[r],
                             placeholder="全部 all")
-        c4, c5, c6, c7 = st.columns([3, 3, 3, 2])
+        c4, c5, c6, c7 = st.columns([3, 3, 3, 3])
         town = c4.selectbox("乡镇 town", [None, *cluetable.towns(ctx.engine)],
                             format_func=lambda t: "全部 all" if t is None else cluetable.town_label(t, towns),
                             placeholder="全部 all")
         assignee = c5.text_input("核查人 assignee", placeholder="用户名 user name").strip() or None
         min_score = c6.slider("最低评分 min score", 0.0, 1.0, 0.0, 0.05)
-        only_new = c7.checkbox("仅上次检测新增 new since last run", key="clues_new")
+        only_new = c7.checkbox("仅看上次检测新增 new in last run", key="clues_new",
+                               help="首次发现于最近一次检测运行之后的线索 first seen since the latest detection run began")
     since = cluetable.last_run_started(ctx.engine) if only_new else None
     filters = cluetable.ClueFilters(tuple(families), tuple(statuses), rule, town, assignee, min_score,
                                     new_since=since)

@@ -17,7 +17,8 @@ from playwright.sync_api import Page, expect
 from streamlit_page import choose, go_to, no_exception, open_select, settle
 
 from reliefgraph.appdb import connect
-from reliefgraph.dashboard import audit, cases
+from reliefgraph.dashboard import audit, cases, cluetable
+from reliefgraph.dashboard.permissions import Viewer
 from reliefgraph.queries import clues as clue_store
 
 
@@ -109,9 +110,15 @@ def test_2_search_a_planted_person_and_draw_the_graph(page, planted, shot):
     shot("04_graph_drawn")
 
 
-def test_2b_from_a_clue_one_click_opens_its_subjects_graph(page, planted, shot):
+def test_2b_from_a_clue_one_click_opens_its_subjects_graph(page, demo, planted, shot):
     go_to(page, "线索 Clues")
     expect(page.get_by_text(re.compile(r"\d+ 条线索 clues"))).to_be_visible()
+    # Clicking the table's first row opens that clue beside the table.
+    first = cluetable.clue_rows(connect(demo.app_db), Viewer("demo_admin", "admin"))[0]
+    grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    page.mouse.click(grid["x"] + 14, grid["y"] + 35 + 17)       # the row's selection cell, below the header
+    settle(page)
+    expect(page.get_by_role("heading", name=re.compile(re.escape(first["subject"])))).to_be_visible()
     choose(page, "打开线索 open a clue", planted["subject_id"])
     expect(page.get_by_role("button", name=re.compile("在图谱中查看"))).to_be_visible()
     shot("05_clue_beside_the_table")
