@@ -92,6 +92,11 @@ def _row_clicked() -> None:
         st.session_state["open_clue"] = ids[rows[0]]
 
 
+def _open_graph(ctx: Ctx, cid: str, subject_id: str) -> None:
+    # The evidence is read when the button is clicked, not on every rerun of the clue.
+    open_subject("Person", subject_id, cluetable.evidence_refs(ctx.engine, cid))
+
+
 def clue_detail(ctx: Ctx, cid: str) -> None:
     head = cluetable.clue_header(ctx.engine, ctx.viewer, cid)
     if head is None:
@@ -104,8 +109,7 @@ def clue_detail(ctx: Ctx, cid: str) -> None:
              f"首次发现 first seen {cluetable.beijing_date(head['first_seen'])}"
              + ("" if head["active"] else " · 已失效 inactive"))
     st.button("在图谱中查看此人及证据 open the subject's graph", key="clue_open_graph", type="primary",
-              on_click=open_subject,
-              args=("Person", head["subject_id"], cluetable.evidence_refs(ctx.engine, cid)))
+              on_click=_open_graph, args=(ctx, cid, head["subject_id"]))
     rules = {r.id: r for r in rule_files()}
     for f in cluetable.findings_for(ctx.engine, ctx.viewer, cid):
         rule = rules.get(f["rule_id"])
