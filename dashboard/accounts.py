@@ -180,6 +180,29 @@ def disable_user(engine: Engine, username: str) -> None:
         conn.execute(delete(sessions).where(sessions.c.username == username))
 
 
+def enable_user(engine: Engine, username: str) -> None:
+    """Re-enable a disabled account; it signs in again with its old password."""
+    with engine.begin() as conn:
+        res = conn.execute(update(users).where(users.c.username == username).values(active=True))
+        if res.rowcount == 0:
+            raise AccountError(f"没有该用户 no user {username!r}")
+
+
+def set_role(engine: Engine, username: str, role: str) -> None:
+    """Change an account's role and end its sessions, so the new role holds
+    from the next sign-in; the last active administrator keeps the role."""
+    if role not in ROLES:
+        raise AccountError(f"未知角色 unknown role {role!r}; 可选 one of {', '.join(ROLES)}")
+    with engine.begin() as conn:
+        current = conn.execute(select(users.c.role, users.c.active).where(users.c.username == username)).first()
+        if current is None:
+            raise AccountError(f"没有该用户 no user {username!r}")
+        if current.role == "admin" and role != "admin" and current.active and count_admins(engine) <= 1:
+            raise AccountError("不能取消最后一个管理员 the last active administrator must stay one")
+        conn.execute(update(users).where(users.c.username == username).values(role=role))
+        conn.execute(delete(sessions).where(sessions.c.username == username))
+
+
 def set_password(engine: Engine, username: str, password: str) -> None:
     check_password_policy(username, password)
     with engine.begin() as conn:

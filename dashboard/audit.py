@@ -22,7 +22,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import JSON, Column, Integer, String, Table, select
@@ -35,6 +35,7 @@ GENESIS = "0" * 64
 ACTIONS = {
     "sign_in": "登录", "sign_in_failed": "登录失败", "sign_out": "退出",
     "user_add": "新增用户", "user_disable": "停用用户", "user_password": "重置密码",
+    "user_enable": "启用用户", "user_role": "变更角色",
     "search": "检索", "view_subgraph": "查看图谱", "view_clue": "查看线索",
     "run_query": "运行查询", "run_adhoc": "运行自定义查询", "export": "导出",
     "case_change": "案件变更", "view_audit": "查看审计日志", "report": "生成报告",
@@ -157,9 +158,14 @@ def _entry(row) -> Entry:
 
 
 def entries(engine: Engine, limit: int = 200, actor: str | None = None, action: str | None = None,
-            subject: str | None = None) -> list[Entry]:
-    """Newest first. `subject` matches exactly one of an entry's subjects."""
+            subject: str | None = None, since: str | None = None, until: str | None = None) -> list[Entry]:
+    """Newest first. `subject` matches exactly one of an entry's subjects;
+    `since` / `until` bound the time (ISO strings in UTC, as stored; `until` excluded)."""
     query = select(audit_log).order_by(audit_log.c.seq.desc())
+    if since:
+        query = query.where(audit_log.c.at >= since)
+    if until:
+        query = query.where(audit_log.c.at < until)
     if actor:
         query = query.where(audit_log.c.actor == actor)
     if action:
@@ -200,3 +206,45 @@ def verify(engine: Engine) -> Verification:
             expected_seq = e.seq + 1
     result.head = prev
     return result
+
+
+BEIJING = timezone(timedelta(hours=8))
+# Detail keys as the administrator reads them; unknown keys are shown as stored.
+DETAIL_NAMES = {"text": "检索词", "hits": "结果数", "hops": "跳数", "nodes": "节点数", "types": "关系类型",
+                "window": "时间窗口", "format": "格式", "what": "内容", "rows": "行数", "query": "查询",
+                "role": "角色", "action": "操作", "reason": "原因", "filters": "筛选条件", "expand": "展开",
+                "added": "新增节点", "from_clue": "来自线索", "actor": "用户", "subject": "对象",
+                "refused": "被拒绝", "assignee": "核查人", "conclusion": "结论", "kind": "类型", "to": "改为"}
+
+
+def beijing_time(at: str) -> str:
+    """A stored UTC time as Beijing wall-clock time, to the second."""
+    try:
+        return datetime.fromisoformat(at).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return at
+
+
+def day_bounds(first: date | None, last: date | None) -> tuple[str | None, str | None]:
+    """Beijing calendar days [first, last] as UTC bounds for `entries(since=, until=)`."""
+    def utc(d: date) -> str:
+        return datetime(d.year, d.month, d.day, tzinfo=BEIJING).astimezone(timezone.utc).isoformat(
+            timespec="microseconds")
+    return (utc(first) if first else None, utc(last + timedelta(days=1)) if last else None)
+
+
+def readable_detail(detail: dict[str, Any]) -> str:
+    def shown(v: Any) -> str:
+        if isinstance(v, bool):
+            return "是" if v else "否"
+        if isinstance(v, (list, tuple)):
+            return "、".join(shown(x) for x in v if x not in (None, "")) or "—"
+        return "—" if v in (None, "") else str(v)
+    return "；".join(f"{DETAIL_NAMES.get(k, k)}: {shown(v)}" for k, v in detail.items())
+
+
+def readable(e: Entry) -> dict[str, Any]:
+    """One entry as the admin page and its export show it."""
+    return {"#": e.seq, "时间 when (北京时间)": beijing_time(e.at), "用户 who": e.actor, "角色 role": e.role or "",
+            "操作 action": f"{ACTIONS.get(e.action, e.action)} {e.action}",
+            "对象 subjects": "、".join(e.subjects), "详情 detail": readable_detail(e.detail)}

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
+from reliefgraph.dashboard.graphlayout import fold_hubs
 from reliefgraph.dashboard.graphview import MAX_DRAW_NODES, Subgraph, cap, collapse_payments, from_engine
 from reliefgraph.dashboard.permissions import Viewer, mask_for
+from reliefgraph.dashboard.searchindex import SearchIndex
 from reliefgraph.graph.schema import Schema, load_schema
 from reliefgraph.graph.store import GraphStore
 
@@ -33,10 +35,19 @@ class Candidate:
     caption: str             # masked for the viewer
     shown_key: str           # masked for the viewer
     detail: str              # what tells namesakes apart: birth date, village; company type …
+    clues: int = 0           # active clues about this person
 
     @property
     def ref(self) -> str:
         return f"{self.label}:{self.key}"
+
+    def option(self, schema: Schema) -> str:
+        """One line of the pick list: kind, name, masked key, what tells it apart, its clues."""
+        nt = schema.nodes.get(self.label)
+        parts = [nt.zh if nt else self.label, self.caption, self.shown_key, self.detail]
+        if self.label == "Person":
+            parts.append(f"线索 {self.clues} 条" if self.clues else "无线索")
+        return " · ".join(p for p in parts if p)
 
 
 def search_fields(schema: Schema | None = None) -> list[tuple[str, str]]:
@@ -51,35 +62,62 @@ def normalise_query(text: str) -> str:
     return text.upper() if CITIZEN_ID.match(text.upper()) else text
 
 
-def search(store: GraphStore, text: str, viewer: Viewer, schema: Schema | None = None) -> list[Candidate]:
-    """Exact matches on every searchable field, plus company names containing the text."""
+ADDRESS_FIELDS = (("Household", "address"), ("Property", "address"), ("Address", "address_key"))
+MIN_ADDRESS = 3          # characters before an address fragment is looked for (a scan of the households)
+
+
+def search(store: GraphStore, text: str, viewer: Viewer, schema: Schema | None = None,
+           index: SearchIndex | None = None, clue_counts: Callable[[list[str]], dict[str, int]] | None = None
+           ) -> list[Candidate]:
+    """Exact matches on every searchable field (citizen ID, plate, credit
+    code …); people by name (exact, prefix, pinyin initials or full pinyin,
+    fuzzy); companies and organisations by name; households and property by
+    a fragment of their address. Best first; people with the same name by
+    their number of clues. One query to the engine."""
     schema = schema or load_schema()
     text = normalise_query(text)
     # The engine reads a NUL as the end of the query text, so no stored value
     # can hold one: such a search matches nothing.
     if not text or "\x00" in text:
         return []
+    index = index or SearchIndex.from_store(store)
+    names = index.persons.match(text)
+    orgs = {label: idx.match(text, contains=True) for label, idx in index.organisations.items()}
+    params = {"text": text, "limit": MAX_CANDIDATES, "names": names, "companies": orgs.get("Company", []),
+              "orgs": orgs.get("Org", [])}
     found: dict[str, Candidate] = {}
-    for (node,) in store.read(_search_query(schema), {"text": text, "limit": MAX_CANDIDATES}).rows:
+    for (node,) in store.read(_search_query(schema, address=len(text) >= MIN_ADDRESS), params).rows:
         c = _candidate(node, viewer, schema)
         found.setdefault(c.ref, c)
     people = [c for c in found.values() if c.label == "Person"]
     if people:
         details = _person_details(store, [c.key for c in people])
+        counts = clue_counts([c.key for c in people]) if clue_counts else {}
         for c in people:
-            found[c.ref] = Candidate(c.label, c.key, c.caption, c.shown_key, details.get(c.key, c.detail))
-    return list(found.values())[:MAX_CANDIDATES]
+            found[c.ref] = Candidate(c.label, c.key, c.caption, c.shown_key, details.get(c.key, c.detail),
+                                     counts.get(c.key, 0))
+    rank = {n: i for i, n in enumerate(names)}
+    ordered = sorted(found.values(), key=lambda c: (0 if c.label != "Person" or c.caption == text else 1,
+                                                    rank.get(c.caption, len(rank)), -c.clues))
+    return ordered[:MAX_CANDIDATES]
 
 
-def _search_query(schema: Schema) -> str:
+def _search_query(schema: Schema, address: bool = True) -> str:
     # One query, one round trip: eleven separate lookups each waited for the
     # interpreter lock again under 20 sessions (search p95 4.9 s vs 1.4 s
-    # for a draw). Exact matches first, in the schema's order, then company
-    # names containing the text.
-    parts = [f"MATCH (n:{label}) WHERE n.{prop} = $text RETURN n LIMIT $limit"
-             for label, prop in search_fields(schema)]
-    if ("Company", "name") in search_fields(schema):
-        parts.append("MATCH (n:Company) WHERE size($text) >= 2 AND n.name CONTAINS $text RETURN n LIMIT $limit")
+    # for a draw). Exact matches first, in the schema's order, then people
+    # and organisations by the names the index matched (indexed look-ups),
+    # then address fragments.
+    fields = search_fields(schema)
+    parts = [f"MATCH (n:{label}) WHERE n.{prop} = $text RETURN n LIMIT $limit" for label, prop in fields]
+    if ("Person", "name") in fields:
+        parts.append("UNWIND $names AS nm MATCH (n:Person {name: nm}) RETURN n LIMIT $limit")
+    for label, param in (("Company", "companies"), ("Org", "orgs")):
+        if label in schema.nodes:
+            parts.append(f"UNWIND ${param} AS nm MATCH (n:{label} {{name: nm}}) RETURN n LIMIT $limit")
+    if address:
+        parts += [f"MATCH (n:{label}) WHERE n.{prop} CONTAINS $text RETURN n LIMIT $limit"
+                  for label, prop in ADDRESS_FIELDS if label in schema.nodes and prop in schema.nodes[label].properties]
     return " UNION ALL ".join(parts)
 
 
@@ -92,8 +130,12 @@ def _candidate(node: dict, viewer: Viewer, schema: Schema) -> Candidate:
     if label == "Company":
         kind = nt.properties["company_type"].values.get(node.get("company_type"), node.get("company_type") or "")
         detail = f"{kind} {node.get('established') or ''}".strip()
+    elif label == "Org":
+        detail = nt.properties["org_type"].values.get(node.get("org_type"), node.get("org_type") or "")
     elif label == "Vehicle":
         detail = str(node.get("brand") or "")
+    elif label in ("Household", "Property") and node.get("address"):
+        detail = str(mask_for(viewer, node.get("address"), "address", schema))
     return Candidate(label, key, str(caption), str(mask_for(viewer, key, nt.key, schema)), detail)
 
 
@@ -155,6 +197,7 @@ def neighbourhood(store: GraphStore, label: str, key: Any, viewer: Viewer, hops:
     # approved many grants: leave them in the engine.
     far = meta + (["Payment"] if collapse else [])
     crowded = False
+    totals: dict[str, int] = {}
     if hops == 2:
         # `WITH n` pins the plan to the index lookup of the centre: without it
         # FalkorDB starts from the label-filtered `m` with a scan of every
@@ -173,15 +216,28 @@ def neighbourhood(store: GraphStore, label: str, key: Any, viewer: Viewer, hops:
             {**params, "walk": limit, "per": PER_NODE}).rows
         crowded = any(n > PER_NODE for _, _, n in more)
         rows += [(m, near) for m, near, _ in more]
+        totals = {ref: n for ref, n in ((_ref_of(m, schema), n) for m, _, n in more) if ref}
     sub = from_engine(rows, viewer, schema)
     if collapse:
         sub = collapse_payments(sub)
     found = len(sub.nodes)
     centre = f"{label}:{key}"
+    if hops == 2:
+        # Colleagues at an employer, grants a handler approved: one node each
+        # crowd, expandable, instead of a ring of dots that says one thing.
+        sub = fold_hubs(sub, centre, totals, schema=schema)
     first_hop = [f"{lbl}:{k}" for lbl, k in _first_hop_refs(first, schema)]
     drawn = cap(sub, limit, keep=[centre] + first_hop)
     drawn.truncated = drawn.truncated or crowded or len(first) >= MAX_ROWS
     return drawn, found
+
+
+def _ref_of(node: Any, schema: Schema) -> str | None:
+    if isinstance(node, dict) and node.get("_labels"):
+        label = next((lbl for lbl in node["_labels"] if lbl in schema.nodes), None)
+        if label:
+            return f"{label}:{node.get(schema.nodes[label].key)}"
+    return None
 
 
 def _first_hop_refs(rows: list[tuple], schema: Schema) -> list[tuple[str, Any]]:

@@ -38,6 +38,9 @@ class DrawNode:
     caption: str
     props: dict[str, Any]        # masked for the viewer
     pinned: bool = False
+    x: float | None = None       # kept across expansions so the picture does not move
+    y: float | None = None
+    folded: "Subgraph | None" = None   # a hub's members, drawn as this one node until expanded
 
     @property
     def id(self) -> str:
@@ -59,8 +62,11 @@ class Subgraph:
     truncated: bool = False      # the engine had more than we were allowed to draw
 
     def add_node(self, node: DrawNode) -> None:
-        if node.ref in self.nodes:
-            node.pinned = self.nodes[node.ref].pinned
+        old = self.nodes.get(node.ref)
+        if old is not None:
+            node.pinned = old.pinned
+            if node.x is None:
+                node.x, node.y = old.x, old.y
         self.nodes[node.ref] = node
 
     def add_edge(self, edge: DrawEdge) -> None:
@@ -232,8 +238,18 @@ VIS_DIR = Path(__file__).with_name("static") / "vis-network-9.1.2"
 # Relative: the drawing is an iframe `srcdoc`, which resolves URLs against
 # the app's own address (also under a server.baseUrlPath prefix).
 VIS_URL = "app/static/vis-network-9.1.2/vis-network.min"
-_OPTIONS = {"physics": {"stabilization": {"iterations": 150}},
-            "edges": {"font": {"size": 10}, "arrows": {"to": {"scaleFactor": 0.5}}}}
+# Positions come from graphlayout (seeded, kept across expansions), so the
+# browser runs no physics: the picture does not move between renders. Edge
+# names show on hover; labels are 16 units and the view never zooms out below
+# MIN_SCALE on its own, so they are at least 12 px at the default zoom.
+NODE_FONT = 16
+MIN_SCALE = 0.75
+HIGHLIGHT = "#D62728"
+_OPTIONS = {"physics": False, "layout": {"randomSeed": 7},
+            "interaction": {"hover": True, "tooltipDelay": 120},
+            "nodes": {"font": {"size": NODE_FONT, "face": "sans-serif"}},
+            "edges": {"color": {"color": "#9A9A9A"}, "arrows": {"to": {"scaleFactor": 0.5}},
+                      "smooth": False}}
 
 _PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8">
@@ -261,6 +277,11 @@ if (typeof vis === "undefined") {{
   }});
   network.once("stabilizationIterationsDone", function () {{ bar.style.display = "none"; }});
   if (!data.options.physics || data.nodes.length < 2) {{ bar.style.display = "none"; }}
+  network.once("afterDrawing", function () {{
+    if (network.getScale() < data.minScale) {{
+      network.moveTo({{position: data.focus || {{x: 0, y: 0}}, scale: data.minScale}});
+    }}
+  }});
 }}
 </script>
 </body></html>
@@ -274,30 +295,53 @@ def _json_for_script(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def vis_data(sub: Subgraph, schema: Schema | None = None, centre: str | None = None) -> dict:
-    """The nodes, edges and options vis-network draws: opaque ids and masked captions only."""
+def vis_data(sub: Subgraph, schema: Schema | None = None, centre: str | None = None,
+             highlight: Iterable[str] = ()) -> dict:
+    """The nodes, edges and options vis-network draws: opaque ids and masked
+    captions only. Nodes in `highlight` (a clue's evidence) and the edges
+    between them are drawn in red within the wider neighbourhood."""
+    from reliefgraph.dashboard.graphlayout import layout
+
     schema = schema or load_schema()
+    layout(sub, centre)
+    marked = set(highlight) & set(sub.nodes)
     nodes = []
     for n in sub.nodes.values():
         nt = schema.nodes.get(n.label)
-        nodes.append({"id": n.id, "label": _text(n.caption), "title": _title(n, schema),
-                      "color": nt.color if nt else "#999999", "shape": "star" if n.ref == centre else "dot",
-                      "size": 22 if n.ref == centre else 14, "physics": not n.pinned,
-                      "borderWidth": 3 if n.pinned else 1})
+        colour = nt.color if nt else "#999999"
+        node = {"id": n.id, "label": _text(n.caption), "title": _title(n, schema),
+                "color": {"background": colour, "border": HIGHLIGHT if n.ref in marked else colour},
+                "shape": "star" if n.ref == centre else ("square" if n.folded is not None else "dot"),
+                "size": 22 if n.ref == centre else (18 if n.folded is not None else 14),
+                "borderWidth": 4 if n.ref in marked else (3 if n.pinned else 1)}
+        if n.x is not None:
+            node.update(x=n.x, y=n.y)
+        nodes.append(node)
     ids = {r: n.id for r, n in sub.nodes.items()}
     edges = []
     for e in sub.edges.values():
         rt = schema.relationships.get(e.type)
         props = dict(e.props)
         extra = "、".join(f"{k}={v}" for k, v in props.items() if k in ("relation", "kind", "role", "start", "end"))
-        edges.append({"from": ids[e.start], "to": ids[e.end], "label": _text(rt.zh if rt else e.type),
-                      "title": html.escape(f"{rt.zh if rt else e.type} {rt.en if rt else ''} {extra}".strip()),
-                      "arrows": "to"})
-    return {"nodes": nodes, "edges": edges, "options": _OPTIONS}
+        edge = {"from": ids[e.start], "to": ids[e.end],
+                "title": html.escape(f"{rt.zh if rt else e.type} {rt.en if rt else ''} {extra}".strip()),
+                "arrows": "to"}
+        if e.start in marked and e.end in marked:
+            edge.update(color={"color": HIGHLIGHT}, width=3)
+        edges.append(edge)
+    focus = sub.nodes.get(centre) if centre else None
+    placed = [n for n in sub.nodes.values() if n.x is not None]
+    if focus is not None and focus.x is not None:
+        at = {"x": focus.x, "y": focus.y}
+    elif placed:                    # no centre (a clue's evidence): the middle of the picture
+        at = {"x": sum(n.x for n in placed) / len(placed), "y": sum(n.y for n in placed) / len(placed)}
+    else:
+        at = None
+    return {"nodes": nodes, "edges": edges, "options": _OPTIONS, "minScale": MIN_SCALE, "focus": at}
 
 
 def to_html(sub: Subgraph, schema: Schema | None = None, height: int = 560, centre: str | None = None,
-            inline: bool = False) -> str:
+            inline: bool = False, highlight: Iterable[str] = ()) -> str:
     """The drawing as a page for an iframe: vis-network loaded from the app's
     static files (cached by the browser), or inlined (`inline=True`) for a
     file that works on its own, offline — the HTML export."""
@@ -307,7 +351,7 @@ def to_html(sub: Subgraph, schema: Schema | None = None, height: int = 560, cent
     else:
         head = (f'<link rel="stylesheet" href="{VIS_URL}.css">\n'
                 f'<script src="{VIS_URL}.js"></script>')
-    return _PAGE.format(head=head, height=int(height), data=_json_for_script(vis_data(sub, schema, centre)))
+    return _PAGE.format(head=head, height=int(height), data=_json_for_script(vis_data(sub, schema, centre, highlight)))
 
 
 def to_png(sub: Subgraph, schema: Schema | None = None) -> bytes | None:

@@ -1,12 +1,20 @@
-"""管理 Admin: accounts and the audit log (administrators only)."""
+"""管理 Admin: accounts (add, change role, disable / re-enable, reset the
+password) and the audit log (filter by who, what, object and date; export;
+verify the hash chain). Administrators only."""
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 import pandas as pd
 import streamlit as st
 
 from reliefgraph.dashboard import accounts, audit
 from reliefgraph.dashboard.permissions import require
+from reliefgraph.dashboard.queryform import to_csv
 from reliefgraph.dashboard.ui import Ctx
+
+CHOOSE = "请选择 choose"
+AUDIT_LIMIT = 2000
 
 
 def render(ctx: Ctx) -> None:
@@ -19,16 +27,26 @@ def render(ctx: Ctx) -> None:
         _audit(ctx)
 
 
+def _role(r: str) -> str:
+    return f"{accounts.ROLES[r][0]} {r}" if r in accounts.ROLES else r
+
+
 def _users(ctx: Ctx) -> None:
     rows = accounts.list_users(ctx.engine)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame([{
+        "用户名 user": r["username"], "显示名 name": r["display_name"], "角色 role": _role(r["role"]),
+        "状态 status": "启用 active" if r["active"] else "停用 disabled",
+        "创建 created": audit.beijing_time(r["created"]) if r["created"] else "",
+        "最近登录 last sign-in": audit.beijing_time(r["last_sign_in"]) if r["last_sign_in"] else "从未 never"}
+        for r in rows]), hide_index=True, width="stretch")
     with st.form("user_add", clear_on_submit=True):
         st.markdown("**新增用户 add a user**")
         c1, c2, c3 = st.columns(3)
-        username = c1.text_input("用户名 user name")
-        display = c2.text_input("显示名 display name")
-        role = c3.selectbox("角色 role", list(accounts.ROLES), format_func=lambda r: f"{accounts.ROLES[r][0]} {r}")
-        password = st.text_input("初始密码 initial password", type="password")
+        username = c1.text_input("用户名 user name", placeholder="小写字母开头 starts with a-z")
+        display = c2.text_input("显示名 display name", placeholder="例如 王核查")
+        role = c3.selectbox("角色 role", list(accounts.ROLES), format_func=_role, placeholder=CHOOSE)
+        password = st.text_input("初始密码 initial password", type="password",
+                                 placeholder=f"至少 {accounts.MIN_PASSWORD} 个字符 at least {accounts.MIN_PASSWORD} characters")
         if st.form_submit_button("创建 create"):
             try:
                 user = accounts.add_user(ctx.engine, username.strip(), password, role, display.strip() or None)
@@ -37,29 +55,82 @@ def _users(ctx: Ctx) -> None:
             else:
                 ctx.audit("user_add", [user.username], {"role": role})
                 st.success(f"已创建 created {user.username}")
-    active = [r["username"] for r in rows if r["active"] and r["username"] != ctx.user.username]
-    if active:
-        with st.form("user_disable"):
-            who = st.selectbox("停用用户 disable a user", active)
-            if st.form_submit_button("停用 disable"):
-                accounts.disable_user(ctx.engine, who)
-                ctx.audit("user_disable", [who])
-                st.rerun()
+    others = [r for r in rows if r["username"] != ctx.user.username]
+    if not others:
+        return
+    with st.form("user_change"):
+        st.markdown("**修改用户 change a user**（不能修改自己 not yourself）")
+        c1, c2 = st.columns(2)
+        names = {r["username"]: r for r in others}
+        who = c1.selectbox("用户 user", list(names), index=None, placeholder=CHOOSE, key="admin_who",
+                           format_func=lambda u: f"{u} · {_role(names[u]['role'])} · "
+                                                 f"{'启用' if names[u]['active'] else '停用'}")
+        action = c2.radio("操作 action", ["role", "disable", "enable", "password"], horizontal=True,
+                          key="admin_action",
+                          format_func={"role": "变更角色 change role", "disable": "停用 disable",
+                                       "enable": "重新启用 re-enable", "password": "重置密码 reset password"}.get)
+        c3, c4 = st.columns(2)
+        new_role = c3.selectbox("新角色 new role", list(accounts.ROLES), format_func=_role, key="admin_role",
+                                placeholder=CHOOSE)
+        new_password = c4.text_input("新密码 new password", type="password", key="admin_password",
+                                     placeholder=f"至少 {accounts.MIN_PASSWORD} 个字符")
+        if st.form_submit_button("执行 apply"):
+            _change(ctx, who, action, new_role, new_password)
+
+
+def _change(ctx: Ctx, who: str | None, action: str, role: str, password: str) -> None:
+    if who is None:
+        st.error("请先选择用户 choose a user first")
+        return
+    try:
+        if action == "role":
+            accounts.set_role(ctx.engine, who, role)
+            ctx.audit("user_role", [who], {"to": role})
+        elif action == "disable":
+            accounts.disable_user(ctx.engine, who)
+            ctx.audit("user_disable", [who])
+        elif action == "enable":
+            accounts.enable_user(ctx.engine, who)
+            ctx.audit("user_enable", [who])
+        else:
+            accounts.set_password(ctx.engine, who, password)
+            # The password itself is never recorded.
+            ctx.audit("user_password", [who])
+    except accounts.AccountError as exc:
+        st.error(str(exc))
+        return
+    st.success(f"已完成 done: {who}")
+    st.rerun()
 
 
 def _audit(ctx: Ctx) -> None:
     c1, c2, c3 = st.columns(3)
-    actor = c1.text_input("用户 who").strip() or None
+    actor = c1.text_input("用户 who", placeholder="用户名 user name").strip() or None
     action = c2.selectbox("操作 action", [None, *audit.ACTIONS],
-                          format_func=lambda a: "全部 all" if a is None else f"{audit.ACTIONS[a]} {a}")
-    subject = c3.text_input("对象 subject (e.g. Person:5201…)").strip() or None
-    ctx.audit_once(f"audit:{actor}:{action}:{subject}", "view_audit", [], {"actor": actor, "action": action})
-    rows = audit.entries(ctx.engine, limit=500, actor=actor, action=action, subject=subject)
-    st.dataframe(pd.DataFrame([{"#": e.seq, "时间 when (UTC)": e.at[:19], "用户 who": e.actor, "角色 role": e.role,
-                                "操作 action": f"{audit.ACTIONS.get(e.action, '')} {e.action}",
-                                "对象 subjects": ", ".join(e.subjects), "详情 detail": str(e.detail)}
-                               for e in rows]), hide_index=True, width="stretch")
-    if st.button("校验哈希链 verify the chain"):
+                          format_func=lambda a: "全部 all" if a is None else f"{audit.ACTIONS[a]} {a}",
+                          placeholder="全部 all")
+    subject = c3.text_input("对象 subject", placeholder="例如 Person:5201… 或 Clue:…").strip() or None
+    today = (datetime.now(audit.BEIJING)).date()
+    c4, c5 = st.columns(2)
+    first = c4.date_input("起 from (北京时间)", value=today - timedelta(days=30), format="YYYY-MM-DD",
+                          key="audit_from")
+    last = c5.date_input("止 to (北京时间)", value=today, format="YYYY-MM-DD", key="audit_to")
+    since, until = audit.day_bounds(first, last)
+    ctx.audit_once(f"audit:{actor}:{action}:{subject}:{since}:{until}", "view_audit", [],
+                   {"actor": actor, "action": action, "window": [str(first or ""), str(last or "")]})
+    rows = [audit.readable(e) for e in audit.entries(ctx.engine, limit=AUDIT_LIMIT, actor=actor, action=action,
+                                                        subject=subject, since=since, until=until)]
+    st.caption(f"{len(rows)} 条记录 entries" + (f"（仅显示最近 {AUDIT_LIMIT} 条 newest only）"
+                                              if len(rows) >= AUDIT_LIMIT else ""))
+    frame = pd.DataFrame(rows, columns=["#", "时间 when (北京时间)", "用户 who", "角色 role", "操作 action",
+                                        "对象 subjects", "详情 detail"])
+    st.dataframe(frame, hide_index=True, width="stretch", height=420,
+                 column_config={"详情 detail": st.column_config.TextColumn(width="large")})
+    c6, c7 = st.columns(2)
+    c6.download_button("导出审计日志 CSV export", to_csv(list(frame.columns), [tuple(r.values()) for r in rows]),
+                       file_name="audit_log.csv", mime="text/csv", on_click=ctx.audit,
+                       args=("export", [], {"what": "audit_log", "rows": len(rows)}))
+    if c7.button("校验哈希链 verify the chain"):
         result = audit.verify(ctx.engine)
         if result.ok:
             st.success(f"审计日志完整 intact: {result.entries} 条 entries; 链头 head {result.head}")

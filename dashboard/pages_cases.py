@@ -15,7 +15,8 @@ def render(ctx: Ctx) -> None:
     st.header("核查 Cases")
     mine_only = ctx.user.role == "inspector"
     statuses = st.multiselect("状态 status", [s for s in cases.STATUSES if s != "new"],
-                              default=["open", "in_verification"], format_func=status_zh)
+                              default=["open", "in_verification"], format_func=status_zh,
+                              placeholder="全部状态 all statuses")
     assignee = ctx.user.username if mine_only else None
     rows = cases.list_cases(ctx.engine, assignee=assignee, statuses=statuses or None)
     opened = st.session_state.get("open_case")
@@ -37,7 +38,7 @@ def render(ctx: Ctx) -> None:
     labels = {r["clue_id"]: f"{r['subject_name'] or ''} · {FAMILIES.get(r['family'], (r['family'],))[0]} · "
                             f"{r['clue_id']}" for r in rows}
     cid = st.selectbox("打开案件 open a case", [None, *labels], key="open_case",
-                       format_func=lambda c: "—" if c is None else labels[c])
+                       format_func=lambda c: "—" if c is None else labels[c], placeholder="请选择 choose")
     if cid:
         from reliefgraph.dashboard.pages_clues import clue_detail
 
@@ -63,10 +64,10 @@ def case_panel(ctx: Ctx, cid: str) -> None:
                 inspectors = [u["username"] for u in accounts.list_users(ctx.engine)
                               if u["role"] == "inspector" and u["active"]]
                 assignee = st.selectbox("核查人 inspector", [None, *inspectors],
-                                        format_func=lambda u: "—" if u is None else u)
-            conclusion = st.text_input("核查结论 conclusion（办结时必填 required to close）") \
+                                        format_func=lambda u: "—" if u is None else u, placeholder="请选择 choose")
+            conclusion = st.text_input("核查结论 conclusion（办结时必填 required to close）", placeholder="核查经过与结论") \
                 if {"confirm", "dismiss"} & set(actions) else None
-            note = st.text_area("备注 notes")
+            note = st.text_area("备注 notes", placeholder="可选 optional")
             if st.form_submit_button("提交 submit"):
                 try:
                     step = cases.act(ctx.engine, ctx.viewer, cid, action, assignee=assignee,

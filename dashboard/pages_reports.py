@@ -23,14 +23,15 @@ def render(ctx: Ctx) -> None:
         rows = cluetable.clue_rows(ctx.engine, ctx.viewer)
         labels = {r["clue_id"]: f"{r['score']:.2f} · {r['family']} · {r['name'] or ''} {r['subject']}" for r in rows}
         cid = st.selectbox("线索 clue", [None, *labels], format_func=lambda c: "—" if c is None else labels[c],
-                           key="report_clue")
+                           key="report_clue", placeholder="请选择 choose")
         target = Target(clue=cid) if cid else None
     elif kind == "person":
-        citizen_id = st.text_input("身份证号 citizen ID", key="report_person").strip().upper()
+        citizen_id = st.text_input("身份证号 citizen ID", key="report_person", placeholder="18 位身份证号 18-digit ID").strip().upper()
         target = Target(person=citizen_id) if citizen_id else None
     else:
         town = st.selectbox("乡镇 town", [None, *cluetable.towns(ctx.engine)],
-                            format_func=lambda t: "全县 county" if t is None else t, key="report_town")
+                            format_func=lambda t: "全县 county" if t is None else t, key="report_town",
+                            placeholder="请选择 choose")
         target = Target(summary=True, town=town)
     report_button(ctx, target, key="report_page")
 
@@ -38,7 +39,8 @@ def render(ctx: Ctx) -> None:
 def report_button(ctx: Ctx, target: Target | None, key: str) -> None:
     """Format choice, a generate button and the download of what it made."""
     c1, c2 = st.columns([1, 2])
-    fmt = c1.selectbox("格式 format", list(FORMATS), format_func=FORMAT_NAMES.get, key=f"{key}_format")
+    fmt = c1.selectbox("格式 format", list(FORMATS), format_func=FORMAT_NAMES.get, key=f"{key}_format",
+                       placeholder="请选择 choose")
     if c2.button("生成报告 / Report", key=f"{key}_generate", disabled=target is None):
         try:
             with st.spinner("正在生成报告 generating…"):

@@ -17,8 +17,8 @@ def render(engine: Engine) -> None:
         st.info("尚无用户。请先在命令行创建管理员 no users yet — create the first admin on the command line: "
                 "`reliefgraph user add NAME --role admin`")
     with st.form("sign_in"):
-        username = st.text_input("用户名 User name")
-        password = st.text_input("密码 Password", type="password")
+        username = st.text_input("用户名 User name", placeholder="用户名 user name")
+        password = st.text_input("密码 Password", type="password", placeholder="密码 password")
         submitted = st.form_submit_button("登录 Sign in")
     if not submitted:
         return

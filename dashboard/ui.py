@@ -61,6 +61,27 @@ def settings() -> Settings:
     return Settings.from_env()
 
 
+@st.cache_resource(ttl=60, show_spinner=False)
+def _data_version(uri: str) -> str:
+    from reliefgraph.dashboard.searchindex import data_version
+
+    return data_version(graph_store(uri))
+
+
+@st.cache_resource(max_entries=2, show_spinner="正在建立检索索引 building the search index…")
+def _search_index(uri: str, version: str):
+    from reliefgraph.dashboard.searchindex import SearchIndex
+
+    return SearchIndex.from_store(graph_store(uri), version)
+
+
+def search_index():
+    """The names of the county for prefix / pinyin / fuzzy search: built once
+    per data version (checked once a minute), shared by every session."""
+    uri = settings().graph_uri
+    return _search_index(uri, _data_version(uri))
+
+
 def current_user(engine: Engine) -> User | None:
     token = st.session_state.get(TOKEN)
     if not token:
@@ -77,7 +98,7 @@ def viewer_for(engine: Engine, user: User) -> Viewer:
     return Viewer(user.username, user.role, clear)
 
 
-def draw(sub: graphview.Subgraph, height: int = 520, centre: str | None = None) -> None:
+def draw(sub: graphview.Subgraph, height: int = 520, centre: str | None = None, highlight=()) -> None:
     if not sub.nodes:
         st.info("没有可绘制的节点 nothing to draw")
         return
@@ -87,7 +108,7 @@ def draw(sub: graphview.Subgraph, height: int = 520, centre: str | None = None) 
     # Colours and names come from schema.yaml, not from the data.
     st.markdown(f"<div style='font-size:0.85em'>图例 legend: {chips}</div>", unsafe_allow_html=True)
     # Our own page (graphview escapes every caption); not user-supplied HTML.
-    st.iframe(graphview.to_html(sub, height=height, centre=centre), height=height + 20)
+    st.iframe(graphview.to_html(sub, height=height, centre=centre, highlight=highlight), height=height + 20)
 
 
 def status_zh(status: str) -> str:

@@ -1,8 +1,12 @@
-"""An inspector's day in a real browser: sign in, find a planted person, draw
-and expand the graph, run a saved query, take a case to confirmed.
+"""An inspector's day in a real browser: sign in, find a planted person by
+name and by pinyin initials, open a clue and go from it to its subject's
+graph, expand it, read the timeline, export, run a saved query, take a case
+to confirmed.
 
 Each step is screenshotted (see conftest.py for where the pictures go) and
-must leave no Streamlit exception box on the page.
+must leave no Streamlit exception box on the page, no English placeholder of
+Streamlit's, and Chinese text; the drawing's labels must be at least 12 px
+at the default zoom.
 """
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ from playwright.sync_api import Page, expect
 from streamlit_page import choose, go_to, no_exception, open_select, settle
 
 from reliefgraph.appdb import connect
-from reliefgraph.dashboard import audit, cases
+from reliefgraph.dashboard import audit, cases, cluetable
+from reliefgraph.dashboard.permissions import Viewer
 from reliefgraph.queries import clues as clue_store
 
 
@@ -33,11 +38,24 @@ def page(browser_context, dashboard_url) -> Page:
     return page
 
 
+HAN = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_PLACEHOLDERS = ("Choose an option", "Choose options", "Select...", "No results", "No options to select")
+
+
+def readable(page: Page) -> None:
+    """Chinese on the page and none of Streamlit's English placeholders."""
+    text = page.locator("body").inner_text()
+    assert HAN.search(text), "the page shows Chinese text"
+    shown = [p for p in ENGLISH_PLACEHOLDERS if p in text]
+    assert not shown, shown
+
+
 @pytest.fixture(scope="module")
 def shot(page, artifacts):
     def take(name: str) -> None:
         no_exception(page)
-        page.screenshot(path=str(artifacts / f"{name}.png"))
+        readable(page)
+        page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
     return take
 
 
@@ -63,23 +81,58 @@ def test_1_sign_in_shows_the_overview(page, demo, shot):
     shot("02_overview")
 
 
-def test_2_search_a_planted_person_and_draw_the_graph(page, planted, shot):
-    go_to(page, "图谱 Explore")
-    page.get_by_label(re.compile("姓名、身份证号")).fill(planted["subject_id"])
+def _search(page: Page, text: str) -> None:
+    page.get_by_label(re.compile("姓名")).fill(text)
     page.get_by_role("button", name="检索 search").click()
     settle(page)
+
+
+def test_2_search_a_planted_person_and_draw_the_graph(page, planted, shot):
+    from pypinyin import Style, lazy_pinyin
+
+    go_to(page, "图谱 Explore")
+    initials = "".join(lazy_pinyin(planted["subject_name"], style=Style.FIRST_LETTER))
+    _search(page, initials)
     expect(page.get_by_text(planted["subject_id"]).first).to_be_visible()
+    _search(page, planted["subject_name"])
+    expect(page.get_by_text(re.compile(r"线索 \d+ 条")).first).to_be_visible()
+    expect(page.get_by_role("button", name="绘制 draw")).to_be_disabled()
+    shot("03_search_namesakes_none_chosen")
+    page.get_by_text(planted["subject_id"]).first.click()
+    settle(page)
     page.get_by_role("button", name="绘制 draw").click()
     settle(page)
     frame = page.frame_locator("iframe").first
     expect(frame.locator("canvas")).to_be_visible()
     expect(page.get_by_text("图例 legend")).to_be_visible()
     _drawn(page)
-    shot("03_graph_drawn")
+    _labels_readable(page)
+    shot("04_graph_drawn")
 
+
+def test_2b_from_a_clue_one_click_opens_its_subjects_graph(page, demo, planted, shot):
+    go_to(page, "线索 Clues")
+    expect(page.get_by_text(re.compile(r"\d+ 条线索 clues"))).to_be_visible()
+    # Clicking the table's first row opens that clue beside the table.
+    first = cluetable.clue_rows(connect(demo.app_db), Viewer("demo_admin", "admin"))[0]
+    grid = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    page.mouse.click(grid["x"] + 14, grid["y"] + 35 + 17)       # the row's selection cell, below the header
+    settle(page)
+    expect(page.get_by_role("heading", name=re.compile(re.escape(first["subject"])))).to_be_visible()
+    choose(page, "打开线索 open a clue", planted["subject_id"])
+    expect(page.get_by_role("button", name=re.compile("在图谱中查看"))).to_be_visible()
+    shot("05_clue_beside_the_table")
+    page.get_by_role("button", name=re.compile("在图谱中查看")).click()
+    settle(page)
+    expect(page.get_by_role("heading", name=re.compile("图谱 Explore"))).to_be_visible()
+    expect(page.get_by_text(re.compile("红色为线索证据路径"))).to_be_visible()
+    _drawn(page)
+    _labels_readable(page)
+    shot("06_clue_subject_graph_with_evidence")
 
 def test_3_expand_a_node(page, planted, shot):
     before = _node_count(page)
+    kept = _positions(page)
     open_select(page, "展开 expand")
     page.keyboard.type("人员")           # the list is virtualised: filter it to the people
     # Another person drawn at the edge (a household member or kin) has
@@ -91,15 +144,28 @@ def test_3_expand_a_node(page, planted, shot):
     page.get_by_role("button", name="展开邻居 expand").click()
     settle(page)
     expect(page.frame_locator("iframe").first.locator("canvas")).to_be_visible()
-    assert _node_count(page) > before
+    expect(page.get_by_text(re.compile("展开「.*」："))).to_be_visible()
+    assert _node_count(page) >= before
     _drawn(page)
-    shot("04_node_expanded")
+    after = _positions(page)
+    assert {i: after[i] for i in kept if i in after} == {i: kept[i] for i in kept if i in after}, \
+        "nodes already drawn stay where they were"
+    _labels_readable(page)
+    shot("07_node_expanded")
+
+
+def test_3a_the_timeline_is_a_chart(page, shot):
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    expect(chart).to_be_visible()
+    chart.scroll_into_view_if_needed()
+    expect(page.get_by_text(re.compile("同一时间轴"))).to_be_visible()
+    shot("08_timeline")
 
 
 def test_3b_the_drawn_graph_downloads_as_a_picture(page, artifacts):
     with page.expect_download() as download:
         page.get_by_role("button", name="导出 PNG 图片").click()
-    path = artifacts / "05_subgraph_export.png"
+    path = artifacts / "09_subgraph_export.png"
     download.value.save_as(path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
     settle(page)
@@ -107,9 +173,28 @@ def test_3b_the_drawn_graph_downloads_as_a_picture(page, artifacts):
 
 
 def _drawn(page: Page) -> None:
-    """Wait for vis-network to finish laying the graph out (its loading bar goes away)."""
+    """Wait for vis-network to draw (its loading bar goes away)."""
     expect(page.frame_locator("iframe").first.locator("#loadingBar")).to_be_hidden(timeout=60_000)
     page.wait_for_timeout(500)
+
+
+def _drawing(page: Page):
+    """The frame holding the explorer's vis-network drawing (the last one drawn on the page)."""
+    frames = [f for f in page.frames[1:] if f.evaluate("typeof network !== 'undefined'")]
+    assert frames, "a drawing is on the page"
+    return frames[0]
+
+
+def _labels_readable(page: Page) -> None:
+    """Node labels at the default zoom: font size (canvas units) × the view's scale, in CSS pixels."""
+    got = _drawing(page).evaluate("() => ({scale: network.getScale(), font: data.options.nodes.font.size,"
+                                  " nodes: data.nodes.length, edgeLabels: data.edges.filter(e => e.label).length})")
+    assert got["nodes"] > 1 and got["font"] * got["scale"] >= 12, got
+    assert got["edgeLabels"] == 0, "relationship names show on hover, not over the drawing"
+
+
+def _positions(page: Page) -> dict:
+    return _drawing(page).evaluate("() => network.getPositions()")
 
 
 def _node_count(page: Page) -> int:
@@ -125,7 +210,7 @@ def test_4_run_a_saved_query(page, planted, shot):
     settle(page)
     expect(page.get_by_text(re.compile(r"^\d+ 行 rows"))).to_be_visible()
     expect(page.get_by_role("button", name="导出 CSV export")).to_be_visible()
-    shot("06_saved_query")
+    shot("10_saved_query")
 
 
 def test_5_a_case_goes_to_confirmed(page, demo, planted, shot):
@@ -134,17 +219,17 @@ def test_5_a_case_goes_to_confirmed(page, demo, planted, shot):
     choose(page, "打开线索 open a clue", planted["subject_id"])
     expect(page.get_by_text("案件处置 case")).to_be_visible()
     _step(page, "分派 Assign", inspector="demo_inspector")
-    shot("07_case_assigned")
+    shot("11_case_assigned")
     sign_out(page)
 
     sign_in(page, "demo_inspector", demo.passwords["demo_inspector"])
     go_to(page, "核查 Cases")
     choose(page, "打开案件 open a case", cid)
     _step(page, "开始核查 Start verification")
-    shot("08_case_in_verification")
+    shot("12_case_in_verification")
     _step(page, "认定属实 Confirm", conclusion="经核查，该户成员名下确有车辆，属实。")
     expect(page.get_by_text(re.compile("状态 status: 属实 Confirmed"))).to_be_visible()
-    shot("09_case_confirmed")
+    shot("13_case_confirmed")
     engine = connect(demo.app_db)
     assert cases.case_of(engine, cid)["status"] == "confirmed"
     changes = [(e.actor, e.detail.get("action")) for e in audit.entries(engine, subject=f"Clue:{cid}")
@@ -181,8 +266,9 @@ def test_6_an_analysts_browser_never_receives_a_clear_id(browser_context, dashbo
         settle(page)
         sign_in(page, "demo_analyst", demo.passwords["demo_analyst"])
         go_to(page, "图谱 Explore")
-        page.get_by_label(re.compile("姓名、身份证号")).fill(planted["subject_name"])
-        page.get_by_role("button", name="检索 search").click()
+        _search(page, planted["subject_name"])
+        masked = re.compile(re.escape(planted["subject_id"][:4]) + r"\*+" + re.escape(planted["subject_id"][-4:]))
+        page.get_by_text(masked).first.click()
         settle(page)
         page.get_by_role("button", name="绘制 draw").click()
         settle(page)

@@ -186,3 +186,30 @@ def test_the_dashboard_command_listens_on_loopback_unless_told(tmp_path, monkeyp
     assert cmd[cmd.index("run") + 1].endswith("dashboard/app.py") and env["RELIEFGRAPH_URI"] == str(tmp_path / "g")
     out = runner.invoke(app, ["dashboard", "--host", "0.0.0.0"])
     assert calls[1][0][calls[1][0].index("--server.address") + 1] == "0.0.0.0" and "HTTPS" in out.output
+
+
+def test_a_role_change_ends_sessions_and_the_last_admin_keeps_the_role(app_db):
+    accounts.add_user(app_db, "boss", "correct horse 9", "admin")
+    accounts.add_user(app_db, "zhang", "correct horse 9", "analyst")
+    token = accounts.sign_in(app_db, "zhang", "correct horse 9").token
+    accounts.set_role(app_db, "zhang", "inspector")
+    assert accounts.get_user(app_db, "zhang").role == "inspector"
+    assert accounts.session_user(app_db, token) is None, "the new role holds from the next sign-in"
+    with pytest.raises(AccountError, match="最后一个管理员"):
+        accounts.set_role(app_db, "boss", "analyst")
+    with pytest.raises(AccountError, match="未知角色"):
+        accounts.set_role(app_db, "zhang", "superuser")
+    accounts.set_role(app_db, "zhang", "admin")
+    accounts.set_role(app_db, "boss", "analyst")
+    assert accounts.get_user(app_db, "boss").role == "analyst"
+
+
+def test_a_disabled_account_is_enabled_again_with_its_password(app_db):
+    accounts.add_user(app_db, "zhang", "correct horse 9", "analyst")
+    accounts.disable_user(app_db, "zhang")
+    with pytest.raises(SignInError):
+        accounts.sign_in(app_db, "zhang", "correct horse 9")
+    accounts.enable_user(app_db, "zhang")
+    assert accounts.sign_in(app_db, "zhang", "correct horse 9").token
+    with pytest.raises(AccountError):
+        accounts.enable_user(app_db, "nobody")

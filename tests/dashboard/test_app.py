@@ -58,6 +58,15 @@ def _page(at: AppTest, name: str) -> AppTest:
     return at
 
 
+def _pick(at: AppTest, citizen_id: str) -> None:
+    """Choose the search result for this person (the radio shows masked keys; its index is what is set)."""
+    from reliefgraph.dashboard.pages_explore import STATE
+
+    candidates = at.session_state[STATE]["candidates"]
+    at.radio(key="explore_pick").set_value(next(i for i, c in enumerate(candidates) if c.key == citizen_id))
+    at.run()
+
+
 def _shown(at: AppTest) -> str:
     """Everything the page shows as text, widget options included."""
     parts = [str(e.value) for kind in ("markdown", "text", "caption", "subheader", "header", "error", "warning",
@@ -93,7 +102,7 @@ def test_each_role_gets_its_pages_and_signs_out(env):
     at = _sign_in(_app(), "boss")
     assert "管理 Admin" in at.sidebar.radio[0].options
     _page(at, "管理 Admin")
-    assert set(at.dataframe[0].value["username"]) == {"boss", "zhang", "li"}
+    assert set(at.dataframe[0].value["用户名 user"]) == {"boss", "zhang", "li"}
     assert [e.action for e in reversed(audit.entries(env))][:3] == ["sign_in", "sign_out", "sign_in"]
 
 
@@ -104,6 +113,7 @@ def test_the_next_user_at_the_browser_inherits_nothing_drawn_for_the_last(env):
     _one(at.text_input, "姓名").input("张三")
     _one(at.button, "检索").click()
     at.run()
+    _pick(at, ID_A)
     at.button(key="explore_draw").click()
     at.run()
     assert ID_A in _shown(at) and any("节点 nodes" in c.value for c in at.caption), "the admin sees a clear ID"
@@ -159,6 +169,11 @@ def test_explore_searches_namesakes_and_draws_with_an_audit_trail(env):
     options = at.radio(key="explore_pick").options
     assert len(options) == 2 and any("1980-01-01" in o for o in options) and any("1990-05-05" in o for o in options)
     assert ID_A not in "".join(options) and ID_C not in "".join(options)
+    assert all("青山村" in o or "绿水村" in o for o in options) and all("无线索" in o for o in options)
+    assert at.radio(key="explore_pick").value is None, "no namesake is chosen for the user"
+    assert at.button(key="explore_draw").disabled
+    at.radio(key="explore_pick").set_value(0)
+    at.run()
     at.button(key="explore_draw").click()
     at.run()
     assert not at.exception, at.exception
@@ -228,3 +243,70 @@ def test_an_inspector_works_an_assigned_case_to_its_conclusion(env, tiny):
     assert [e.detail["action"] for e in reversed(audit.entries(env)) if e.action == "case_change"] == [
         "assign", "start", "confirm"]
     assert cases.precision_by_rule(env)[0]["precision"] == 1.0
+
+
+def test_one_click_from_a_clue_draws_its_subject_with_the_evidence_marked(env, tiny):
+    detect(tiny, env, [r for r in load_rules() if r.id == "car_during_grant"], "2026-10-31")
+    cid = clues.list_clues(env)[0]["clue_id"]
+    at = _page(_sign_in(_app(), "li"), "线索 Clues")
+    assert at.selectbox(key="open_clue").value is None, "no clue is open before one is clicked"
+    at.selectbox(key="open_clue").set_value(cid)
+    at.run()
+    at.button(key="clue_open_graph").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.radio[0].value == "图谱 Explore"
+    (drawn,) = [c.value for c in at.caption if "节点 nodes" in c.value]
+    assert "红色为线索证据路径" in drawn, "the clue's evidence is marked within the neighbourhood"
+    assert at.selectbox(key="explore_timeline").value == f"Person:{ID_A}", "the subject's timeline is shown"
+    (view,) = [e for e in audit.entries(env) if e.action == "view_subgraph"]
+    assert view.subjects == [f"Person:{ID_A}"] and view.detail["from_clue"] is True and view.actor == "li"
+
+
+def test_expanding_a_node_that_adds_nothing_says_so(env):
+    at = _page(_sign_in(_app(), "boss"), "图谱 Explore")
+    _one(at.text_input, "姓名").input(ID_A)
+    _one(at.button, "检索").click()
+    at.run()
+    _pick(at, ID_A)
+    at.button(key="explore_draw").click()
+    at.run()
+    at.selectbox(key="explore_expand").set_value("Phone:13800138000")
+    at.run()
+    _one(at.button, "展开邻居").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("没有新的邻居" in i.value for i in at.info), "the phone links to nobody not already drawn"
+
+
+def test_an_admin_changes_a_role_disables_re_enables_and_resets_a_password(env):
+    at = _page(_sign_in(_app(), "boss"), "管理 Admin")
+    assert "boss" not in at.selectbox(key="admin_who").options, "an admin does not change their own account"
+
+    def apply(who: str, action: str, role: str | None = None, password: str | None = None) -> None:
+        at.selectbox(key="admin_who").set_value(who)
+        at.radio(key="admin_action").set_value(action)
+        if role:
+            at.selectbox(key="admin_role").set_value(role)
+        if password:
+            at.text_input(key="admin_password").input(password)
+        _one(at.button, "执行").click()
+        at.run()
+        assert not at.exception, at.exception
+
+    apply("li", "role", role="inspector")
+    assert accounts.get_user(env, "li").role == "inspector"
+    apply("li", "disable")
+    assert not accounts.get_user(env, "li").active
+    apply("li", "enable")
+    assert accounts.get_user(env, "li").active
+    apply("li", "password", password="short")
+    assert any("至少" in e.value for e in at.error), "a weak password is refused with the reason"
+    apply("li", "password", password="a much longer one 7")
+    assert accounts.sign_in(env, "li", "a much longer one 7").token
+    changes = [(e.action, e.subjects, e.detail) for e in reversed(audit.entries(env)) if e.action.startswith("user_")]
+    assert changes == [("user_role", ["li"], {"to": "inspector"}), ("user_disable", ["li"], {}),
+                       ("user_enable", ["li"], {}), ("user_password", ["li"], {})]
+    assert "a much longer one 7" not in str([e.detail for e in audit.entries(env)])
+    table = at.dataframe[1].value
+    assert "重置密码 user_password" in set(table["操作 action"]) and "详情 detail" in table.columns

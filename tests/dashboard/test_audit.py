@@ -116,3 +116,22 @@ def test_audit_verify_command_fails_on_tampering(app_db_url, monkeypatch):
     _tamper(engine, "UPDATE audit_log SET action = 'export' WHERE seq = 2")
     out = runner.invoke(app, ["audit", "verify"])
     assert out.exit_code == 1 and "#2" in out.output and "篡改" in out.output
+
+
+def test_entries_are_filtered_by_beijing_day_and_read_in_chinese(tmp_path):
+    from datetime import date, datetime, timezone
+
+    engine = connect(f"sqlite:///{tmp_path / 'app.db'}")
+    # 23:30 UTC on 1 March is 07:30 on 2 March in Beijing.
+    with engine.begin() as conn:
+        audit.append(conn, "li", "search", ["Person:X"], {"text": "张三", "hits": 2},
+                     now=datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc))
+        audit.append(conn, "li", "export", [], {"what": "clues", "rows": 5, "from_clue": True},
+                     now=datetime(2026, 3, 3, 1, 0, tzinfo=timezone.utc))
+    since, until = audit.day_bounds(date(2026, 3, 2), date(2026, 3, 2))
+    (entry,) = audit.entries(engine, since=since, until=until)
+    row = audit.readable(entry)
+    assert row["时间 when (北京时间)"] == "2026-03-02 07:30:00"
+    assert row["操作 action"] == "检索 search" and row["详情 detail"] == "检索词: 张三；结果数: 2"
+    assert [e.action for e in audit.entries(engine, since=audit.day_bounds(date(2026, 3, 3), None)[0])] == ["export"]
+    assert audit.readable_detail({"from_clue": True, "window": [None, None]}) == "来自线索: 是；时间窗口: —"

@@ -9,7 +9,7 @@ import json
 import pytest
 from dashboard_county import COMPANY, ID_A, ID_B, ID_C, ID_D, PHONE, PLATE
 
-from reliefgraph.dashboard import explore, graphview
+from reliefgraph.dashboard import explore, graphlayout, graphview
 from reliefgraph.dashboard.permissions import Viewer
 from reliefgraph.graph.schema import SchemaError
 
@@ -152,10 +152,19 @@ def test_a_hub_one_hop_out_brings_a_bounded_share_of_its_neighbours(tiny):
                "CREATE (:Person {citizen_id: 'X' + toString(i), name: '同事'})-[:ON_PAYROLL]->(o)", {"a": ID_A})
     try:
         sub, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=2)
-        colleagues = [n for n in sub.nodes.values() if n.caption == "同事"]
-        assert len(colleagues) == explore.PER_NODE
+        assert not [n for n in sub.nodes.values() if n.caption == "同事"], "colleagues are folded, not drawn one by one"
+        (group,) = [n for n in sub.nodes.values() if n.folded is not None]
+        assert group.caption == "59 名同事 · 镇政府", "the caption counts every colleague, not just those fetched"
+        assert len(group.folded.nodes) == explore.PER_NODE
+        assert [(e.start, e.end, e.type) for e in sub.edges.values() if group.ref in (e.start, e.end)] == [
+            (group.ref, "Org:ORG1", "ON_PAYROLL")], "the arrow runs as the members' did"
         assert sub.truncated, "the view says there was more than it drew"
         assert f"Person:{ID_B}" in sub.nodes and "Org:ORG1" in sub.nodes, "the first hop is all there"
+        opened = graphlayout.unfold(graphlayout.layout(sub, f"Person:{ID_A}"), group.ref)
+        colleagues = [n for n in opened.nodes.values() if n.caption == "同事"]
+        assert len(colleagues) == explore.PER_NODE and group.ref not in opened.nodes
+        assert all(n.x is not None for n in opened.nodes.values()), "the members are placed where the group was"
+        assert len([e for e in opened.edges.values() if e.end == "Org:ORG1"]) == explore.PER_NODE + 1
     finally:
         tiny.write("MATCH (o:Org {org_id: 'ORG1'}) OPTIONAL MATCH (p:Person)-[:ON_PAYROLL]->(o) "
                    "WHERE p.name = '同事' DETACH DELETE p, o")

@@ -118,6 +118,15 @@ def test_the_clue_table_filters_and_masks(detected_tiny):
     assert cluetable.clue_rows(engine, ANALYST, cluetable.ClueFilters(town="520101102")) == []
     assert cluetable.clue_rows(engine, ANALYST, cluetable.ClueFilters(min_score=0.99)) == []
     assert cluetable.towns(engine) == ["520101101"]
+    (named,) = cluetable.clue_rows(engine, ANALYST, towns={"520101101": "青山镇"},
+                                   rule_titles={"car_during_grant": "保障期间购车"})
+    assert named["town"] == "青山镇 (520101101)" and named["rules"] == "保障期间购车"
+    assert named["severity"] in ("高 high", "中 medium", "低 low"), "never a bare code"
+    assert named["first_seen"] == cluetable.beijing_date(clues.list_clues(engine)[0]["first_seen"])
+    assert cluetable.beijing_date("2026-03-01T23:30:00+00:00") == "2026-03-02", "the date in Beijing"
+    since = cluetable.last_run_started(engine)
+    assert since and len(cluetable.clue_rows(engine, ANALYST, cluetable.ClueFilters(new_since=since))) == 1
+    assert cluetable.clue_rows(engine, ANALYST, cluetable.ClueFilters(new_since="2999-01-01")) == []
 
 
 def test_a_clue_opens_to_its_inspector_in_clear_and_to_others_masked(detected_tiny):
