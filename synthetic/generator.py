@@ -17,6 +17,7 @@ import numpy as np
 from . import (background, cadre_conflict, cadres, dates, extracts, extracts_gongan, extracts_minzheng,
                extracts_others, favour_relief, hidden_assets, households, ids, mashan, names, population,
                readme, regions, truth)
+from . import extracts_quhua
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -141,6 +142,7 @@ def generate(persons: int = 20_000, seed: int = 1, out: str | Path = "./data/ext
     truth_grants[:n_planted] = True
     ctx = extracts.Ctx(w=w, as_of=as_of, fullname=_fullnames(w), truth_grants=truth_grants, cadre_posts=cad.posts)
     builders = extracts_gongan.BUILDERS + extracts_minzheng.BUILDERS + extracts_others.BUILDERS
+    builders = builders + [extracts_quhua.region_table]
     if scenario == "mashan":
         builders = builders + [extracts_others.poverty_roster]
     else:  # a roster left by an earlier mashan run in the same folder would be read as data
