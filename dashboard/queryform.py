@@ -19,7 +19,8 @@ from typing import Any
 from reliefgraph import exports
 from reliefgraph.dashboard.graphview import Subgraph, from_engine
 from reliefgraph.dashboard.permissions import Viewer, mask_rows, mask_text
-from reliefgraph.graph.adhoc import check_typed_query
+from reliefgraph.cypher_errors import explain
+from reliefgraph.graph.adhoc import QueryRefused, check_typed_query
 from reliefgraph.graph.schema import load_schema
 from reliefgraph.graph.store import GraphStore, QueryTimeout, ReadOnlyViolation, StoreError
 from reliefgraph.queries.cypher_files import CypherFile, CypherFileError, Param, cypher_files
@@ -227,8 +228,10 @@ def run_adhoc(store: GraphStore, query: str, viewer: Viewer, timeout: float = AD
     except ReadOnlyViolation as exc:
         raise QueryInputError("数据库拒绝了写操作：此处只能运行只读查询 the database refused a write; "
                               "queries here run read-only") from exc
-    except StoreError as exc:
+    except QueryRefused as exc:
         raise QueryInputError(str(exc)) from exc
+    except StoreError as exc:
+        raise QueryInputError(explain(query, str(exc))) from exc
 
 
 def _outcome(result, viewer: Viewer, f: CypherFile | None = None, names: Names | None = None) -> Outcome:
