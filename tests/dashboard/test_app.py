@@ -119,6 +119,10 @@ def test_overview_shows_coverage_and_loads(env):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["人员 persons"] == "4" and metrics["户 households"] == "2" and metrics["救助对象 grants"] == "2"
     assert any("gongan_jidongche.csv" in df.value.to_string() for df in at.dataframe)
+    loads = next(df.value for df in at.dataframe if "gongan_jidongche.csv" in df.value.to_string()).to_string()
+    assert "公安局" in loads and "public_security" not in loads, "agencies by name"
+    assert "2026-10-03 16:00 (北京时间)" in loads and "+00:00" not in loads, "times in Beijing time"
+    assert "最低生活保障 2" in _shown(at) and "dibao" not in _shown(at), "programmes by name"
 
 
 def test_a_clue_is_opened_and_assigned_from_the_clues_page(env, tiny):

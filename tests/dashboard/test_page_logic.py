@@ -150,3 +150,20 @@ def test_overview_figures(detected_tiny, tiny):
          "files": 1},
         {"agency": "public_security", "finished": "2026-10-03T08:00:00+00:00", "file_name": "gongan_jidongche.csv",
          "files": 2}]
+
+
+def test_codes_read_as_names_and_the_names_follow_the_data(tiny):
+    from reliefgraph.queries.names import names_for
+
+    names = names_for(tiny)
+    assert names.label("region", "520101101201") == "青山镇 青山村 (520101101201)", "a village with its town"
+    assert names.label("region", "520101102201") == "绿水村 (520101102201)"
+    assert names.label("region", "520101999999") == "520101999999", "an unnamed code is shown as it is"
+    assert names.label("programme", "dibao") == "最低生活保障" and names.label("severity", "high") == "高"
+    assert names.label("family", "favour_relief") == "人情保" and names.label("agency", "civil_affairs") == "民政局"
+    assert names.label("region", None) == "—"
+    tiny.write("CREATE (:Region {code: '520101101299', level: 'village', name: '新设村'})", snapshot=False)
+    try:
+        assert names_for(tiny).label("region", "520101101299") == "青山镇 新设村 (520101101299)"
+    finally:
+        tiny.write("MATCH (r:Region {code: '520101101299'}) DELETE r", snapshot=False)
