@@ -37,7 +37,7 @@ def render(ctx: Ctx) -> None:
     if can(ctx.user.role, "run_adhoc"):
         st.subheader("自定义查询 ad-hoc Cypher（只读 read-only）")
         with st.form("adhoc"):
-            text = st.text_area("Cypher", height=120, placeholder="MATCH (p:Person)-[:OWNS]->(v:Vehicle) RETURN p, v LIMIT 20")
+            text = st.text_area("Cypher", height=120, placeholder="例 e.g. MATCH (p:Person)-[:OWNS]->(v:Vehicle) RETURN p, v LIMIT 20")
             go = st.form_submit_button("运行 run", key="adhoc_run")
         if go:
             try:
@@ -74,7 +74,7 @@ def _widget(w: queryform.Widget, fid: str):
         return st.number_input(w.label, value=w.default, key=key, help=w.hint or None)
     if w.kind == "date":
         return st.date_input(w.label, value=w.default, key=key, help=w.hint or None)
-    placeholder = {"month": "YYYY-MM", "list": "a, b, c"}.get(w.kind, "")
+    placeholder = {"month": "年-月 如 2024-01", "list": "多个值用逗号分隔 如 car, truck"}.get(w.kind, "")
     return st.text_input(w.label, value="" if w.default is None else str(w.default), key=key,
                          placeholder=placeholder or w.hint, help=w.hint or None)
 
