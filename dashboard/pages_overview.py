@@ -4,8 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from reliefgraph.beijing import shown
 from reliefgraph.dashboard import overview
 from reliefgraph.dashboard.ui import Ctx, rule_files, settings
+from reliefgraph.queries.names import names_for
 
 
 def _counter_frame(counter, name: str) -> pd.DataFrame:
@@ -16,13 +18,13 @@ def _counter_frame(counter, name: str) -> pd.DataFrame:
 def _graph_figures(graph_uri: str, _store) -> tuple:
     # Whole-graph counts take a second at county scale and change only when
     # a load runs; every signed-in user lands on this page first.
-    return (overview.coverage(_store), overview.town_names(_store), overview.last_loads(_store),
-            overview.grants_by_programme(_store))
+    return overview.coverage(_store), overview.last_loads(_store), overview.grants_by_programme(_store)
 
 
 def render(ctx: Ctx) -> None:
     st.header("总览 Overview")
-    cover, towns, loads, programmes = _graph_figures(settings().graph_uri, ctx.store)
+    cover, loads, programmes = _graph_figures(settings().graph_uri, ctx.store)
+    names = names_for(ctx.store)
     counts = overview.clue_counts(ctx.engine)
     cols = st.columns(4)
     cols[0].metric("人员 persons", f"{cover['persons']:,}")
@@ -40,7 +42,8 @@ def render(ctx: Ctx) -> None:
         st.dataframe(_counter_frame(counts.by_status, "状态 status"), width="stretch")
     with right:
         st.subheader("按乡镇 by town")
-        named = {f"{towns.get(code, '')} {code}".strip(): n for code, n in counts.by_town.items()}
+        named = {names.label("region", code) if code != "—" else "未知 unknown": n
+                 for code, n in counts.by_town.items()}
         if named:
             st.bar_chart(pd.Series(named, name="线索 clues"), horizontal=True)
         st.subheader("按规则 by rule")
@@ -51,6 +54,7 @@ def render(ctx: Ctx) -> None:
     st.subheader("核查查准率 precision per rule (confirmed / concluded)")
     precision = overview.precision_table(ctx.engine)
     if precision:
+        precision = [{**p, "rule_id": titles.get(p["rule_id"], p["rule_id"])} for p in precision]
         st.dataframe(pd.DataFrame(precision).rename(columns={
             "rule_id": "规则 rule", "confirmed": "属实 confirmed", "dismissed": "不属实 dismissed",
             "concluded": "已办结 concluded", "precision": "查准率 precision"}), hide_index=True,
@@ -60,6 +64,7 @@ def render(ctx: Ctx) -> None:
 
     st.subheader("各部门数据最近导入 last load per agency")
     if loads:
+        loads = [{**b, "agency": names.label("agency", b["agency"]), "finished": shown(b["finished"])} for b in loads]
         st.dataframe(pd.DataFrame(loads).rename(columns={
             "agency": "部门 agency", "finished": "完成时间 finished", "file_name": "最近文件 last file",
             "files": "文件数 files"}), hide_index=True, width="stretch")
@@ -67,4 +72,5 @@ def render(ctx: Ctx) -> None:
         st.caption("尚未导入数据 nothing loaded yet: `reliefgraph load DIR`")
     st.caption("图数据统计每 2 分钟刷新 graph figures refresh every 2 minutes")
     if programmes:
-        st.caption("救助对象按类别 grants by programme: " + "，".join(f"{p} {n:,}" for p, n in programmes.items()))
+        st.caption("救助对象按类别 grants by programme: " +
+                   "，".join(f"{names.label('programme', p)} {n:,}" for p, n in programmes.items()))

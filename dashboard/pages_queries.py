@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from reliefgraph import exports
 from reliefgraph.dashboard import queryform
 from reliefgraph.dashboard.permissions import can
 from reliefgraph.dashboard.ui import Ctx, draw
@@ -20,7 +21,7 @@ def render(ctx: Ctx) -> None:
         if f.meta.get("description"):
             st.caption(f.meta["description"])
         with st.form(f"query:{fid}"):
-            raw = {w.name: _widget(w, fid) for w in queryform.widgets(f)}
+            raw = {w.name: _widget(w, fid) for w in queryform.widgets(f, ctx.store, ctx.viewer)}
             run = st.form_submit_button("运行 run")
         if run:
             try:
@@ -36,7 +37,7 @@ def render(ctx: Ctx) -> None:
     if can(ctx.user.role, "run_adhoc"):
         st.subheader("自定义查询 ad-hoc Cypher（只读 read-only）")
         with st.form("adhoc"):
-            text = st.text_area("Cypher", height=120, placeholder="MATCH (p:Person)-[:OWNS]->(v:Vehicle) RETURN p, v LIMIT 20")
+            text = st.text_area("Cypher", height=120, placeholder="例 e.g. MATCH (p:Person)-[:OWNS]->(v:Vehicle) RETURN p, v LIMIT 20")
             go = st.form_submit_button("运行 run", key="adhoc_run")
         if go:
             try:
@@ -53,6 +54,18 @@ def render(ctx: Ctx) -> None:
 
 def _widget(w: queryform.Widget, fid: str):
     key = f"q:{fid}:{w.name}"
+    if w.options:
+        labels = dict(w.options)
+        values = list(labels)
+        if w.kind == "list":
+            chosen = [v for v in (w.default or "").split(", ") if v in labels] if isinstance(w.default, str) else []
+            return st.multiselect(w.label, values, default=chosen, format_func=labels.get, key=key)
+        index = values.index(w.default) if w.default in labels else 0
+        if w.open:   # suggestions from the data, or any value typed below
+            picked = st.selectbox(w.label, values, index=index, format_func=labels.get, key=f"{key}:pick")
+            typed = st.text_input("或直接输入 or type another", value="", key=key, placeholder=w.hint or None)
+            return typed.strip() or picked
+        return st.selectbox(w.label, values, index=index, format_func=labels.get, key=key)
     if w.kind == "bool":
         return st.checkbox(w.label, value=bool(w.default), key=key)
     if w.kind == "int":
@@ -61,7 +74,7 @@ def _widget(w: queryform.Widget, fid: str):
         return st.number_input(w.label, value=w.default, key=key, help=w.hint or None)
     if w.kind == "date":
         return st.date_input(w.label, value=w.default, key=key, help=w.hint or None)
-    placeholder = {"month": "YYYY-MM", "list": "a, b, c"}.get(w.kind, "")
+    placeholder = {"month": "年-月 如 2024-01", "list": "多个值用逗号分隔 如 car, truck"}.get(w.kind, "")
     return st.text_input(w.label, value="" if w.default is None else str(w.default), key=key,
                          placeholder=placeholder or w.hint, help=w.hint or None)
 
@@ -70,10 +83,15 @@ def _show(ctx: Ctx, fid: str, outcome: queryform.Outcome) -> None:
     note = f"（显示前 {len(outcome.rows)} 行 showing the first {len(outcome.rows)}）" \
         if outcome.total_rows > len(outcome.rows) else ""
     st.caption(f"{outcome.total_rows} 行 rows{note}")
-    st.dataframe(pd.DataFrame([[queryform.cell(v) for v in row] for row in outcome.rows], columns=outcome.columns),
+    st.dataframe(pd.DataFrame(queryform.table_rows(outcome.rows), columns=outcome.columns),
                  hide_index=True, width="stretch")
-    st.download_button("导出 CSV export", queryform.to_csv(outcome.columns, outcome.rows), file_name=f"{fid}.csv",
-                       mime="text/csv", on_click=ctx.audit,
-                       args=("export", [], {"what": "query", "query": fid, "rows": len(outcome.rows)}))
+    c1, c2 = st.columns(2)
+    c1.download_button("导出 CSV export", queryform.to_csv(outcome.columns, outcome.rows), file_name=f"{fid}.csv",
+                       mime="text/csv", on_click=ctx.audit, key=f"{fid}_csv",
+                       args=("export", [], {"what": "query", "query": fid, "rows": len(outcome.rows), "format": "csv"}))
+    c2.download_button("导出 Excel export", queryform.to_xlsx(outcome.columns, outcome.rows),
+                       file_name=f"{fid}.xlsx", mime=exports.MIME["xlsx"], on_click=ctx.audit, key=f"{fid}_xlsx",
+                       args=("export", [], {"what": "query", "query": fid, "rows": len(outcome.rows),
+                                            "format": "xlsx"}))
     if outcome.graph is not None:
         draw(outcome.graph, height=420)

@@ -8,6 +8,7 @@ import streamlit as st
 from reliefgraph.dashboard import cluetable
 from reliefgraph.dashboard.permissions import require
 from reliefgraph.dashboard.ui import Ctx
+from reliefgraph.queries.names import names_for
 from reliefgraph.reports.gather import ReportError
 from reliefgraph.reports.issue import FORMATS, Target, issue
 
@@ -29,9 +30,10 @@ def render(ctx: Ctx) -> None:
         citizen_id = st.text_input("身份证号 citizen ID", key="report_person", placeholder="18 位身份证号 18-digit ID").strip().upper()
         target = Target(person=citizen_id) if citizen_id else None
     else:
+        names = names_for(ctx.store)
         town = st.selectbox("乡镇 town", [None, *cluetable.towns(ctx.engine)],
-                            format_func=lambda t: "全县 county" if t is None else t, key="report_town",
-                            placeholder="请选择 choose")
+                            format_func=lambda t: "全县 county" if t is None else names.label("region", t),
+                            key="report_town", placeholder="请选择 choose")
         target = Target(summary=True, town=town)
     report_button(ctx, target, key="report_page")
 

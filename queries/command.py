@@ -8,12 +8,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from reliefgraph import exports
 from reliefgraph.appdb import connect
 from reliefgraph.graph.store import open_store
 from reliefgraph.queries import clues as clue_store
 from reliefgraph.queries.cypher_files import CypherFileError
 from reliefgraph.queries.detect import detect
 from reliefgraph.queries.evaluate import TruthFileError, evaluate
+from reliefgraph.queries.names import Names, names_for
 from reliefgraph.queries.rules import FAMILIES, load_rules
 from reliefgraph.queries.summary import TOTAL, summarise, write_csv
 
@@ -25,10 +27,13 @@ def detect_command(
     rule: Annotated[list[str], typer.Option("--rule", help="只运行指定规则 run only these rule ids")] = [],
     family: Annotated[list[str], typer.Option("--family", help="只运行指定类别 run only these families")] = [],
     as_of: Annotated[Optional[str], typer.Option(help="数据基准日 reference date YYYY-MM-DD (default today)")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="导出线索 CSV write clues.csv")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="导出线索 write the clues: clues.csv, or clues.xlsx "
+                                                     "(Excel: 中文表头、名称 Chinese headings, names, IDs as text)")
+                   ] = None,
     db: DbOption = None,
 ):
     """运行全部规则，合并为线索 run the rules and merge their hits into ranked clues."""
+    _writable(out)
     unknown = set(family) - set(FAMILIES)
     if unknown:
         console.print(f"[red]未知类别 unknown families {sorted(unknown)}[/red]; known: {sorted(FAMILIES)}")
@@ -51,8 +56,41 @@ def detect_command(
     console.print(f"派生事实 derived facts {report.derive_seconds:.2f} s; 命中 {report.stored['hits']} hits → "
                   f"有效线索 {report.stored['active_clues']} active clues; 共 {report.total_seconds:.1f} s")
     if out:
-        n = clue_store.write_csv(engine, out)
+        if exports.format_of(out) == "xlsx":
+            with open_store(db) as store:
+                columns, rows = clue_table(engine, names_for(store))
+            exports.write_table(out, columns, rows)
+            n = len(rows)
+        else:   # the machine-readable file `evaluate` reads: codes, English headings
+            n = clue_store.write_csv(engine, out)
         console.print(f"已导出 {n} 条线索 clues written to {out}")
+
+
+CLUE_HEADINGS = ["线索编号", "类别", "规则", "对象身份证号", "对象姓名", "户号", "评分", "等级", "状态", "所在村居",
+                 "摘要"]
+
+
+def clue_table(engine, names: Names) -> tuple[list[str], list[tuple]]:
+    """Active clues with Chinese headings and names for codes (for Excel)."""
+    from reliefgraph.dashboard.cases import STATUSES
+
+    rows = [(c["clue_id"], names.label("family", c["family"]), "、".join(c["rule_ids"] or []), c["subject_id"],
+             c.get("subject_name"), c["household_id"], round(float(c["score"]), 3),
+             names.label("severity", c["severity"]), STATUSES.get(c["status"], (c["status"],))[0],
+             names.label("region", c["region_code"]), c["summary"])
+            for c in clue_store.list_clues(engine)]
+    return CLUE_HEADINGS, rows
+
+
+def _writable(out: Path | None) -> None:
+    """A missing or unwritable output folder is refused before any work, in one line."""
+    if out is None:
+        return
+    try:
+        exports.check_writable(out)
+    except exports.OutputPathError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
 
 
 def evaluate_command(
@@ -85,15 +123,18 @@ def summary_command(
     town: Annotated[Optional[str], typer.Option(help="乡镇区划代码 (9 位) town code")] = None,
     programme: Annotated[list[str], typer.Option("--programme", help="对象范围 programmes (e.g. poverty)")] = [],
     as_of: Annotated[Optional[str], typer.Option(help="数据基准日 reference date YYYY-MM-DD")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="导出 CSV")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="导出 write summary.csv or summary.xlsx (Excel)")] = None,
     db: DbOption = None,
 ):
     """按违规类型汇总人数与记录数（马山表式） the Mashan-style table, county and per town."""
+    _writable(out)
     with open_store(db) as store:
         lines = summarise(store, programme or None, as_of, town)
+        names = names_for(store)
     scopes = list(dict.fromkeys(line.scope for line in lines))
     for scope in scopes:
-        table = Table(title="全县 county" if scope == "county" else f"乡镇 town {scope}", header_style="bold")
+        table = Table(title="全县 county" if scope == "county" else f"乡镇 town {names.label('region', scope)}",
+                      header_style="bold")
         table.add_column("类别 category")
         table.add_column("人数 people", justify="right")
         table.add_column("记录 records", justify="right")
@@ -103,5 +144,10 @@ def summary_command(
                           "" if line.records is None else str(line.records))
         console.print(table)
     if out:
-        write_csv(lines, out)
+        if exports.format_of(out) == "xlsx":
+            exports.write_table(out, ["范围", "类别代码", "类别", "人数", "记录数"],
+                                [("全县" if x.scope == "county" else names.label("region", x.scope), x.category,
+                                  x.title_zh, x.people, x.records) for x in lines])
+        else:
+            write_csv(lines, out)
         console.print(f"已导出 written to {out}")

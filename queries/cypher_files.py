@@ -7,8 +7,19 @@
     params:
       citizen_id: {type: string, zh: 身份证号, en: Citizen ID, required: true}
       since: {type: date, default: "2020-01-01", zh: 起始日期, en: Since}
+      town: {type: string, zh: 乡镇, en: Town,
+             choices: {query: "MATCH (r:Region {level: 'town'}) RETURN r.code ORDER BY r.code", names: region}}
+    columns: {household_id: 户号, town: {zh: 乡镇, names: region}}
     */
     MATCH ...
+
+A parameter with `choices` is picked from the loaded data: its `query`
+returns the values (first column; the first row is the default when no
+`default` is declared, so order it to put a value with results first), and
+`names` says which names table labels them (`region`, `programme`, …; see
+`queries/names.py`); `open: true` makes the list suggestions beside a box
+where any value may be typed (a citizen ID). `columns` gives result columns their Chinese headers
+and, with `names`, shows codes as `名称 (code)`.
 
 The header is what analysts and inspectors read (and what the dashboard and
 reports quote); the query after it runs unchanged on both engines, with every
@@ -43,6 +54,21 @@ class Param:
     default: Any = None
     required: bool = False
     example: Any = None  # shown as a hint in forms; used by the test suite to run the file
+    choices: "Choices | None" = None
+
+
+@dataclass(frozen=True)
+class Choices:
+    """Values offered for a parameter, read from the loaded data."""
+    query: str
+    names: str | None = None     # a kind in queries/names.py that labels the values
+    open: bool = False           # suggestions only: another value may be typed (a citizen ID)
+
+
+@dataclass(frozen=True)
+class Column:
+    zh: str
+    names: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +81,12 @@ class CypherFile:
     params: dict[str, Param]
     query: str
     extra: dict[str, Any] = field(default_factory=dict)
+    columns: dict[str, Column] = field(default_factory=dict)
+
+    def header(self, column: str) -> str:
+        """A result column's heading: its declared Chinese name, else the column itself."""
+        c = self.columns.get(column)
+        return c.zh if c else column
 
     def examples(self) -> dict[str, Any]:
         """Parameters filled with examples where declared, else defaults."""
@@ -104,13 +136,39 @@ def parse_cypher_file(path: Path) -> CypherFile:
             raise CypherFileError(f"{path}: parameter {name}: type {ptype!r} not in {sorted(PARAM_TYPES)}")
         params[name] = Param(name=name, type=ptype, zh=spec.get("zh", name), en=spec.get("en", name),
                              default=spec.get("default"), required=bool(spec.get("required")),
-                             example=spec.get("example"))
+                             example=spec.get("example"), choices=_choices(path, name, spec.get("choices")))
     used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", query))
     undeclared = sorted(used - set(params))
     if undeclared:
         raise CypherFileError(f"{path}: query uses undeclared parameters {undeclared}")
     return CypherFile(path=Path(path), id=fid, title_zh=title["zh"], title_en=title["en"],
-                      meta=meta, params=params, query=query)
+                      meta=meta, params=params, query=query, columns=_columns(path, meta.get("columns")))
+
+
+def _choices(path: Path, name: str, spec: Any) -> Choices | None:
+    if spec is None:
+        return None
+    if not isinstance(spec, dict) or not isinstance(spec.get("query"), str) or not spec["query"].strip():
+        raise CypherFileError(f"{path}: parameter {name}: `choices` needs a `query` returning the values")
+    if "$" in spec["query"]:
+        raise CypherFileError(f"{path}: parameter {name}: a choices query takes no parameters")
+    return Choices(query=spec["query"].strip(), names=spec.get("names"), open=bool(spec.get("open")))
+
+
+def _columns(path: Path, spec: Any) -> dict[str, Column]:
+    if spec is None:
+        return {}
+    if not isinstance(spec, dict):
+        raise CypherFileError(f"{path}: `columns` must map result columns to Chinese headings")
+    out = {}
+    for col, value in spec.items():
+        if isinstance(value, str):
+            out[col] = Column(zh=value)
+        elif isinstance(value, dict) and value.get("zh"):
+            out[col] = Column(zh=str(value["zh"]), names=value.get("names"))
+        else:
+            raise CypherFileError(f"{path}: column {col}: give a Chinese heading, or {{zh: ..., names: kind}}")
+    return out
 
 
 def cypher_files(kind: str | None = None, root: Path = CYPHER_DIR) -> list[CypherFile]:

@@ -16,11 +16,33 @@ from rich.console import Console
 from rich.table import Table
 
 from reliefgraph.graph.pii import mask_value
-from reliefgraph.graph.store import GraphStore, StoreError, open_store
+from reliefgraph.graph.store import (NEO4J_SCHEMES, GraphStore, QueryTimeout, ReadOnlyViolation, StoreError,
+                                     open_store)
 from reliefgraph.settings import Settings, UnsupportedURI, graph_backend
 
 console = Console()
 err = Console(stderr=True)
+
+def _flags_as_flags() -> None:
+    """Help shows `--unmask` as a flag, not `--unmask <bool>`, and a repeatable
+    option as `<str> …` rather than `<list[str]>` (typer's rich help prints
+    the Python type of every option)."""
+    from typer.core import TyperOption
+
+    typed = TyperOption.display_type_rich
+
+    def display_type_rich(self, ctx):
+        if self.metavar is None and (self.is_flag or self.count):
+            return None
+        shown = typed(self, ctx)
+        if self.metavar is None and self.multiple and shown and shown.startswith("<list["):
+            return f"<{shown[len('<list['):-2]}> …"
+        return shown
+
+    TyperOption.display_type_rich = display_type_rich
+
+
+_flags_as_flags()
 
 app = typer.Typer(
     help="reliefgraph — 社会救助跨部门关联监督知识图谱 cross-agency linkage for social-assistance supervision",
@@ -203,14 +225,25 @@ def cypher(
     """运行只读查询并以表格输出 run a read-only query and print a table."""
     from reliefgraph.graph.adhoc import check_typed_query
 
+    from reliefgraph.cypher_errors import explain, missing_parameters
+    from reliefgraph.graph.adhoc import QueryRefused
+
     params = dict(_parse_param(p) for p in param)
+    missing = missing_parameters(query, params)
+    if missing:
+        err.print(f"[red]缺少参数 missing parameters: {', '.join('$' + m for m in missing)}[/red]；"
+                  f"请用 give them with {' '.join(f'-p {m}=VALUE' for m in missing)}", markup=True)
+        raise typer.Exit(2)
     with _open(db) as store:
         try:
             check_typed_query(query)
             # The engine goes on running a query its client gave up on: bound it there.
             result = store.read(query, params, timeout=timeout)
-        except StoreError as exc:
+        except (QueryTimeout, ReadOnlyViolation, QueryRefused) as exc:
             err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+        except StoreError as exc:
+            err.print(explain(query, str(exc)), markup=False, highlight=False)
             raise typer.Exit(1) from exc
         except (ValueError, TypeError, UnicodeError) as exc:  # a parameter the engine cannot take
             err.print(f"[red]参数无效 invalid parameter:[/red] {exc}")

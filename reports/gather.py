@@ -6,10 +6,12 @@ passed as a parameter.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 from sqlalchemy import select, union
 from sqlalchemy.engine import Engine
+
+from reliefgraph.beijing import now_shown, shown
 
 from reliefgraph.dashboard.cases import STATUSES, case_of, history_of
 from reliefgraph.graph.schema import load_schema
@@ -17,6 +19,7 @@ from reliefgraph.graph.store import GraphStore
 from reliefgraph.loaders.mapping import load_mappings
 from reliefgraph.queries.clues import clues, findings, findings_of
 from reliefgraph.queries.evidence import sources_of
+from reliefgraph.queries.names import names_for
 from reliefgraph.queries.rules import FAMILIES, load_rules
 from reliefgraph.queries.summary import TOTAL, TOWN_DIGITS, categories, summarise
 from reliefgraph.reports.model import (CaseRecord, ClueSection, Finding, Household, Report, Subject,
@@ -40,7 +43,7 @@ class ReportError(LookupError):
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return now_shown(seconds=True)
 
 
 class Gatherer:
@@ -140,7 +143,7 @@ class Gatherer:
         b = self.batches.get(s.get("batch") or "", {})
         return {"agency": b.get("agency_zh", s.get("agency")), "extract": b.get("extract_zh", ""),
                 "file": s.get("file"), "row": s.get("row"), "batch": s.get("batch"),
-                "loaded": (b.get("finished") or "")[:10], "fact": self._fact_zh(s.get("fact"))}
+                "loaded": shown(b.get("finished"), suffix=False)[:10], "fact": self._fact_zh(s.get("fact"))}
 
     def _fact_zh(self, fact: str | None) -> str | None:
         # A fact another agency added to a node (a death date): named as the schema names it.
@@ -213,7 +216,9 @@ def summary_report(store: GraphStore, engine: Engine, user: str, role: str, town
                                                     [] if line.category == TOTAL else rule_titles.get(line.category, [])))
     report = _report(g, "summary", "违规问题汇总报告 Summary by violation type", user, role)
     report.summary = list(scopes.values())
-    scope = f"乡镇 {town}" if town else "全县"
-    report.summary_note = (f"统计范围 scope: {scope}；对象 programmes: {'、'.join(programmes) if programmes else '默认 default'}；"
+    names = names_for(store)
+    scope = f"乡镇 {names.label('region', town)}" if town else "全县"
+    shown_programmes = "、".join(names.label("programme", p) for p in programmes) if programmes else "默认 default"
+    report.summary_note = (f"统计范围 scope: {scope}；对象 programmes: {shown_programmes}；"
                            f"基准日 as of {as_of}。人数按身份证号去重，合计行中同时属于多类的人员只计一次。")
     return report

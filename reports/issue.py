@@ -90,16 +90,20 @@ def render(report: Report, fmt: str) -> bytes:
 
 
 def issue(store: GraphStore, engine: Engine, target: Target, fmt: str, user: str,
-          viewer: Viewer | None = None) -> Issued:
+          viewer: Viewer | None = None, os_user: str | None = None) -> Issued:
     """Gather, audit, mask and render one report. `viewer` defaults to the
-    dashboard's rule for an analyst (everything masked)."""
+    dashboard's rule for an analyst (everything masked). `os_user`, given by
+    the command line, is recorded in the audit entry and printed beside the
+    account name."""
     if fmt not in FORMATS:
         raise ValueError(f"未知格式 unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     viewer = viewer or Viewer(user, "analyst")
     report = build(store, engine, target, user, viewer.role)
-    entry = audit.record(engine, user, "report", target.subjects,
-                         {"format": fmt, "kind": report.kind, "role": viewer.role, "town": target.town},
-                         viewer.role)
+    report.os_user = os_user or ""
+    detail = {"format": fmt, "kind": report.kind, "role": viewer.role, "town": target.town}
+    if os_user:
+        detail["os_user"] = os_user
+    entry = audit.record(engine, user, "report", target.subjects, detail, viewer.role)
     report.number = f"RG-{entry.at[:10].replace('-', '')}-{entry.seq:06d}"
     shown = for_viewer(report, viewer)
     return Issued(report.number, render(shown, fmt), FORMATS[fmt][1], f"{report.number}-{target.slug}.{fmt}", shown)

@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from reliefgraph.beijing import shown
+
+ROLE_NAMES = {"admin": "管理员 admin", "inspector": "核查人员 inspector", "analyst": "分析人员 analyst"}
+SEVERITY_NAMES = {"high": "高", "medium": "中", "low": "低"}
 CONFIDENTIAL = ("内部资料 注意保密 — 本报告所列为核查线索，不是处理结论；仅供核查使用，不得擅自扩散。"
                 "Confidential: these are leads for verification, not findings of fact.")
 
@@ -27,6 +31,10 @@ class Finding:
     evidence: dict[str, Any]            # nodes and relationships by natural key (queries/evidence.py)
     sources: list[dict[str, Any]]       # agency records behind the evidence
 
+    @property
+    def severity_zh(self) -> str:
+        return SEVERITY_NAMES.get(self.severity, self.severity)
+
 
 @dataclass
 class CaseRecord:
@@ -37,6 +45,10 @@ class CaseRecord:
     notes: str | None
     concluded: str | None
     history: list[dict[str, Any]]
+
+    @property
+    def concluded_shown(self) -> str:
+        return shown(self.concluded)
 
 
 @dataclass
@@ -53,6 +65,15 @@ class ClueSection:
     subject_name: str | None
     findings: list[Finding]
     case: CaseRecord | None             # None: the verification section is left blank
+
+    @property
+    def severity_zh(self) -> str:
+        return SEVERITY_NAMES.get(self.severity, self.severity)
+
+    @property
+    def first_seen_date(self) -> str:
+        """The Beijing date of the first detection (stored as UTC)."""
+        return shown(self.first_seen, suffix=False)[:10]
 
 
 @dataclass
@@ -105,11 +126,20 @@ class Report:
     clues: list[ClueSection] = field(default_factory=list)
     summary: list[SummaryScope] = field(default_factory=list)
     summary_note: str = ""
+    # Who ran the command on the machine, beside the account name given: a
+    # report issued from the command line names both.
+    os_user: str = ""
+
+    @property
+    def generated_by_shown(self) -> str:
+        role = ROLE_NAMES.get(self.role, self.role)
+        os_note = f"；系统用户 OS user {self.os_user}" if self.os_user and self.os_user != self.generated_by else ""
+        return f"{self.generated_by}（{role}{os_note}）"
 
     @property
     def data_as_of(self) -> str:
         finished = [b["finished"] for b in self.loads if b.get("finished")]
-        return max(finished)[:16].replace("T", " ") if finished else "—"
+        return shown(max(finished)) if finished else "—"
 
     def findings(self) -> list[Finding]:
         return [f for c in self.clues for f in c.findings]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reliefgraph.beijing import shown
 from reliefgraph.reports.facts import fact_count, fact_rows, source_rows
 from reliefgraph.reports.model import ClueSection, Finding, Report
 from reliefgraph.reports.picture import draw_png, merged
@@ -61,14 +62,14 @@ def household_tables(report: Report) -> list[tuple[str, tuple[str, ...], list[tu
 
 
 def load_rows(report: Report) -> list[tuple[str, ...]]:
-    return [(_s(b["agency_zh"]), _s(b["extract_zh"]), _s(b["file"]), _s(b["finished"])[:16].replace("T", " "),
+    return [(_s(b["agency_zh"]), _s(b["extract_zh"]), _s(b["file"]), shown(b["finished"]),
              _s(b["batch"])) for b in report.loads]
 
 
 def history_rows(clue: ClueSection) -> list[tuple[str, ...]]:
     from reliefgraph.dashboard.cases import ACTIONS, STATUSES
 
-    return [(_s(h["at"])[:16].replace("T", " "), _s(h["actor"]), ACTIONS.get(h["action"], (h["action"],))[0],
+    return [(shown(h["at"]), _s(h["actor"]), ACTIONS.get(h["action"], (h["action"],))[0],
              f"{STATUSES.get(h['from_status'], (h['from_status'],))[0]} → {STATUSES.get(h['to_status'], (h['to_status'],))[0]}",
              _history_note(h)) for h in (clue.case.history if clue.case else [])]
 

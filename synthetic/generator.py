@@ -16,6 +16,7 @@ import numpy as np
 
 from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, favour_relief, hidden_assets, households, ids, lookalikes, mashan, names,
                population, readme, regions, truth)
+from . import extracts_quhua
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -145,6 +146,7 @@ def generate(persons: int = 20_000, seed: int = 1, out: str | Path = "./data/ext
     truth_grants[:n_planted] = True
     ctx = extracts.Ctx(w=w, as_of=as_of, fullname=_fullnames(w), truth_grants=truth_grants, cadre_posts=cad.posts)
     builders, chosen = extracts_b.choose(layout, scenario == "mashan", w.rng("layout.mixed"))
+    builders = builders + [extracts_quhua.region_table]
     report = Report()
     written = extracts.write_all(ctx, builders, out, seed, report)
     # A file an earlier run left in the same folder (the other layout, a mashan roster) would be read as data.

@@ -44,6 +44,9 @@ def test_linter_catches_a_syntax_error():
 def test_every_file_is_valid_neo4j5_cypher():
     items = [{"id": str(f.path.relative_to(CYPHER_DIR)), "query": f.query, "parameters": f.examples()}
              for f in FILES]
+    # A parameter's choices query runs on the same engines.
+    items += [{"id": f"{f.path.relative_to(CYPHER_DIR)}:{p.name}", "query": p.choices.query, "parameters": {}}
+              for f in FILES for p in f.params.values() if p.choices]
     diags = neo4j_diagnostics(items)
     errors = {fid: [d for d in ds if d["severity"] == 1] for fid, ds in diags.items()}
     assert not {k: v for k, v in errors.items() if v}, errors
@@ -56,6 +59,14 @@ def test_every_file_runs_on_the_embedded_engine(falkor, cfile):
         falkor.write(cfile.query, params)   # derivations write (idempotent MERGEs)
     else:
         falkor.read(cfile.query, params)    # rules and saved queries are read-only by construction
+
+
+@pytest.mark.parametrize("cfile", [f for f in FILES if any(p.choices for p in f.params.values())],
+                         ids=lambda f: f.id)
+def test_every_choices_query_runs_on_the_embedded_engine(falkor, cfile):
+    for p in cfile.params.values():
+        if p.choices:
+            falkor.read(p.choices.query, {})
 
 
 def test_header_errors_name_the_file(tmp_path):

@@ -8,9 +8,40 @@ description: >
 audience: [analyst]
 returns: table
 params:
-  town_code: {type: string, required: true, zh: 乡镇区划代码, en: Town code, example: "522401100"}
-  programme: {type: string, default: dibao, zh: 救助类别, en: Programme}
-  vehicle_types: {type: list, default: [car, truck], zh: 计入的车辆类型, en: Vehicle types counted}
+  town_code:
+    type: string
+    required: true
+    zh: 乡镇
+    en: Town
+    example: "451299100"
+    choices:
+      names: region
+      query: >
+        MATCH (t:Region {level: 'town'})<-[:IN_REGION]-(:Region)<-[:IN_REGION]-(:Household)-[:RECEIVES]->(g:Grant),
+              (g)<-[:BENEFICIARY_OF]-(:Person)-[o:OWNS]->(:Vehicle)
+        WHERE o.start >= g.start
+        RETURN t.code, count(DISTINCT g) AS n ORDER BY n DESC, t.code
+  programme:
+    type: string
+    default: dibao
+    zh: 救助类别
+    en: Programme
+    choices: {names: programme, query: "MATCH (g:Grant) RETURN g.programme, count(g) AS n ORDER BY n DESC"}
+  vehicle_types:
+    type: list
+    default: [car, truck]
+    zh: 计入的车辆类型
+    en: Vehicle types counted
+    choices: {names: vehicle_type, query: "MATCH (v:Vehicle) RETURN v.vehicle_type, count(v) AS n ORDER BY n DESC"}
+columns:
+  household_id: 户号
+  grant_id: 救助编号
+  grant_start: 救助起始日期
+  citizen_id: 身份证号
+  name: 姓名
+  plate: 号牌号码
+  vehicle_type: {zh: 车辆类型, names: vehicle_type}
+  registered: 车辆登记日期
 */
 MATCH (:Region {code: $town_code})<-[:IN_REGION]-(:Region)<-[:IN_REGION]-(h:Household)-[:RECEIVES]->(g:Grant {programme: $programme})
 MATCH (p:Person)-[:MEMBER_OF]->(h)

@@ -129,6 +129,10 @@ def test_overview_shows_coverage_and_loads(env):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["人员 persons"] == "4" and metrics["户 households"] == "2" and metrics["救助对象 grants"] == "2"
     assert any("gongan_jidongche.csv" in df.value.to_string() for df in at.dataframe)
+    loads = next(df.value for df in at.dataframe if "gongan_jidongche.csv" in df.value.to_string()).to_string()
+    assert "公安局" in loads and "public_security" not in loads, "agencies by name"
+    assert "2026-10-03 16:00 (北京时间)" in loads and "+00:00" not in loads, "times in Beijing time"
+    assert "最低生活保障 2" in _shown(at) and "dibao" not in _shown(at), "programmes by name"
 
 
 def test_a_clue_is_opened_and_assigned_from_the_clues_page(env, tiny):
@@ -199,8 +203,9 @@ def test_an_ad_hoc_write_is_refused_by_the_database_and_recorded(env, tiny):
 def test_inspectors_have_no_ad_hoc_box(env):
     at = _page(_sign_in(_app(), "zhang"), "查询 Saved queries")
     assert len(at.text_area) == 0
-    (only,) = at.selectbox(key="query_file").options
-    assert only.startswith("人员所在户")
+    offered = at.selectbox(key="query_file").options
+    assert any(o.startswith("人员所在户") for o in offered)
+    assert not any(o.startswith("某乡镇救助户成员在享受期间登记车辆") for o in offered), "an analysts' query"
 
 
 def test_a_saved_query_runs_from_its_typed_form_masked_and_audited(env):
@@ -212,7 +217,8 @@ def test_a_saved_query_runs_from_its_typed_form_masked_and_audited(env):
     at.run()
     assert not at.exception, at.exception
     table = at.dataframe[0].value
-    assert sorted(table["citizen_id"]) == ["5201**********1226", "5201**********123X"]
+    assert sorted(table["身份证号"]) == ["5201**********1226", "5201**********123X"], "Chinese headings"
+    assert set(table["与户主关系"]) == {"户主", "配偶"}, "codes read as names"
     (entry,) = [e for e in audit.entries(env) if e.action == "run_query"]
     assert entry.detail["query"] == "person_household" and entry.detail["rows"] == 2
 

@@ -31,7 +31,7 @@ def test_saved_queries_are_offered_by_audience():
 
 def test_widgets_follow_the_header_types():
     ws = {w.name: w for w in queryform.widgets(_query("grant_households_with_car"))}
-    assert ws["town_code"].kind == "text" and ws["town_code"].required and "522401100" in ws["town_code"].hint
+    assert ws["town_code"].kind == "text" and ws["town_code"].required and "451299100" in ws["town_code"].hint
     assert ws["vehicle_types"].kind == "list" and ws["vehicle_types"].default == "car, truck"
     assert ws["programme"].default == "dibao"
 
@@ -54,7 +54,8 @@ def test_a_saved_query_runs_with_results_masked_for_analysts(tiny):
     f = _query("person_household")
     params = queryform.coerce(f, {"citizen_id": ID_A})
     seen = queryform.run_saved(tiny, f, params, ANALYST)
-    ids = [row[seen.columns.index("citizen_id")] for row in seen.rows]
+    assert seen.columns[seen.keys.index("citizen_id")] == "身份证号"
+    ids = [row[seen.keys.index("citizen_id")] for row in seen.rows]
     assert sorted(ids) == ["5201**********1226", "5201**********123X"]
     assert ID_B in queryform.to_csv(*_cols_rows(queryform.run_saved(tiny, f, params, ADMIN)))
     assert ID_B not in queryform.to_csv(seen.columns, seen.rows)
@@ -158,3 +159,20 @@ def test_overview_figures(detected_tiny, tiny):
          "files": 1},
         {"agency": "public_security", "finished": "2026-10-03T08:00:00+00:00", "file_name": "gongan_jidongche.csv",
          "files": 2}]
+
+
+def test_codes_read_as_names_and_the_names_follow_the_data(tiny):
+    from reliefgraph.queries.names import names_for
+
+    names = names_for(tiny)
+    assert names.label("region", "520101101201") == "青山镇 青山村 (520101101201)", "a village with its town"
+    assert names.label("region", "520101102201") == "绿水村 (520101102201)"
+    assert names.label("region", "520101999999") == "520101999999", "an unnamed code is shown as it is"
+    assert names.label("programme", "dibao") == "最低生活保障" and names.label("severity", "high") == "高"
+    assert names.label("family", "favour_relief") == "人情保" and names.label("agency", "civil_affairs") == "民政局"
+    assert names.label("region", None) == "—"
+    tiny.write("CREATE (:Region {code: '520101101299', level: 'village', name: '新设村'})", snapshot=False)
+    try:
+        assert names_for(tiny).label("region", "520101101299") == "青山镇 新设村 (520101101299)"
+    finally:
+        tiny.write("MATCH (r:Region {code: '520101101299'}) DELETE r", snapshot=False)

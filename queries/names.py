@@ -1,0 +1,145 @@
+"""Names for codes: `label("region", "451299100202")` → `城关镇 那桃村 (451299100202)`.
+
+Users read names; a code is kept beside the name only where two things may
+share a name (villages in different towns, two companies). Names come from
+the data itself — the region code table (行政区划代码表, loaded like any
+extract), organisations' and companies' names — and from the declared
+vocabularies: the schema's `values:` (programmes, grant statuses, levels),
+the mapping files' `agency_zh`, the rule families and severities.
+
+Graph names are read once per data version (the newest finished load batch)
+and cached, so every page and export can ask without a query.
+"""
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from reliefgraph.graph.schema import load_schema
+from reliefgraph.graph.store import GraphStore
+from reliefgraph.loaders.mapping import load_mappings
+from reliefgraph.queries.rules import FAMILIES
+
+TOWN_DIGITS = 9
+SEVERITIES_ZH = {"high": "高", "medium": "中", "low": "低"}
+# A load bumps the batches; a test or a repair that writes regions directly
+# changes the counts.
+VERSION = ("OPTIONAL MATCH (b:LoadBatch) WITH max(b.finished) AS last, count(b) AS batches "
+           "OPTIONAL MATCH (r:Region) WITH last, batches, count(r) AS regions "
+           "OPTIONAL MATCH (o:Org) RETURN last, batches, regions, count(o)")
+REGIONS = "MATCH (r:Region) WHERE r.name IS NOT NULL RETURN r.code, r.name, r.level"
+ORGS = "MATCH (o:Org) WHERE o.name IS NOT NULL RETURN o.org_id, o.name"
+# Which property's declared values name each vocabulary kind.
+VOCABULARIES = {
+    "programme": ("Programme", "code"), "grant_status": ("Grant", "status"), "level": ("Region", "level"),
+    "org_type": ("Org", "org_type"), "property_type": ("Property", "property_type"),
+    "vehicle_type": ("Vehicle", "vehicle_type"), "company_type": ("Company", "company_type"),
+    "sex": ("Person", "sex"),
+}
+
+
+@dataclass
+class Names:
+    """Every name known for one data version; `name` / `label` answer from memory."""
+    regions: dict[str, str] = field(default_factory=dict)        # code → own name (那桃村)
+    orgs: dict[str, str] = field(default_factory=dict)
+    vocab: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def name(self, kind: str, code: Any) -> str | None:
+        """The name alone, or None when nothing names the code."""
+        if code is None or code == "":
+            return None
+        code = str(code)
+        if kind == "region":
+            return self._region(code)
+        if kind == "org":
+            return self.orgs.get(code) or self._region(code)
+        return self.vocab.get(kind, {}).get(code)
+
+    def label(self, kind: str, code: Any, with_code: bool | None = None) -> str:
+        """`名称 (code)`; the code alone when unnamed; `—` when empty.
+
+        Vocabulary words (dibao, high) read as their name only: their codes
+        disambiguate nothing. Regions and organisations keep the code."""
+        if code is None or code == "":
+            return "—"
+        name = self.name(kind, code)
+        if not name:
+            return str(code)
+        if with_code is None:
+            with_code = kind in ("region", "org")
+        return f"{name} ({code})" if with_code else name
+
+    def _region(self, code: str) -> str | None:
+        own = self.regions.get(code)
+        if own is None:
+            return None
+        # A village is read with its town: village names repeat across towns.
+        town = code[:TOWN_DIGITS]
+        if len(code) > TOWN_DIGITS and town in self.regions:
+            return f"{self.regions[town]} {own}"
+        return own
+
+    def choices(self, kind: str) -> dict[str, str]:
+        """code → label, for a select box."""
+        if kind == "region":
+            return {c: self.label("region", c) for c in sorted(self.regions)}
+        return {c: self.label(kind, c) for c in self.vocab.get(kind, {})}
+
+
+def static_vocabularies() -> dict[str, dict[str, str]]:
+    schema = load_schema()
+    vocab = {kind: dict(schema.nodes[label].properties[prop].values)
+             for kind, (label, prop) in VOCABULARIES.items()
+             if label in schema.nodes and prop in schema.nodes[label].properties}
+    for kind, (rel, prop) in {"relation": ("MEMBER_OF", "relation"), "kin": ("KIN", "kind"),
+                              "post_role": ("HOLDS_POST", "role")}.items():
+        if rel in schema.relationships and prop in schema.relationships[rel].properties:
+            vocab[kind] = dict(schema.relationships[rel].properties[prop].values)
+    vocab["family"] = {k: v[0] for k, v in FAMILIES.items()}
+    vocab["severity"] = dict(SEVERITIES_ZH)
+    vocab["agency"] = agency_names()
+    return vocab
+
+
+def agency_names() -> dict[str, str]:
+    """Agency code → the Chinese name most of its mapping files give it."""
+    seen: dict[str, Counter] = {}
+    for m in load_mappings():
+        seen.setdefault(m.agency, Counter())[m.agency_zh] += 1
+    return {agency: c.most_common(1)[0][0] for agency, c in seen.items()}
+
+
+_cache: dict[int, tuple[tuple, Names]] = {}
+_lock = threading.Lock()
+_static: dict[str, dict[str, str]] | None = None
+
+
+def names_for(store: GraphStore) -> Names:
+    """The store's names, re-read only when a load has finished since the last read."""
+    global _static
+    version = tuple(store.read(VERSION).rows[0]) if store is not None else ()
+    with _lock:
+        held = _cache.get(id(store))
+        if held and held[0] == version:
+            return held[1]
+        if _static is None:
+            _static = static_vocabularies()
+    names = Names(vocab=_static)
+    if store is not None:
+        names.regions = {str(c): n for c, n, _ in store.read(REGIONS).rows if c is not None}
+        names.orgs = {str(c): n for c, n in store.read(ORGS).rows if c is not None}
+    with _lock:
+        _cache[id(store)] = (version, names)
+    return names
+
+
+def offline() -> Names:
+    """Vocabulary names only, for output written without a store."""
+    global _static
+    with _lock:
+        if _static is None:
+            _static = static_vocabularies()
+    return Names(vocab=_static)
