@@ -24,15 +24,15 @@ from sqlalchemy.engine import Engine
 
 from reliefgraph.graph.rows import ColumnRows
 from reliefgraph.graph.store import GraphStore, StoreError
-from reliefgraph.loaders import resolution
+from reliefgraph.loaders import lookups, resolution
 from reliefgraph.loaders.knowledge import GraphKnowledge, member
 from reliefgraph.loaders.mapping import Mapping
 from reliefgraph.loaders.readers import EXCEL_SUFFIXES, CSV_SUFFIXES, ExtractError, file_sha256, header_of, read_chunks
 from reliefgraph.loaders.statements import Plan, Statement, compile_mapping
-from reliefgraph.loaders.transform import Reject, check_header, transform
+from reliefgraph.loaders.transform import REJECT, WARNING, Reject, check_header, transform
 from reliefgraph.loaders.writer import BackgroundWriter
 
-REJECT_COLUMNS = ["file", "mapping", "row", "field", "value_masked", "reason_code", "reason"]
+REJECT_COLUMNS = ["file", "mapping", "row", "field", "value_masked", "reason_code", "reason", "severity"]
 
 
 @dataclass
@@ -66,8 +66,11 @@ def plan(directory: Path, mappings: list[Mapping]) -> tuple[list[tuple[Path, Map
         if path.suffix.lower() not in CSV_SUFFIXES | EXCEL_SUFFIXES:
             continue
         found = [m for m in mappings if m.matches(path.name)]
-        if len(found) == 1:
-            pairs.append((path, found[0]))
+        if len(found) == 1 or (found and all(m.shares_file for m in found)):
+            pairs += [(path, m) for m in found]
+        elif not found and lookups.matches_any(mappings, path.name):
+            unmatched.append(FileReport(file=path.name, status="lookup",
+                                        error="仅作为查找表读取 read as a look-up table only"))
         elif not found:
             unmatched.append(FileReport(file=path.name, status="no_mapping",
                                         error="没有匹配的映射文件 no mapping file matches this file name"))
@@ -91,6 +94,7 @@ class Loader:
         self.on_rows = on_rows or (lambda n: None)
         self.chunk_rows = chunk_rows
         self.writer: BackgroundWriter | None = None
+        self._tables: dict | None = None   # the look-up tables of the file being loaded
         self.graph = GraphKnowledge(store)
         # What the loader remembers of the graph is only true of the graph it
         # wrote: a read must fail, not quietly reach an engine restarted from
@@ -112,6 +116,7 @@ class Loader:
                 return report
             check_header(header_of(path, encoding=mapping.encoding, sheet=mapping.sheet,
                                    header_row=mapping.header_row), mapping, path.name)
+            self._tables = lookups.read_tables(mapping, path.parent) if mapping.lookups else None
             self._mark_running(report, path, file_hash)
             plan = compile_mapping(mapping, self.store.schema)
             self.writer = BackgroundWriter()
@@ -158,7 +163,7 @@ class Loader:
     def _load_chunk(self, chunk, mapping: Mapping, plan: Plan, report: FileReport,
                     rejects: csv.DictWriter, file_name: str) -> None:
         identity = mapping.person
-        t = transform(chunk, mapping, self.as_of, {identity.id} if identity else None)
+        t = transform(chunk, mapping, self.as_of, {identity.id} if identity else None, self._tables)
         report.rows_read += len(chunk.frame) - t.blank_rows + len(chunk.malformed)
         report.blank += t.blank_rows
         report.duplicates += t.duplicate_rows
@@ -167,23 +172,24 @@ class Loader:
         if identity is not None and len(frame):
             frame, more = self._resolve(frame, mapping, report, file_name)
             bad += more
-        src = {"src_agency": mapping.agency, "src_file": file_name, "src_batch": report.batch_id}
 
         # A row that refers to an unknown entity writes nothing at all.
         blame = self._unknown(plan.anchors, frame)
         bad += _blamed(frame, blame, "unknown_reference")
         frame = frame[blame.isna()]
-        for st in plan.statements:
-            rows = frame[frame[list(st.needs)].notna().all(axis=1)]
-            if st.optional and st.rel is not None:
-                ends = tuple((e.label, e.key_field) for e in (st.rel.source, st.rel.target))
-                missing = self._unknown(ends, rows)
-                bad += _blamed(rows, missing, "optional_reference")
-                rows = rows[missing.isna()]
-            if st.query is not None and len(rows):
-                self._write(st, dedupe(st, rows), src)
+        for agency, part in _by_agency(frame, mapping):
+            src = {"src_agency": agency, "src_file": file_name, "src_batch": report.batch_id}
+            for st in plan.statements:
+                rows = part[part[list(st.needs)].notna().all(axis=1)]
+                if st.optional and st.rel is not None:
+                    ends = tuple((e.label, e.key_field, None) for e in (st.rel.source, st.rel.target))
+                    missing = self._unknown(ends, rows)
+                    bad += _blamed(rows, missing, "optional_reference", WARNING)
+                    rows = rows[missing.isna()]
+                if st.query is not None and len(rows):
+                    self._write(st, dedupe(st, rows), src)
 
-        rejected_rows = t.rejected_rows | {r.row for r in bad if r.reason != "optional_reference"}
+        rejected_rows = t.rejected_rows | {r.row for r in bad if r.severity == REJECT}
         report.rows_loaded += len(frame)
         report.rows_rejected += len(rejected_rows)
         for r in bad:
@@ -264,9 +270,11 @@ class Loader:
     def _unknown(self, anchors, frame: pd.DataFrame) -> pd.Series:
         """Per row, the field whose referenced entity does not exist (NA when all exist)."""
         blame = pd.Series(pd.NA, index=frame.index, dtype=object)
-        for label, fname in anchors:
+        for label, fname, when in anchors:
             col = frame[fname]
             hit = col.notna() & ~member(col, self.graph.keys(label, self.writer.flush))
+            if when is not None:
+                hit &= frame[when].notna()
             blame = blame.mask(hit & blame.isna(), fname)
         return blame
 
@@ -425,9 +433,18 @@ def _written_fields(st: Statement) -> list[str]:
     return [*st.rel.merge.values(), *st.rel.set.values()]
 
 
-def _blamed(frame: pd.DataFrame, blame: pd.Series, reason: str) -> list[Reject]:
+def _by_agency(frame: pd.DataFrame, mapping: Mapping) -> list[tuple[str, pd.DataFrame]]:
+    """The rows by the agency they came from: the mapping's, or per row its
+    `agency_field` (blank: the mapping's)."""
+    if mapping.agency_field is None:
+        return [(mapping.agency, frame)]
+    agency = frame[mapping.agency_field].astype(object).where(frame[mapping.agency_field].notna(), mapping.agency)
+    return [(str(a), frame[agency == a]) for a in pd.unique(agency)]
+
+
+def _blamed(frame: pd.DataFrame, blame: pd.Series, reason: str, severity: str = REJECT) -> list[Reject]:
     hit = blame.notna()
-    return [Reject(int(row), fname, _mask(value), reason)
+    return [Reject(int(row), fname, _mask(value), reason, severity)
             for row, fname, value in zip(frame.loc[hit, "_row"], blame[hit],
                                          (frame.at[idx, blame[idx]] for idx in blame[hit].index))]
 
