@@ -28,7 +28,7 @@ from reliefgraph.loaders import lookups, resolution
 from reliefgraph.loaders.knowledge import GraphKnowledge, member
 from reliefgraph.loaders.mapping import Mapping
 from reliefgraph.loaders.readers import EXCEL_SUFFIXES, CSV_SUFFIXES, ExtractError, file_sha256, header_of, read_chunks
-from reliefgraph.loaders.statements import Plan, Statement, compile_mapping
+from reliefgraph.loaders.statements import Anchor, Plan, Statement, compile_mapping
 from reliefgraph.loaders.transform import REJECT, WARNING, Reject, check_header, transform
 from reliefgraph.loaders.writer import BackgroundWriter
 
@@ -182,7 +182,7 @@ class Loader:
             for st in plan.statements:
                 rows = part[part[list(st.needs)].notna().all(axis=1)]
                 if st.optional and st.rel is not None:
-                    ends = tuple((e.label, e.key_field, None) for e in (st.rel.source, st.rel.target))
+                    ends = tuple(Anchor(e.label, e.key_field) for e in (st.rel.source, st.rel.target))
                     missing = self._unknown(ends, rows)
                     bad += _blamed(rows, missing, "optional_reference", WARNING)
                     rows = rows[missing.isna()]
@@ -270,12 +270,14 @@ class Loader:
     def _unknown(self, anchors, frame: pd.DataFrame) -> pd.Series:
         """Per row, the field whose referenced entity does not exist (NA when all exist)."""
         blame = pd.Series(pd.NA, index=frame.index, dtype=object)
-        for label, fname, when in anchors:
-            col = frame[fname]
-            hit = col.notna() & ~member(col, self.graph.keys(label, self.writer.flush))
-            if when is not None:
-                hit &= frame[when].notna()
-            blame = blame.mask(hit & blame.isna(), fname)
+        for a in anchors:
+            col = frame[a.key_field]
+            hit = col.notna() & ~member(col, self.graph.keys(a.label, self.writer.flush))
+            if a.when is not None:
+                hit &= frame[a.when].notna()
+            for merged_here in a.unless:
+                hit &= frame[merged_here].isna()
+            blame = blame.mask(hit & blame.isna(), a.key_field)
         return blame
 
     def _resolve(self, fields: pd.DataFrame, mapping: Mapping, report: FileReport,

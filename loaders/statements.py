@@ -77,30 +77,43 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """A node that must exist before a row loads."""
+    label: str
+    key_field: str
+    when: str | None = None      # only in the rows this `when:` column passes
+    # ... and not in rows where one of these `when:` columns passes: a node
+    # yield of the mapping with that filter merges the node in those rows.
+    unless: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Plan:
     """A mapping's statements plus the anchors its required yields depend on."""
     statements: tuple[Statement, ...]
-    # (label, key field, `when` column or None): nodes that must exist before
-    # the row loads (for a yield with `when:`, only in the rows it passes).
-    anchors: tuple[tuple[str, str, str | None], ...]
+    anchors: tuple[Anchor, ...]
 
     @property
     def labels(self) -> tuple[str, ...]:
         """Every node label the statements write or reach."""
         ends = [(st.node,) if st.node is not None else (st.rel.source, st.rel.target) for st in self.statements]
         return tuple(dict.fromkeys([*(e.label for group in ends for e in group),
-                                    *(label for label, _, _ in self.anchors)]))
+                                    *(a.label for a in self.anchors)]))
 
 
 def compile_mapping(mapping: Mapping, schema: Schema | None = None) -> Plan:
     schema = schema or load_schema()
-    merged = {(n.label, n.key_field) for n in mapping.nodes
-              if n.mode == "merge" and not n.optional and n.when is None}
-    anchors = [(n.label, n.key_field, _when(n)) for n in mapping.nodes if n.mode == "match"]
+    merging = [n for n in mapping.nodes if n.mode == "merge" and not n.optional]
+    merged = {(n.label, n.key_field) for n in merging if n.when is None}
+    merged_when: dict[tuple[str, str], tuple[str, ...]] = {}
+    for n in merging:
+        if n.when is not None:
+            merged_when[n.label, n.key_field] = (*merged_when.get((n.label, n.key_field), ()), n.when.column)
+    anchors = [Anchor(n.label, n.key_field, _when(n)) for n in mapping.nodes if n.mode == "match"]
     for rel in mapping.rels:
         if not rel.optional:
-            anchors += [(e.label, e.key_field, _when(rel)) for e in (rel.source, rel.target)
-                        if (e.label, e.key_field) not in merged]
+            anchors += [Anchor(e.label, e.key_field, _when(rel), merged_when.get((e.label, e.key_field), ()))
+                        for e in (rel.source, rel.target) if (e.label, e.key_field) not in merged]
     statements = [_merge_node(n, schema) for n in mapping.nodes if n.mode == "merge"]
     statements += [_update_node(n, schema) for n in mapping.nodes if n.mode == "match"]
     statements += [_relationship(r, schema) for r in mapping.rels]

@@ -404,6 +404,41 @@ def test_when_chooses_each_rows_relationship_and_direction(county, load, empty_f
     assert listed(kin) == {("6", "relative", "unknown_reference", "reject")}
 
 
+REPS = [
+    ["统一社会信用代码", "主体类型", "法定代表人身份证号"],
+    [credit("91522401MA6DJX123"), "企业", HEAD],     # merged by the filtered node yield, then linked
+    [credit("92522401MA6DJX456"), "个体", WIFE],     # not merged here and not in the graph: unknown
+]
+REPS_MAP = """
+id: t_reps
+agency: market_regulation
+title: {zh: 法定代表人, en: Legal representatives}
+files: ["*法定代表人*.csv"]
+order: 30
+fields:
+  credit: {column: 统一社会信用代码, type: credit_code, required: true}
+  kind: {column: 主体类型, type: code, required: true, map: {企业: enterprise, 个体: individual_business}}
+  pid: {column: 法定代表人身份证号, type: citizen_id, required: true}
+yields:
+  - node: Company
+    when: {field: kind, equals: enterprise}
+    key: credit
+    set: {company_type: kind}
+  - rel: LEGAL_REP
+    from: {Person: pid}
+    to: {Company: credit}
+"""
+
+
+def test_a_node_merged_under_when_is_no_unknown_reference_in_the_rows_that_merge_it(county, load, empty_falkor):
+    write_csv(county[0] / "法定代表人.csv", REPS)
+    add_mapping(county, "reps.yaml", REPS_MAP)
+    reps = load()[0]["t_reps"]
+    assert empty_falkor.read("MATCH (p:Person)-[:LEGAL_REP]->(c:Company) RETURN p.citizen_id, c.company_type").rows \
+        == [(HEAD, "enterprise")]
+    assert listed(reps) == {("3", "credit", "unknown_reference", "reject")}
+
+
 SPLIT_PERSONS = """
 id: t_split_persons
 agency: public_security
