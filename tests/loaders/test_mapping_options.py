@@ -9,11 +9,14 @@ import csv
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from reliefgraph.appdb import connect
 from reliefgraph.loaders.mapping import MappingError, load_mapping, load_mappings
 from reliefgraph.loaders.pipeline import Loader, plan
+from reliefgraph.loaders.readers import Chunk
+from reliefgraph.loaders.transform import transform
 from reliefgraph.loaders.validate import credit_check_char
 from reliefgraph.synthetic.xlsx import XlsxWriter
 
@@ -615,3 +618,21 @@ def test_mapping_mistakes_are_named_when_read(tmp_path, text, message):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(MappingError, match=message):
         load_mapping(path)
+
+
+@pytest.mark.parametrize("when,passed", [
+    ("{field: relation, in: [父亲, 母亲]}", [True, True, False, False]),
+    ("{field: relation, not_in: [父亲]}", [False, True, True, False]),   # a blank field passes no list
+    ("{field: relation, equals: 配偶}", [False, False, True, False]),
+    ("{field: relation, present: true}", [True, True, True, False]),
+    ("{field: relation, present: false}", [False, False, False, True]),
+])
+def test_when_operators(tmp_path, when, passed):
+    path = tmp_path / "kin.yaml"
+    path.write_text(KIN_MAP.replace("{field: relation, equals: 配偶}", when)
+                    .replace("relation: {column: 关系, type: text, required: true}", "relation: {column: 关系, type: text}"),
+                    encoding="utf-8")
+    mapping = load_mapping(path)
+    frame = pd.DataFrame({"本人身份证号": [HEAD] * 4, "亲属身份证号": [SON] * 4, "关系": ["父亲", "母亲", "配偶", None]})
+    t = transform(Chunk(frame=frame, rows=[2, 3, 4, 5]), mapping, AS_OF)
+    assert t.fields[mapping.rels[2].when.column].notna().tolist() == passed
