@@ -324,10 +324,13 @@ fields:
   name: {column: 企业名称, type: name}
   pid: {column: 股东身份证号, type: citizen_id, required: true}
   share: {column: 持股比例, type: number, unit: "%"}
+  founded: {lookup: register, key: credit, column: 成立日期, type: date, future: reject}
+lookups:
+  register: {files: ["*企业登记*.xlsx"], key: 统一社会信用代码}
 yields:
   - node: Company
     key: credit
-    set: {name: name}
+    set: {name: name, established: founded}
   - rel: SHAREHOLDER
     from: {Person: pid}
     to: {Company: credit}
@@ -335,8 +338,16 @@ yields:
 """
 
 
+REGISTERED = [  # the company register, as Excel; its dates typed as clerks type them
+    ["统一社会信用代码", "成立日期"],
+    [credit("91522401MA6DJX123").lower(), "2015年3月1日"],
+    [COMPANIES[2][0], "20180704"],
+]
+
+
 def test_percent_shares_and_legacy_credit_codes_kept_as_warnings(county, load, empty_falkor):
     write_csv(county[0] / "股东.csv", COMPANIES, encoding="gbk")
+    write_xlsx(county[0] / "企业登记.xlsx", REGISTERED)
     add_mapping(county, "shareholders.yaml", COMPANIES_MAP)
     holders = load()[0]["t_shareholders"]
     assert holders.rows_loaded == 3 and holders.rows_rejected == 1
@@ -344,12 +355,18 @@ def test_percent_shares_and_legacy_credit_codes_kept_as_warnings(county, load, e
                                    "RETURN c.name, s.share, c.checksum_bad, s.checksum_bad").rows)
     assert shares == {("甲公司", 0.6, None, None), ("乙公司", 0.35, True, True), ("丙公司", 0.05, None, None)}
     assert empty_falkor.read("MATCH (c:Company {name: '乙公司'}) RETURN c.credit_code").scalar() == COMPANIES[2][0]
+    founded = dict(empty_falkor.read("MATCH (c:Company) RETURN c.name, c.established").rows)
+    assert founded == {"甲公司": "2015-03-01", "乙公司": "2018-07-04", "丙公司": None}, \
+        "looked up in the register by credit code and read as a date"
     assert listed(holders) == {("3", "credit", "credit_checksum_kept", "warning"),
-                               ("5", "share", "number_invalid", "reject")}
+                               ("5", "share", "number_invalid", "reject"),
+                               ("4", "founded", "lookup_unknown", "warning"),
+                               ("5", "founded", "lookup_unknown", "warning")}
 
 
 def test_wrong_check_character_rejects_by_default(county, load, empty_falkor):
     write_csv(county[0] / "股东.csv", COMPANIES[:3], encoding="gbk")
+    write_xlsx(county[0] / "企业登记.xlsx", REGISTERED)
     add_mapping(county, "shareholders.yaml", COMPANIES_MAP.replace(", checksum: warn", ""))
     holders = load()[0]["t_shareholders"]
     assert listed(holders) == {("3", "credit", "credit_checksum", "reject")}
