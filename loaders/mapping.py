@@ -25,8 +25,8 @@ FIELD_TYPES = {"text", "name", "identifier", "citizen_id", "credit_code", "plate
 ENCODINGS = {"auto", "utf-8", "utf-8-sig", "gbk", "gb18030"}
 FUTURE_POLICIES = ("allow", "warn", "reject")
 CHECKSUM_POLICIES = ("reject", "warn")
-# Stored unit of a number field ← the unit its column is written in.
-UNITS = {"元": 1.0, "万元": 10_000.0, "%": 0.01}
+# Units a number column may be written in (converted by normalise.number).
+UNITS = ("元", "万元", "%")
 BENEFICIARIES = ("listed", "from_register")
 # The applicant's relation to themself, as grant ledgers write it.
 APPLICANT_RELATION = "本人"
@@ -48,11 +48,6 @@ class Field:
     unit: str | None = None        # numbers: the unit the column is written in (see UNITS)
     lookup: str | None = None      # filled from this look-up table ...
     lookup_key: str | None = None  # ... in the row whose key equals this field's value
-
-    @property
-    def checksum_flag(self) -> str:
-        """The internal field marking rows whose check character was wrong (kept as a warning)."""
-        return f"_checksum_bad_{self.name}"
 
 
 @dataclass(frozen=True)
@@ -93,6 +88,7 @@ class Derived:
     # A key with a fallback (`key_fallback`): the first source when present,
     # else FALLBACK_MARK + the other sources joined - never a real key's shape.
     fallback: bool = False
+    optional: bool = False   # the node yield keyed on it is optional: a row lacking both is not rejected
 
 
 FALLBACK_MARK = "~"
@@ -434,7 +430,8 @@ class _Parser:
             if fname not in fields:
                 raise self.fail(where, f"`key_fallback` and its key must name fields, not {fname!r}")
         name = f"_key_{key_field}"
-        made = Derived(name=name, sources=(key_field, *map(str, fallback)), fallback=True)
+        made = Derived(name=name, sources=(key_field, *map(str, fallback)), fallback=True,
+                       optional=bool(y.get("optional")))
         if derived.setdefault(name, made) != made:
             raise self.fail(where, f"field {key_field!r} already has another `key_fallback`")
         return name

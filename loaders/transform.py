@@ -145,6 +145,8 @@ def transform(chunk: Chunk, mapping: Mapping, as_of: date, identity_fields: set[
     for d in mapping.derived.values():
         out[d.name] = _derive(d, out)
         if d.fallback:
+            if d.optional:
+                continue  # the node is written only for rows that have a key
             # Neither the key nor every fallback field: no identity to MERGE on.
             no_key = out[d.name].isna() & ~blank & ~bad
             rejects += [Reject(int(rows[idx]), d.sources[0], "", "key_blank") for idx in no_key[no_key].index]

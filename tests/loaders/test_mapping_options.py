@@ -653,3 +653,13 @@ def test_when_operators(tmp_path, when, passed):
     frame = pd.DataFrame({"本人身份证号": [HEAD] * 4, "亲属身份证号": [SON] * 4, "关系": ["父亲", "母亲", "配偶", None]})
     t = transform(Chunk(frame=frame, rows=[2, 3, 4, 5]), mapping, AS_OF)
     assert t.fields[mapping.rels[2].when.column].notna().tolist() == passed
+
+
+def test_an_optional_node_with_a_key_fallback_skips_rows_without_either(county, load, empty_falkor):
+    write_csv(county[0] / "机动车登记.csv", VEHICLES)
+    add_mapping(county, "vehicles.yaml", VEHICLES_MAP.replace("    set: {plate: plate}\n",
+                                                              "    set: {plate: plate}\n    optional: true\n")
+                .replace("    set: {start: registered}\n", "    set: {start: registered}\n    optional: true\n"))
+    vehicles = load()[0]["t_vehicles"]
+    assert vehicles.rows_loaded == 4 and not lines(vehicles)
+    assert empty_falkor.read("MATCH (:Person)-[:OWNS]->(v:Vehicle) RETURN count(v)").scalar() == 3
