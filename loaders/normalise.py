@@ -293,17 +293,26 @@ def month(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 # Amounts as typed: thousands commas (removed first), a sign, accounting
 # brackets for negatives, ¥ (NFKC of ￥) / RMB / CNY / 人民币 in front, 元 / 元整
-# / 圆 / RMB / CNY behind. 万 and 亿 are deliberately not accepted: whether a
-# column is already in 万元 is for the mapping file to say, and a guess here
-# could scale an amount twice.
-_NUMBER = (r"^(?P<open>[(]?)(?P<s1>[+-]?)(?:¥|RMB|CNY|人民币)?(?P<s2>[+-]?)"
+# / 圆 / RMB / CNY behind, a scale the cell states itself (1.2万, 3亿元) or a
+# percent sign (60% → 0.6). A cell that states its unit is read in it; a bare
+# number is in the unit the mapping declares for its column (`unit`), so an
+# amount is never scaled twice.
+_NUMBER = (r"^(?P<open>[(]?)(?P<s1>[+-]?)(?P<cur>¥|RMB|CNY|人民币)?(?P<s2>[+-]?)"
            r"(?P<num>(?:[0-9]+[.]?[0-9]*|[.][0-9]+)(?:[eE][+-]?[0-9]+)?)"
-           r"(?:元整|元|圆|RMB|CNY)?(?P<close>[)]?)$")
+           r"(?:(?P<pct>%)|(?P<scale>万|亿)?(?P<yuan>元整|元|圆|RMB|CNY)?)(?P<close>[)]?)$")
+_SCALES = {"万": 1e4, "亿": 1e8}
+# A column's declared unit: the factor a bare number is multiplied by.
+UNIT_FACTORS = {None: 1.0, "元": 1.0, "万元": 1e4}
 
 
-def number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+def number(s: pd.Series, unit: str | None = None) -> tuple[pd.Series, pd.Series]:
     """Amounts and counts (``1,234.50``, ``￥1234``, ``1234元``, ``(12.00)`` for
-    a negative) → (float64, NaN where absent or bad; ``bad``)."""
+    a negative, ``1.2万``, ``60%``) → (float64, NaN where absent or bad; ``bad``).
+    A cell that states its unit (¥, 元, 万, 亿, %) is read in it.
+
+    `unit` is the unit a bare number in the column is written in: ``万元``
+    multiplies it by 10 000; ``%`` reads 60 as 0.6 and leaves a fraction (0.6,
+    or 1 for a whole share) as it is."""
     arr = _text(_arrow(s))
     parts = pc.extract_regex(pc.replace_substring_regex(arr, "[ ,]", ""), _NUMBER)
     field = lambda k: pc.fill_null(pc.struct_field(parts, k), "")  # noqa: E731
@@ -318,9 +327,33 @@ def number(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     negative = bracketed | is_("s1", "-") | is_("s2", "-")
     digits = pc.if_else(pa.array(ok), field("num"), pa.scalar(None, pa.large_string()))
     magnitude = pc.fill_null(pc.cast(digits, pa.float64()), np.nan).to_numpy(zero_copy_only=False)
+    percent, scale = is_("pct", "%"), field("scale")
+    # ¥12, 12元 and 1.2万 say their unit; only a bare number takes the column's.
+    stated = percent | _true(pc.greater(pc.binary_length(pc.binary_join_element_wise(
+        field("cur"), scale, field("yuan"), _EMPTY)), 0))
+    if stated.any() or unit is not None:
+        magnitude = _scaled(magnitude, percent, scale, stated, unit)
     out = pd.Series(np.where(negative, -magnitude, magnitude), index=s.index, name=s.name, dtype="float64")
     present = _true(pc.is_valid(arr))
     return out, _flags(present & ~ok, s)
+
+
+def _scaled(magnitude: np.ndarray, percent: np.ndarray, scale: pa.Array, stated: np.ndarray,
+            unit: str | None) -> np.ndarray:
+    factor = np.ones(len(magnitude))
+    for word, times in _SCALES.items():
+        factor[_true(pc.equal(scale, word))] = times
+    factor[percent] = 0.01
+    if unit == "%":
+        # A share written 0-1 is already a fraction; one written 0-100 is not.
+        factor[~stated & (magnitude > 1)] = 0.01
+    else:
+        factor[~stated] = UNIT_FACTORS[unit]
+    out = magnitude * factor
+    # 1.23 × 10 000 is 12300.000000000002 in binary: round scaled values to
+    # well below a fen, and divide for percents (60 / 100 is exactly 0.6).
+    out = np.where(factor > 1, np.round(out, 6), out)
+    return np.where(factor == 0.01, magnitude / 100, out)
 
 
 # ---------------------------------------------------------------- code tables

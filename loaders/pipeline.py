@@ -28,15 +28,17 @@ from sqlalchemy.engine import Engine
 
 from reliefgraph.graph.rows import ColumnRows
 from reliefgraph.graph.store import GraphStore, StoreError
-from reliefgraph.loaders import pending, resolution
+from reliefgraph.loaders import lookups, pending, resolution
 from reliefgraph.loaders.knowledge import GraphKnowledge, member
 from reliefgraph.loaders.mapping import Mapping
 from reliefgraph.loaders.readers import EXCEL_SUFFIXES, CSV_SUFFIXES, ExtractError, file_sha256, header_of, read_chunks
-from reliefgraph.loaders.statements import Plan, Statement, compile_mapping
-from reliefgraph.loaders.transform import Reject, check_header, transform
+from reliefgraph.loaders.statements import Anchor, Plan, Statement, compile_mapping
+from reliefgraph.loaders.transform import REJECT, WARNING, Reject, check_header, transform
 from reliefgraph.loaders.writer import BackgroundWriter
 
-REJECT_COLUMNS = ["file", "mapping", "row", "field", "value_masked", "reason_code", "reason"]
+# A row that waits for a reference is neither loaded nor refused.
+PENDING = "pending"
+REJECT_COLUMNS = ["file", "mapping", "row", "field", "value_masked", "reason_code", "reason", "severity"]
 
 
 @dataclass
@@ -71,8 +73,11 @@ def plan(directory: Path, mappings: list[Mapping]) -> tuple[list[tuple[Path, Map
         if path.suffix.lower() not in CSV_SUFFIXES | EXCEL_SUFFIXES:
             continue
         found = [m for m in mappings if m.matches(path.name)]
-        if len(found) == 1:
-            pairs.append((path, found[0]))
+        if len(found) == 1 or (found and all(m.shares_file for m in found)):
+            pairs += [(path, m) for m in found]
+        elif not found and lookups.matches_any(mappings, path.name):
+            unmatched.append(FileReport(file=path.name, status="lookup",
+                                        error="仅作为查找表读取 read as a look-up table only"))
         elif not found:
             unmatched.append(FileReport(file=path.name, status="no_mapping",
                                         error="没有匹配的映射文件 no mapping file matches this file name"))
@@ -110,6 +115,7 @@ class Loader:
         self.on_rows = on_rows or (lambda n: None)
         self.chunk_rows = chunk_rows
         self.writer: BackgroundWriter | None = None
+        self._tables: dict | None = None   # the look-up tables of the file being loaded
         self.graph = GraphKnowledge(store)
         # What the loader remembers of the graph is only true of the graph it
         # wrote: a read must fail, not quietly reach an engine restarted from
@@ -136,6 +142,7 @@ class Loader:
                 return report
             check_header(header_of(path, encoding=mapping.encoding, sheet=mapping.sheet,
                                    header_row=mapping.header_row), mapping, path.name)
+            self._tables = lookups.read_tables(mapping, path.parent) if mapping.lookups else None
             self._mark_running(report, path, file_hash)
             plan = compile_mapping(mapping, self.store.schema)
             self.writer = BackgroundWriter()
@@ -197,7 +204,7 @@ class Loader:
     def _load_chunk(self, chunk, mapping: Mapping, plan: Plan, report: FileReport,
                     rejects: csv.DictWriter, file_name: str) -> None:
         identity = mapping.person
-        t = transform(chunk, mapping, self.as_of, {identity.id} if identity else None)
+        t = transform(chunk, mapping, self.as_of, {identity.id} if identity else None, self._tables)
         report.rows_read += len(chunk.frame) - t.blank_rows + len(chunk.malformed)
         report.blank += t.blank_rows
         report.duplicates += t.duplicate_rows
@@ -206,21 +213,23 @@ class Loader:
         if identity is not None and len(frame):
             frame, more = self._resolve(frame, mapping, report, file_name)
             bad += more
-        src = {"src_agency": mapping.agency, "src_file": file_name, "src_batch": report.batch_id}
 
         # A row that refers to an unknown entity writes nothing now: it waits
         # in the pending store and loads when the entity appears.
         blame = self._unknown(plan.anchors, frame)
         waiting = blame.notna()
         if waiting.any():
-            self._hold(frame[waiting], self._missing(frame[waiting], plan.anchors), mapping, src)
-            bad += _blamed(frame, blame, pending.REASON)
+            bad += _blamed(frame, blame, pending.REASON, PENDING)
             report.rows_pending += int(waiting.sum())
-            frame = frame[~waiting]
-        bad += self._write_frame(frame, plan, src, mapping)
+        for agency, part in _by_agency(frame, mapping):
+            src = {"src_agency": agency, "src_file": file_name, "src_batch": report.batch_id}
+            held = waiting.loc[part.index]
+            if held.any():
+                self._hold(part[held], self._missing(part[held], plan.anchors), mapping, src)
+            bad += self._write_frame(part[~held], plan, src, mapping)
+        frame = frame[~waiting]
 
-        kept = {"optional_reference", pending.REASON}
-        rejected_rows = t.rejected_rows | {r.row for r in bad if r.reason not in kept}
+        rejected_rows = t.rejected_rows | {r.row for r in bad if r.severity == REJECT}
         report.rows_loaded += len(frame)
         report.rows_rejected += len(rejected_rows)
         for r in bad:
@@ -243,13 +252,13 @@ class Loader:
                 continue
             rows = frame[frame[list(st.needs)].notna().all(axis=1)]
             if linking:
-                ends = tuple((e.label, e.key_field) for e in (st.rel.source, st.rel.target))
+                ends = tuple(Anchor(e.label, e.key_field) for e in (st.rel.source, st.rel.target))
                 if only is not None:
-                    refs = {f"{label}.{fname}" for label, fname in ends}
+                    refs = {f"{a.label}.{a.key_field}" for a in ends}
                     rows = rows[[bool(refs & found) for found in only.loc[rows.index]]]
                 missing = self._unknown(ends, rows)
                 if only is None and missing.notna().any():
-                    bad += _blamed(rows, missing, "optional_reference")
+                    bad += _blamed(rows, missing, "optional_reference", WARNING)
                     for ref, hit in self._missing(rows, ends).items():
                         hit = pd.Series(hit, index=rows.index).reindex(frame.index, fill_value=False)
                         links[ref] = links[ref] | hit if ref in links else hit
@@ -264,11 +273,19 @@ class Loader:
         return bad
 
     # -- the pending store ---------------------------------------------------
-    def _missing(self, rows: pd.DataFrame, refs) -> dict[str, list[bool]]:
-        """Per reference ("Label.field"), which rows name an entity the graph lacks."""
-        return {f"{label}.{fname}": (rows[fname].notna()
-                                     & ~member(rows[fname], self.graph.keys(label, self.writer.flush))).tolist()
-                for label, fname in refs}
+    def _missing(self, rows: pd.DataFrame, anchors) -> dict[str, list[bool]]:
+        """Per reference ("Label.field"), which rows name an entity the graph
+        lacks (where the anchor applies to the row: its `when:` passes)."""
+        found: dict[str, pd.Series] = {}
+        for a in anchors:
+            hit = rows[a.key_field].notna() & ~member(rows[a.key_field], self.graph.keys(a.label, self.writer.flush))
+            if a.when is not None:
+                hit &= rows[a.when].notna()
+            for merged_here in a.unless:
+                hit &= rows[merged_here].isna()
+            ref = f"{a.label}.{a.key_field}"
+            found[ref] = found[ref] | hit if ref in found else hit
+        return {ref: hit.tolist() for ref, hit in found.items()}
 
     def _hold(self, rows: pd.DataFrame, missing: dict[str, list[bool]], mapping: Mapping, src: dict,
               partial: bool = False) -> None:
@@ -307,7 +324,7 @@ class Loader:
             for (mapping_id, agency, file_name, batch), rows in groups.items():
                 mapping = self.mappings.get(mapping_id)
                 plan = compile_mapping(mapping, self.store.schema) if mapping is not None else None
-                needed = ({f for st in plan.statements for f in st.needs} | {f for _, f in plan.anchors}
+                needed = ({f for st in plan.statements for f in st.needs} | {f for a in plan.anchors for f in (a.key_field, a.when, *a.unless) if f}
                           if plan is not None else set())
                 if plan is None or not all(needed <= h.values.keys() | {"_row"} for h in rows):
                     result.no_mapping += len(rows)  # the mapping is gone, or was edited and lost fields
@@ -450,10 +467,14 @@ class Loader:
     def _unknown(self, anchors, frame: pd.DataFrame) -> pd.Series:
         """Per row, the field whose referenced entity does not exist (NA when all exist)."""
         blame = pd.Series(pd.NA, index=frame.index, dtype=object)
-        for label, fname in anchors:
-            col = frame[fname]
-            hit = col.notna() & ~member(col, self.graph.keys(label, self.writer.flush))
-            blame = blame.mask(hit & blame.isna(), fname)
+        for a in anchors:
+            col = frame[a.key_field]
+            hit = col.notna() & ~member(col, self.graph.keys(a.label, self.writer.flush))
+            if a.when is not None:
+                hit &= frame[a.when].notna()
+            for merged_here in a.unless:
+                hit &= frame[merged_here].isna()
+            blame = blame.mask(hit & blame.isna(), a.key_field)
         return blame
 
     def _resolve(self, fields: pd.DataFrame, mapping: Mapping, report: FileReport,
@@ -630,9 +651,18 @@ def _written_fields(st: Statement) -> list[str]:
     return [*st.rel.merge.values(), *st.rel.set.values()]
 
 
-def _blamed(frame: pd.DataFrame, blame: pd.Series, reason: str) -> list[Reject]:
+def _by_agency(frame: pd.DataFrame, mapping: Mapping) -> list[tuple[str, pd.DataFrame]]:
+    """The rows by the agency they came from: the mapping's, or per row its
+    `agency_field` (blank: the mapping's)."""
+    if mapping.agency_field is None:
+        return [(mapping.agency, frame)]
+    agency = frame[mapping.agency_field].astype(object).where(frame[mapping.agency_field].notna(), mapping.agency)
+    return [(str(a), frame[agency == a]) for a in pd.unique(agency)]
+
+
+def _blamed(frame: pd.DataFrame, blame: pd.Series, reason: str, severity: str = REJECT) -> list[Reject]:
     hit = blame.notna()
-    return [Reject(int(row), fname, _mask(value), reason)
+    return [Reject(int(row), fname, _mask(value), reason, severity)
             for row, fname, value in zip(frame.loc[hit, "_row"], blame[hit],
                                          (frame.at[idx, blame[idx]] for idx in blame[hit].index))]
 

@@ -77,33 +77,58 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """A node that must exist before a row loads."""
+    label: str
+    key_field: str
+    when: str | None = None      # only in the rows this `when:` column passes
+    # ... and not in rows where one of these `when:` columns passes: a node
+    # yield of the mapping with that filter merges the node in those rows.
+    unless: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Plan:
     """A mapping's statements plus the anchors its required yields depend on."""
     statements: tuple[Statement, ...]
-    anchors: tuple[tuple[str, str], ...]   # (label, key field) that must exist before the row loads
+    anchors: tuple[Anchor, ...]
 
     @property
     def labels(self) -> tuple[str, ...]:
         """Every node label the statements write or reach."""
         ends = [(st.node,) if st.node is not None else (st.rel.source, st.rel.target) for st in self.statements]
         return tuple(dict.fromkeys([*(e.label for group in ends for e in group),
-                                    *(label for label, _ in self.anchors)]))
+                                    *(a.label for a in self.anchors)]))
 
 
 def compile_mapping(mapping: Mapping, schema: Schema | None = None) -> Plan:
     schema = schema or load_schema()
-    merged = {(n.label, n.key_field) for n in mapping.nodes if n.mode == "merge" and not n.optional}
-    anchors = [(n.label, n.key_field) for n in mapping.nodes if n.mode == "match"]
+    merging = [n for n in mapping.nodes if n.mode == "merge" and not n.optional]
+    merged = {(n.label, n.key_field) for n in merging if n.when is None}
+    merged_when: dict[tuple[str, str], tuple[str, ...]] = {}
+    for n in merging:
+        if n.when is not None:
+            merged_when[n.label, n.key_field] = (*merged_when.get((n.label, n.key_field), ()), n.when.column)
+    anchors = [Anchor(n.label, n.key_field, _when(n)) for n in mapping.nodes if n.mode == "match"]
     for rel in mapping.rels:
         if not rel.optional:
-            anchors += [(e.label, e.key_field) for e in (rel.source, rel.target)
-                        if (e.label, e.key_field) not in merged]
+            anchors += [Anchor(e.label, e.key_field, _when(rel), merged_when.get((e.label, e.key_field), ()))
+                        for e in (rel.source, rel.target) if (e.label, e.key_field) not in merged]
     statements = [_merge_node(n, schema) for n in mapping.nodes if n.mode == "merge"]
     statements += [_update_node(n, schema) for n in mapping.nodes if n.mode == "match"]
     statements += [_relationship(r, schema) for r in mapping.rels]
     # Required yields first, so optional ones can link to what they wrote.
     statements.sort(key=lambda st: st.optional)
     return Plan(statements=tuple(statements), anchors=tuple(dict.fromkeys(anchors)))
+
+
+def _when(y: NodeYield | RelYield) -> str | None:
+    return y.when.column if y.when is not None else None
+
+
+def _needs(y: NodeYield | RelYield, *fields: str) -> tuple[str, ...]:
+    # A yield's `when:` column is present only in the rows it passes.
+    return tuple(dict.fromkeys([*fields, *([y.when.column] if y.when is not None else [])]))
 
 
 def _match(var: str, label: str, key_field: str, schema: Schema) -> str:
@@ -122,7 +147,7 @@ def _merge_node(n: NodeYield, schema: Schema) -> Statement:
     return Statement(name=n.label, query="\n".join(lines), create_query=create_query,
                      create_ids_query=create_query + _RETURN_IDS, by_id_query=_set_by_id(n),
                      create_props=tuple(inline.items()),
-                     needs=(n.key_field,), keys=(n.key_field,), optional=n.optional, node=n)
+                     needs=_needs(n, n.key_field), keys=(n.key_field,), optional=n.optional, node=n)
 
 
 def _update_node(n: NodeYield, schema: Schema) -> Statement:
@@ -130,7 +155,7 @@ def _update_node(n: NodeYield, schema: Schema) -> Statement:
     if n.set:
         query = "\n".join(["UNWIND $rows AS row", f"MATCH {_match('n', n.label, n.key_field, schema)}",
                            "SET n += row.n"])
-    return Statement(name=n.label, query=query, by_id_query=_set_by_id(n), needs=(n.key_field,),
+    return Statement(name=n.label, query=query, by_id_query=_set_by_id(n), needs=_needs(n, n.key_field),
                      keys=(n.key_field,), node=n)
 
 
@@ -155,7 +180,7 @@ def _relationship(rel: RelYield, schema: Schema) -> Statement:
     needs = (rel.source.key_field, rel.target.key_field, *rel.merge.values())
     return Statement(name=rel.type, query="\n".join([*ends, f"MERGE (s)-{pattern}->(t)", sets]),
                      create_query=create_query, by_id_query=by_id, create_props=tuple(inline.items()),
-                     needs=tuple(dict.fromkeys(needs)),
+                     needs=_needs(rel, *needs),
                      keys=tuple(dict.fromkeys((rel.source.key_field, rel.target.key_field))),
                      optional=rel.optional, rel=rel)
 

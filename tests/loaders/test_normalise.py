@@ -243,11 +243,25 @@ def test_number_formats(cell, expected):
     assert (value[0], bad[0]) == (expected, False)
 
 
-@pytest.mark.parametrize("cell", ["abc", "1.2.3", "12%", "1.5万", "--5", "+-3", "(-3)", "(12",
+@pytest.mark.parametrize("cell", ["abc", "1.2.3", "12%%", "1.5万万", "%12", "万", "5%元", "--5", "+-3", "(-3)", "(12",
                                   "nan", "inf", "-", ".", "¥", "5 元 3"])
 def test_bad_numbers(cell):
     value, bad = nz.number(pd.Series([cell]))
     assert np.isnan(value[0]) and bad[0]
+
+
+@pytest.mark.parametrize("cell,unit,expected", [
+    # The cell's own unit wins; a bare number is in the column's declared unit.
+    ("1.2万", None, 12000.0), ("1.2万元", "万元", 12000.0), ("3亿", None, 3e8), ("1.23万", None, 12300.0),
+    ("1.2", "万元", 12000.0), ("1,200.50", "万元", 12005000.0), ("-0.5", "万元", -5000.0),
+    ("1200.50", "元", 1200.5), ("1200.50", None, 1200.5),
+    ("60%", None, 0.6), ("６０％", None, 0.6), ("60%", "%", 0.6), ("60", "%", 0.6), ("0.6", "%", 0.6),
+    ("100", "%", 1.0), ("12.5%", "万元", 0.125), ("(5%)", None, -0.05),
+    ("1,200.50元", "万元", 1200.5), ("¥30", "万元", 30.0), ("2万元", "万元", 20000.0),
+])
+def test_number_units(cell, unit, expected):
+    value, bad = nz.number(pd.Series([cell], dtype=object), unit)
+    assert (value[0], bad[0]) == (expected, False)
 
 
 def test_number_na_and_dtype(series):
