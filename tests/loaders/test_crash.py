@@ -242,3 +242,46 @@ def test_a_restart_that_loses_a_file_done_earlier_fails_the_run(small_county, tm
         assert vehicles_of(g) == expected
     finally:
         g.close()
+
+
+def test_a_crash_while_pending_rows_load_converges_on_a_rerun(tmp_path, monkeypatch):
+    """The engine dies after month 1's pending rows were sent and before they
+    left the store: the file fails, and a re-run gives exactly the graph of
+    an uninterrupted month 2, every pending row loaded and counted once."""
+    from test_pipeline import month_folders
+
+    from loader_support import AS_OF_M2
+    from reliefgraph.loaders import pending
+
+    m1, m2, maps = month_folders(tmp_path)
+    clean, crash = Graph(tmp_path / "clean"), Graph(tmp_path / "crash")
+    try:
+        for g in (clean, crash):
+            assert {r.status for r in g.load(m1, mappings=maps)} == {"loaded"}
+            g.store.snapshot()
+        clean.load(m2, as_of=AS_OF_M2, mappings=maps)
+        assert clean.store.read("MATCH (p:PendingRow) RETURN count(p)").scalar() == 0
+        want = fingerprint(clean.store)
+
+        settle = pending.settle
+
+        def die_before_settling(store, batch, ids):
+            kill_engine(crash)
+            return settle(store, batch, ids)
+
+        monkeypatch.setattr(pending, "settle", die_before_settling)
+        mappings = load_mappings(maps)
+        (register,), _ = plan(m2, mappings)
+        loader = Loader(crash.store, crash.engine, crash.rejects, as_of=date.fromisoformat(AS_OF_M2),
+                        mappings=mappings)
+        report = loader.load_file(*register)
+        assert report.status == "failed" and report.engine_failed, report
+        monkeypatch.undo()
+
+        again = crash.load(m2, as_of=AS_OF_M2, mappings=maps)
+        assert {r.status for r in again} <= {"loaded", "unchanged"}
+        got = fingerprint(crash.store)
+        assert got == want, got.diff(want)
+    finally:
+        clean.close()
+        crash.close()
