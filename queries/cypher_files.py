@@ -104,7 +104,8 @@ class CypherFile:
         bound = {**self.defaults(), **values}
         missing = [n for n, p in self.params.items() if p.required and bound.get(n) in (None, "")]
         if missing:
-            raise CypherFileError(f"{self.id}: 缺少必填参数 missing required parameters {missing}")
+            named = "、".join(f"{self.params[n].zh} {self.params[n].en} (${n})" for n in missing)
+            raise CypherFileError(f"{self.title_zh}: 缺少必填参数 missing required parameters: {named}")
         return bound
 
 

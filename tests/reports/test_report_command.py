@@ -46,26 +46,26 @@ def test_a_report_in_clear_needs_the_accounts_password_and_records_the_os_user(c
 
     monkeypatch.setenv("RELIEFGRAPH_APP_DB", county.app_url)
     monkeypatch.delenv("RELIEFGRAPH_PASSWORD", raising=False)
-    add_user(county.engine, "boss", "correct horse battery", "admin")
-    add_user(county.engine, "li2", "another long password", "analyst")
+    add_user(county.engine, "cli.boss", "correct horse battery", "admin")
+    add_user(county.engine, "cli.li", "another long password", "analyst")
     cid = list_clues(county.engine)[0]["clue_id"]
     runner = CliRunner()
     out = tmp_path / "clear.html"
     args = ["report", "--clue", cid, "--format", "html", "--out", str(out), "--role", "admin", "--db", str(county.db)]
 
-    nobody = runner.invoke(app, [*args, "--user", "boss"])            # no password: refused
+    nobody = runner.invoke(app, [*args, "--user", "cli.boss"])            # no password: refused
     assert nobody.exit_code == 1 and "密码" in nobody.output and not out.exists()
-    wrong = runner.invoke(app, [*args, "--user", "boss"], input="guess\n")
+    wrong = runner.invoke(app, [*args, "--user", "cli.boss"], input="guess\n")
     assert wrong.exit_code == 1 and "验证失败" in wrong.output and not out.exists()
     monkeypatch.setenv("RELIEFGRAPH_PASSWORD", "another long password")
-    analyst = runner.invoke(app, [*args, "--user", "li2"])            # right password, wrong role
+    analyst = runner.invoke(app, [*args, "--user", "cli.li"])            # right password, wrong role
     assert analyst.exit_code == 1 and "not admin" in analyst.output and not out.exists()
 
     monkeypatch.setenv("RELIEFGRAPH_PASSWORD", "correct horse battery")
-    done = runner.invoke(app, [*args, "--user", "boss"])
+    done = runner.invoke(app, [*args, "--user", "cli.boss"])
     assert done.exit_code == 0, done.output
     entry = audit.entries(county.engine, limit=1)[0]
-    assert (entry.actor, entry.role, entry.detail["os_user"]) == ("boss", "admin", getpass.getuser())
+    assert (entry.actor, entry.role, entry.detail["os_user"]) == ("cli.boss", "admin", getpass.getuser())
     text = out.read_text(encoding="utf-8")
-    assert "boss（管理员 admin" in text and f"系统用户 OS user {getpass.getuser()}" in text
+    assert "cli.boss（管理员 admin" in text and f"系统用户 OS user {getpass.getuser()}" in text
     assert "(北京时间)" in text
