@@ -115,3 +115,10 @@ def test_processes_opening_a_new_sqlite_file_at_once_all_get_the_schema(tmp_path
         t.join()
     assert errors == []
     assert _schema_diff(connect(url)) == []
+
+
+def test_an_in_memory_database_gets_the_schema_too():
+    engine = connect("sqlite:///:memory:")
+    accounts.add_user(engine, "li", PW, "analyst")
+    assert accounts.get_user(engine, "li").role == "analyst"
+    assert _schema_diff(engine) == []
