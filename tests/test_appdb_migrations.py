@@ -77,6 +77,7 @@ def test_a_database_made_before_migrations_is_stamped_and_keeps_its_rows(empty_u
     engine.dispose()
 
 
+@pytest.mark.postgresql
 def test_postgresql_is_never_changed_behind_the_operators_back(pg_cluster):
     url = pg_cluster.new_database(migrated=False)
     with pytest.raises(AppDbError, match="db migrate"):
