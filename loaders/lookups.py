@@ -40,8 +40,9 @@ class Table:
         cleaned = normalise.identifier(keys.astype("string"))
         at = self.keys.get_indexer(cleaned.astype(object).where(cleaned.notna(), None))
         found = at >= 0
-        values = pd.Series(np.where(found, self.cells[column].to_numpy(dtype=object)[at], None),
-                           index=keys.index, dtype=object)
+        # An empty table (a file with its header only) finds nothing; -1 must not index it.
+        cells = self.cells[column].to_numpy(dtype=object)[at] if len(self.keys) else np.full(len(at), None)
+        values = pd.Series(np.where(found, cells, None), index=keys.index, dtype=object)
         reason = np.where(cleaned.notna().to_numpy() & ~found, "lookup_unknown", None)
         if self.ambiguous:
             reason[cleaned.isin(self.ambiguous).to_numpy(dtype=bool)] = "lookup_ambiguous"
@@ -71,7 +72,13 @@ def read_table(lookup: Lookup, folder: Path, columns: set[str]) -> Table:
                 raise ExtractError(f"{path.name}: 查找表 {lookup.name} 缺少列 look-up table {lookup.name!r} "
                                    f"lacks columns {missing}")
             parts.append(chunk.frame[wanted])
-    frame = pd.concat(parts, ignore_index=True)
+    return build_table(lookup, pd.concat(parts, ignore_index=True), columns)
+
+
+def build_table(lookup: Lookup, cells: pd.DataFrame, columns: set[str]) -> Table:
+    """A look-up table from its raw cells (the key column and `columns`)."""
+    wanted = [lookup.key, *sorted(columns - {lookup.key})]
+    frame = cells[wanted].copy()
     frame["_key"] = normalise.identifier(frame[lookup.key]).astype(object)
     frame = frame[frame["_key"].notna()]
     # The same row twice (a table sent in two files) is one row; the same key

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from fuzzing import SCALES, fuzz_settings
 from loader_support import Graph
+from reliefgraph.loaders import lookups
 from reliefgraph.loaders.mapping import MAPPINGS_DIR, MappingError, load_mapping, load_mappings
 from reliefgraph.loaders.readers import Chunk
 from reliefgraph.loaders.transform import transform
@@ -47,8 +48,12 @@ def test_no_mapping_passes_an_empty_string_on(mapping, scale):
     @given(st.lists(st.lists(cells, min_size=len(columns), max_size=len(columns)), min_size=1, max_size=8))
     def check(values):
         frame = pd.DataFrame(values, columns=columns, dtype=object)
+        # A mapping's look-up tables are read from the same hostile cells.
+        tables = {name: lookups.build_table(lk, frame, {f.column for f in mapping.fields.values()
+                                                       if f.lookup == name})
+                  for name, lk in mapping.lookups.items()}
         t = transform(Chunk(frame=frame, rows=list(range(2, 2 + len(frame)))), mapping, AS_OF,
-                      {mapping.person.id} if mapping.person else None)
+                      {mapping.person.id} if mapping.person else None, tables)
         for name in t.fields.columns:
             col = t.fields[name]
             if col.dtype == object or isinstance(col.dtype, pd.StringDtype):
