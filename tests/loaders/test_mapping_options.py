@@ -421,7 +421,8 @@ def test_when_chooses_each_rows_relationship_and_direction(county, load, empty_f
                                      "b.citizen_id, k.src_row").rows)
     assert edges == sorted([(SON, "parent", HEAD, 3), (HEAD, "spouse", WIFE, 4)]), \
         "rows 2 and 3 state one fact in two directions; MERGE keeps one edge, last row's provenance"
-    assert listed(kin) == {("6", "relative", "unknown_reference", "reject")}
+    # A relative not in the graph yet: the row waits for them, it is not refused.
+    assert listed(kin) == {("6", "relative", "pending_reference", "pending")}
 
 
 REPS = [
@@ -456,7 +457,7 @@ def test_a_node_merged_under_when_is_no_unknown_reference_in_the_rows_that_merge
     reps = load()[0]["t_reps"]
     assert empty_falkor.read("MATCH (p:Person)-[:LEGAL_REP]->(c:Company) RETURN p.citizen_id, c.company_type").rows \
         == [(HEAD, "enterprise")]
-    assert listed(reps) == {("3", "credit", "unknown_reference", "reject")}
+    assert listed(reps) == {("3", "credit", "pending_reference", "pending")}
 
 
 SPLIT_PERSONS = """
