@@ -16,7 +16,7 @@ import numpy as np
 
 from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, favour_relief, hidden_assets, households, ids, lookalikes, mashan, names,
                population, readme, regions, truth)
-from . import extracts_quhua
+from . import custody, extracts_quhua, funeral, housing_fund
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -75,6 +75,9 @@ def plant_and_fill(w: World, persons: int):
     later: list = []
     hidden_assets.plant(pl, a, n_true, later)
     fav = favour_relief.plant(pl, n_true)
+    custody.plant(pl, n_true)
+    funeral.plant(pl, n_true)
+    housing_fund.plant(pl, n_true)
     n_planted_grants = len(w.tables["grants"])
     on_roster = mashan.roster(pl) if w.scenario == "mashan" else np.zeros(w.people.n, dtype=bool)
 
@@ -91,6 +94,8 @@ def plant_and_fill(w: World, persons: int):
 
     lookalikes.plant(w, pl, a, allowed, n_planted_grants, on_roster)
     bg = allowed & ~w.used
+    custody.background(w, bg)
+    funeral.background(w)
     background.vehicles(w, a, bg)
     before = np.full(w.hh.n, NONE)
     before[pl.skip_homestead] = day(1900, 1, 1)
@@ -100,6 +105,7 @@ def plant_and_fill(w: World, persons: int):
     background.properties(w, a, bg, before)
     background.companies(w, a, bg)
     background.payroll(w, a, bg)
+    housing_fund.background(w, bg)
     C, Ro = w.tables["companies"], w.tables["roles"]
     dirty = pl.near_cadre | w.used
     clean = ~dirty[C.col("rep").astype(np.int64)]

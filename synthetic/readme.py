@@ -17,6 +17,9 @@ PATTERNS = """\
 | hidden_assets | paid_after_death | 申请人死亡后仍发放 paid after the holder's death month | paid_in_death_month |
 | hidden_assets | double_enrolment | 同一身份证号两地享受 the same ID holds two grants | namesake_other_id |
 | hidden_assets | relative_asset | 有赡养义务的子女(另立户)有车/商品房/公司 a child in another household owns a car, flat or company | sibling_no_duty; background: kin_car_no_duty |
+| hidden_assets | member_in_custody | 保障成员在救助期间在押服刑 a covered member in custody during the grant | released_before_grant, non_member_relative |
+| hidden_assets | paid_after_cremation | 已火化(户籍无死亡)仍发放 paid after the payee's cremation month, no registered death | stopped_in_death_month |
+| hidden_assets | housing_fund_during_grant | 成员在救助期间缴存住房公积金 a member contributes to the housing fund during the grant | sealed_before_grant |
 | favour_relief | cadre_relative_unfiled | 本村干部或本镇经办人员的近亲属享受且未备案 unfiled close relative of the village's cadre or town's handler | filed_properly, other_village_cadre, before_term |
 | favour_relief | approved_by_relative | 审核人或审批人是申请人的近亲属 assessed/approved by a relative | approver_same_surname (no kinship) |
 | favour_relief | kin_network_concentration | 村干部亲属在本村 ≥4 户享受 a village cadre's kin hold ≥4 grants in the cadre's village | small_network (2 grants), kin_in_other_villages (5 grants, all in other villages) |

@@ -95,6 +95,10 @@ class County:
         self.posts = clean(out, "zuzhi_ganbu.xlsx")
         self.projects = clean(out, "xiangcun_xiangmu.xlsx")
         self.welfare = clean(out, "xiangcun_gongyigangwei.csv")
+        self.custody = clean(out, "sifa_zaiya.csv")
+        self.fund = clean(out, "gongjijin_jiaocun.csv")
+        c = clean(out, "minzheng_huohua.csv")
+        self.cremated = dict(zip(c["逝者身份证号"], c["火化日期"]))
         si = clean(out, "shebao_canbao.csv")
         self.contact = {x: (p, a, acc) for x, p, a, acc in zip(si["身份证号"], si["联系电话"], si["常住地址"], si["社保卡银行账号"])}
         f = clean(out, "minzheng_beian.xlsx")
@@ -175,12 +179,31 @@ def hidden_assets(k: County) -> dict[str, set]:
                any(_overlap(s, e, a, b) for a, b in comm.get(r, ())) or \
                any(_overlap(s, e, a, b) for _, a, b in roles.get(r, ())):
                 hits["relative_asset"].add(h)
+    custody = defaultdict(list)
+    for x, s, e in zip(k.custody["身份证号"], k.custody["入监(所)日期"], k.custody["出监(所)日期"]):
+        custody[x].append((s, e))
+    for gid, g in k.grants.items():
+        if g["programme"] in ("1", "2") and any(_overlap(g["start"], g["end"], a, b)
+                                                for x in k.members[gid] | {g["holder"]} for a, b in custody.get(x, ())):
+            hits["member_in_custody"].add(g["holder"])
     for gid, m, x in zip(k.pay["救助编号"], k.pay["发放年月"], k.pay["领款人身份证号"]):
         d = k.death.get(x)
         if d is not None:
             dm = int(np.datetime64(int(d), "D").astype("datetime64[M]").astype(np.int64)) + 1970 * 12
             if m > dm:
                 hits["paid_after_death"].add(k.grants[gid]["holder"])
+    fund = defaultdict(list)
+    for x, s, e in zip(k.fund["身份证号"], k.fund["开户日期"], k.fund["封存日期"]):
+        fund[x].append((s, e))
+    for gid, g in k.grants.items():
+        if any(_overlap(g["start"], g["end"], a, b) for x in k.members[gid] | {g["holder"]} for a, b in fund.get(x, ())):
+            hits["housing_fund_during_grant"].add(g["holder"])
+    for gid, m, x in zip(k.pay["救助编号"], k.pay["发放年月"], k.pay["领款人身份证号"]):
+        c = k.cremated.get(x)
+        if c is not None and x not in k.death:
+            cm = int(np.datetime64(int(c), "D").astype("datetime64[M]").astype(np.int64)) + 1970 * 12
+            if m > cm:
+                hits["paid_after_cremation"].add(k.grants[gid]["holder"])
     enrol = defaultdict(list)
     for gid, g in k.grants.items():
         if g["programme"] in ("1", "2"):
