@@ -16,7 +16,7 @@ import numpy as np
 
 from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, favour_relief, hidden_assets, households, ids, lookalikes, mashan, names,
                population, readme, regions, truth)
-from . import custody, extracts_quhua, funeral, housing_fund
+from . import cadre_self, custody, extracts_quhua, funeral, housing_fund
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -78,6 +78,7 @@ def plant_and_fill(w: World, persons: int):
     custody.plant(pl, n_true)
     funeral.plant(pl, n_true)
     housing_fund.plant(pl, n_true)
+    cadre_self.plant(pl, n_true)
     n_planted_grants = len(w.tables["grants"])
     on_roster = mashan.roster(pl) if w.scenario == "mashan" else np.zeros(w.people.n, dtype=bool)
 

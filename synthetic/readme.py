@@ -24,6 +24,7 @@ PATTERNS = """\
 | favour_relief | approved_by_relative | 审核人或审批人是申请人的近亲属 assessed/approved by a relative | approver_same_surname (no kinship) |
 | favour_relief | kin_network_concentration | 村干部亲属在本村 ≥4 户享受 a village cadre's kin hold ≥4 grants in the cadre's village | small_network (2 grants), kin_in_other_villages (5 grants, all in other villages) |
 | favour_relief | shared_contact_hidden_tie | 与干部共用电话/住址/账户且无亲属关系 shares phone/address/account with a cadre, no kinship | kin recorded and filed |
+| favour_relief | cadre_on_relief | 村干部本人在任期间为保障成员 a village cadre covered by the household's grant during the term | post_ended_before_grant |
 | cadre_conflict | relative_company_project | 干部亲属控制的公司在其辖区任期内中标 relative's company won funds in the jurisdiction during the term | outside_jurisdiction, outside_term |
 | cadre_conflict | relative_welfare_post | 干部亲属在本村任期内获公益性岗位 relative given a welfare post in the cadre's village during the term | other_village, before_term |
 | cadre_conflict | cadre_shareholder_funded | 干部本人为中标公司股东 cadre is a shareholder of a funded company | exited_before_award, award_before_term |

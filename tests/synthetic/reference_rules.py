@@ -235,6 +235,12 @@ def favour_relief(k: County) -> dict[str, set]:
                 hits["cadre_relative_unfiled"].add(h)
         if g["assessor"] in cl(h) or g["approver"] in cl(h):
             hits["approved_by_relative"].add(h)
+    served = defaultdict(list)
+    for x, s, e in zip(k.posts["身份证号"], k.posts["任职开始"], k.posts["任职结束"]):
+        served[x].append((s, e))
+    for gid, g in k.grants.items():
+        if any(_overlap(g["start"], g["end"], a, b) for x in k.members[gid] | {g["holder"]} for a, b in served.get(x, ())):
+            hits["cadre_on_relief"].add(g["holder"])
     by_cadre = defaultdict(set)
     for c, unit, s, e in posts:
         if len(unit) != 12:

@@ -12,7 +12,7 @@ PATTERNS = {
                       "public_payroll", "paid_after_death", "double_enrolment", "relative_asset",
                       "member_in_custody", "paid_after_cremation", "housing_fund_during_grant"},
     "favour_relief": {"cadre_relative_unfiled", "approved_by_relative", "kin_network_concentration",
-                      "shared_contact_hidden_tie"},
+                      "shared_contact_hidden_tie", "cadre_on_relief"},
     "cadre_conflict": {"relative_company_project", "relative_welfare_post", "cadre_shareholder_funded"},
 }
 
