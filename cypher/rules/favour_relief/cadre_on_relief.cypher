@@ -10,7 +10,7 @@ legal_basis: >
   近亲属申请最低生活保障的，应当单独登记备案；经办人员和村干部本人及其家庭申请的，更应回避
   并从严审核。《社会救助暂行办法》（国务院令第649号）第六十六条：违反规定使不符合条件的申请人
   获得救助的，对直接负责的主管人员和其他直接责任人员依法给予处分。
-narrative: "{cadre}在任{unit}{cadre_role}（{post_from}起）期间，本人为该户{programme}保障成员（{covered_from}起）。"
+narrative: "{cadre}在任{unit}{cadre_role}（{post_from}起）期间，本人计入该户{programme}（{covered_from}起）。"
 evidence: 救助对象 → 保障成员（即干部/经办人员本人） → 任职单位（任职期间与其保障期间重叠）
 false_positives:
   - 卸任后才享受救助（任职结束早于其保障开始）者不计

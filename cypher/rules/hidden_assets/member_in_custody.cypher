@@ -10,7 +10,7 @@ legal_basis: >
   宣告失踪的人员不计入共同生活的家庭成员；《特困人员认定办法》（民发〔2021〕43号）：特困人员被判处
   有期徒刑、无期徒刑且在监狱服刑的，终止救助供养。在押服刑期间仍计为保障成员领取救助金的，
   属《社会救助暂行办法》（国务院令第649号）第六十八条所称虚报、隐瞒情形，应核减或停发并追回。
-narrative: "保障成员{member}于{custody_from}起在{facility}（{facility_type}）{custody_type}，至{custody_to}，其间仍计入该户{programme}（{grant_start}起）。"
+narrative: "保障成员{member}在{facility}（{facility_type}）{custody_type}，{custody_from}至{custody_to}，其间仍计入该户{programme}（{grant_start}起）。"
 evidence: 救助对象 → 保障成员 → 监狱/看守所（收押至释放期间与其保障期间重叠）
 false_positives:
   - 救助开始前已刑满释放（释放日期早于其保障开始）者不计
@@ -30,7 +30,7 @@ WHERE c.start <= coalesce(cover_to, $as_of)
 RETURN h.citizen_id AS subject_id, hh.household_id AS household_id, g.grant_id AS grant_id,
        m.citizen_id AS related_id,
        {member: m.name, facility: o.name, facility_type: o.org_type, custody_type: c.custody_type,
-        custody_from: c.start, custody_to: coalesce(c.end, '至今'), release_reason: c.release_reason,
+        custody_from: c.start, custody_to: coalesce(c.end, '今'), release_reason: c.release_reason,
         programme: g.programme, grant_start: g.start, grant_end: g.end,
         covered_from: cover_from, covered_to: cover_to} AS facts,
        [p] AS paths
