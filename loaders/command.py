@@ -30,7 +30,8 @@ from reliefgraph.settings import Settings, UnsupportedURI, graph_backend
 console = Console(width=None if sys.stdout.isatty() else 200)
 LOAD_LOCK = "load.lock"
 STATUS_ZH = {"loaded": "已导入 loaded", "unchanged": "未变化 unchanged", "failed": "失败 failed",
-             "rejected": "全部拒收 all rejected", "no_mapping": "无映射 no mapping", "not_run": "未运行 not run"}
+             "rejected": "全部拒收 all rejected", "no_mapping": "无映射 no mapping", "not_run": "未运行 not run",
+             "lookup": "查找表 look-up table"}
 # Statuses that make `reliefgraph load` exit non-zero.
 FAILED = ("failed", "rejected", "not_run")
 
@@ -274,7 +275,8 @@ def print_summary(reports: list[FileReport], seconds: float, settled: PendingRep
         console.print(why)
     for r in reports:
         if r.error:
-            console.print(f"[red]{r.file}:[/red] {r.error}")
+            colour = "dim" if r.status == "lookup" else "red"  # a look-up table is read, not refused
+            console.print(f"[{colour}]{r.file}:[/{colour}] {r.error}")
     if settled is not None and (settled.loaded or settled.links_loaded or settled.waiting or settled.no_mapping):
         console.print(f"暂存行 pending rows: {settled.loaded + settled.links_loaded:,} 条引用已出现，已按原出处导入 "
                       "loaded now that their reference exists (with their original source row); "

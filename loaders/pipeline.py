@@ -192,10 +192,14 @@ class Loader:
             if self.writer is not None:
                 self.writer.close()
                 self.writer = None
-        if report.status == "loaded" and self._may_settle(mapping):
+        if report.status == "loaded":
             try:
-                self.load_pending()
+                if self._may_settle(mapping):
+                    self.load_pending()
             except StoreError as exc:
+                # As for a failed file: what the loader knew may be gone with the engine.
+                self.graph.forget()
+                self.done_here.clear()
                 report.status, report.engine_failed = "failed", True
                 report.error = f"{exc} — 待补记录未完成导入，请重新运行 pending rows not finished; re-run the load"
         report.seconds = time.perf_counter() - started

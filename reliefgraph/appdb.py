@@ -80,7 +80,9 @@ def migrate(engine: Engine) -> tuple[str | None, str]:
     second finds the work done."""
     from alembic import command
 
-    locked = _sqlite_exclusive(engine) if engine.dialect.name == "sqlite" else engine
+    # An in-memory SQLite database exists only in its engine's one connection.
+    on_file = engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
+    locked = _sqlite_exclusive(engine) if on_file else engine
     try:
         with _MIGRATING, locked.begin() as conn:
             if conn.dialect.name == "postgresql":

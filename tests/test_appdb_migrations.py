@@ -77,6 +77,7 @@ def test_a_database_made_before_migrations_is_stamped_and_keeps_its_rows(empty_u
     engine.dispose()
 
 
+@pytest.mark.postgresql
 def test_postgresql_is_never_changed_behind_the_operators_back(pg_cluster):
     url = pg_cluster.new_database(migrated=False)
     with pytest.raises(AppDbError, match="db migrate"):
@@ -115,3 +116,10 @@ def test_processes_opening_a_new_sqlite_file_at_once_all_get_the_schema(tmp_path
         t.join()
     assert errors == []
     assert _schema_diff(connect(url)) == []
+
+
+def test_an_in_memory_database_gets_the_schema_too():
+    engine = connect("sqlite:///:memory:")
+    accounts.add_user(engine, "li", PW, "analyst")
+    assert accounts.get_user(engine, "li").role == "analyst"
+    assert _schema_diff(engine) == []

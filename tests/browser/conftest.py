@@ -63,7 +63,11 @@ def dashboard_url(demo, tmp_path_factory):
 def browser_context(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium fonts-noto-cjk)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait as long as actions do: on two shared cores a drawing's
+    # frame can take longer than Playwright's 5 s default to appear.
+    expect.set_options(timeout=30_000)
 
     profile = tmp_path_factory.mktemp("chromium-profile")      # a fresh user-data dir each run
     with sync_playwright() as p:

@@ -14,9 +14,12 @@ const REGISTRY = new URL(
   import.meta.url,
 );
 const { testData } = await import(REGISTRY);
-const { functions, procedures } = testData.mockSchema;
+// Neo4j 5 speaks Cypher 5 only; the Cypher 25 half of the catalogue would
+// also cost the linter a third more time per query.
+const functions = { 'CYPHER 5': testData.mockSchema.functions?.['CYPHER 5'] };
+const procedures = { 'CYPHER 5': testData.mockSchema.procedures?.['CYPHER 5'] };
 for (const [name, table] of [['functions', functions], ['procedures', procedures]]) {
-  const known = Object.keys(table?.['CYPHER 5'] ?? {});
+  const known = Object.keys(table['CYPHER 5'] ?? {});
   // Without these the linter would silently accept any name: refuse to run instead.
   const needed = name === 'functions' ? ['toLower', 'gds.util.asNode', 'gds.graph.project'] : ['gds.wcc.stream', 'db.awaitIndexes'];
   const missing = needed.filter((n) => !known.includes(n));

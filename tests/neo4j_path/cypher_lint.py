@@ -19,7 +19,7 @@ def neo4j_diagnostics(items: list[dict]) -> dict[str, list[dict]]:
     if not (LINTER / "node_modules" / "@neo4j-cypher").exists():
         pytest.fail("run `npm ci --prefix tests/cypherlint` (./run test does it) to install Neo4j's Cypher parser")
     out = subprocess.run(["node", str(LINTER / "lint.mjs")], input=json.dumps(items),
-                         capture_output=True, text=True, timeout=600)
+                         capture_output=True, text=True, timeout=1200)  # ~0.3 s of CPU a query
     if out.returncode:
         pytest.fail(f"the Cypher linter failed: {out.stderr}")
     return {r["id"]: r["diagnostics"] for r in json.loads(out.stdout)}

@@ -24,7 +24,7 @@ WHERE post.start <= pj.awarded AND (post.end IS NULL OR pj.awarded <= post.end)
 OPTIONAL MATCH (c)-[:MEMBER_OF]->(hh:Household)
 RETURN c.citizen_id AS subject_id, hh.household_id AS household_id, null AS grant_id,
        c.citizen_id AS related_id,
-       {company: co.name, credit_code: co.credit_code, share: sh.share, share_from: sh.start, share_to: sh.end,
+       {company: co.name, credit_code: co.credit_code, share: round(sh.share * 1000) / 10.0, share_from: sh.start, share_to: sh.end,
         project: pj.name, project_id: pj.project_id, awarded: pj.awarded, unit: o.name,
         term_start: post.start, term_end: post.end} AS facts,
        [p] AS paths
