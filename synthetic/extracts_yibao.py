@@ -52,7 +52,6 @@ settlements_b = relayout(settlements, "医保结算明细.xlsx", {
     "settlements_b", encoding="xlsx", crlf=False, date_style="slash",
     notes="Provincial medical-insurance platform export. Amounts in 元 with thousands separators (12,345.60).")
 
-FILES = {"a": ["yibao_jiesuan.csv"], "b": ["医保结算明细.xlsx"]}
 
 
 def choose(layout: str, rng) -> tuple[list, str]:

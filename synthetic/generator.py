@@ -154,7 +154,7 @@ def generate(persons: int = 20_000, seed: int = 1, out: str | Path = "./data/ext
     written = extracts.write_all(ctx, builders, out, seed, report)
     # A file an earlier run left in the same folder (the other layout, a mashan roster) would be read as data.
     names = {s.file for s, _ in written}
-    for f in extracts_b.FILES["a"] + extracts_b.FILES["b"] + extracts_yibao.FILES["a"] + extracts_yibao.FILES["b"]:
+    for f in extracts_b.FILES["a"] + extracts_b.FILES["b"]:
         if f not in names:
             (out / f).unlink(missing_ok=True)
     params = dict(scenario=scenario, seed=seed, persons=int(w.people.n), month=month, as_of=dates.iso1(as_of),
