@@ -28,6 +28,8 @@ PATTERNS = """\
 | cadre_conflict | relative_company_project | 干部亲属控制的公司在其辖区任期内中标 relative's company won funds in the jurisdiction during the term | outside_jurisdiction, outside_term |
 | cadre_conflict | relative_welfare_post | 干部亲属在本村任期内获公益性岗位 relative given a welfare post in the cadre's village during the term | other_village, before_term |
 | cadre_conflict | cadre_shareholder_funded | 干部本人为中标公司股东 cadre is a shareholder of a funded company | exited_before_award, award_before_term |
+| at_risk | large_medical_bill | 无救助的户近12个月医保个人自付 ≥2万元 a household without relief paid ≥ 20 000 yuan out of pocket in the last year | on_dibao, temporary_relief_given, reimbursed_by_insurance (large total, small 个人自付) |
+| at_risk | main_earner_death | 有工资或经营收入的劳动年龄成员死亡，仅余老幼，无救助 the earner died, only children/elderly remain, no relief | elderly_non_earner, other_earner_remains, relief_after_death |
 """
 
 
@@ -83,8 +85,8 @@ def render(params: dict, written: list, summary: dict) -> str:
           "(duplicates and invalid rows included); CSV line = row + 1, xlsx sheet row = row + 1.", "",
           "## 答案文件 Answer files (`_truth/`)", "",
           "- `truth.csv`: family, pattern, subject_id (grant holder's ID for hidden_assets and favour_relief, "
-          "the cadre's ID for cadre_conflict), household_id (户号), is_decoy (1 = lawful look-alike that must "
-          "not be flagged), note, grant_id, related_id (owner / cadre / relative / namesake), evidence (VIN, "
+          "the cadre's ID for cadre_conflict, the household head's for at_risk), household_id (户号), is_decoy (1 = lawful look-alike that must "
+          "not be flagged), note, grant_id (blank for at_risk's true cases: they have none), related_id (owner / cadre / relative / namesake / patient / deceased earner), evidence (VIN, "
           "certificate, credit code, project id, or the shared contact kind). A subject may appear in "
           "several rows. decoy_kind names a decoy's look-alike kind (blank for a true case).",
           "- `truth_summary.md`: counts per pattern. `invalid_rows.csv`, `idless_rows.csv`: see above.",

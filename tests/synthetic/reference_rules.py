@@ -295,3 +295,88 @@ def cadre_conflict(k: County) -> dict[str, set]:
             if any(s <= d <= e and a <= d <= (b if b is not None else INF) for _, d in awards.get(comp, ())):
                 hits["cadre_shareholder_funded"].add(cadre)
     return hits
+
+
+def at_risk(k: County) -> dict[str, set]:
+    """Households with >= 20 000 yuan out of pocket in the year before as_of and no relief since the first bill."""
+    hits = defaultdict(set)
+    y, m, d = (int(v) for v in str(np.datetime64(k.as_of, "D")).split("-"))
+    since = int(np.datetime64(f"{y - 1:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    bills = clean(k.out, "yibao_jiesuan.csv")
+    oop, first, seen = defaultdict(float), {}, set()
+    for b, x, s, amount in zip(bills["结算单号"], bills["身份证号"], bills["结算日期"], bills["个人自付(元)"]):
+        hh = k.household.get(x)
+        if hh is None or not since < s <= k.as_of or b in seen:  # a bill repeated in another date style counts once
+            continue
+        seen.add(b)
+        oop[hh] += float(amount)
+        first[hh] = min(first.get(hh, INF), s)
+    members = defaultdict(set)
+    for x, hh in k.household.items():
+        members[hh].add(x)
+    helped = set()
+    for gid, g in k.grants.items():
+        for hh in {g["household"]} | {k.household.get(x) for x in k.members[gid]}:
+            if hh in first and g["programme"] in ("1", "2", "3") and g["end"] >= first[hh] and g["start"] <= k.as_of:
+                helped.add(hh)
+    reg = clean(k.out, "gongan_huji.csv")
+    head = {hh: x for x, hh, r in zip(reg["公民身份号码"], reg["户号"], reg["与户主关系"]) if r == "02"}
+    for hh, total in oop.items():
+        if total >= 20_000 and hh not in helped:
+            hits["large_medical_bill"].add(head[hh])
+    return hits
+
+
+def _ymd(day: int) -> tuple[int, int, int]:
+    y, m, d = (int(v) for v in str(np.datetime64(day, "D")).split("-"))
+    return y, m, d
+
+
+def _age(birth: int, on: int) -> int:
+    (by, bm, bd), (y, m, d) = _ymd(birth), _ymd(on)
+    return y - by - ((m, d) < (bm, bd))
+
+
+def main_earner_death(k: County) -> set:
+    """A member aged 16-59 at death (within 2 years) with payroll or a business role that day, the survivors
+    all under 16 or 60+, and no relief ending on or after the death. Subject: surviving head, else eldest."""
+    y, m, d = _ymd(k.as_of)
+    since = int(np.datetime64(f"{y - 2:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    reg = clean(k.out, "gongan_huji.csv")
+    birth = dict(zip(reg["公民身份号码"], reg["出生日期"]))
+    rel = dict(zip(reg["公民身份号码"], reg["与户主关系"]))
+    members = defaultdict(set)
+    for x, hh in k.household.items():
+        members[hh].add(x)
+    spans = defaultdict(list)
+    for x, s in k.payroll_spans().items():
+        spans[x] += s
+    for x, roles in k.company_roles().items():
+        spans[x] += [(s, e) for _, s, e in roles]
+    grants_of = defaultdict(list)
+    for gid, g in k.grants.items():
+        if g["programme"] in ("1", "2", "3"):
+            grants_of[g["household"]].append(g)
+            for x in k.members[gid]:
+                grants_of[k.household.get(x)].append(g)
+    found = set()
+    for e, died in k.death.items():
+        hh = k.household.get(e)
+        if hh is None or not since < died <= k.as_of or e not in birth or not 16 <= _age(birth[e], died) < 60:
+            continue
+        if not any(s <= died and (t is None or t >= died) for s, t in spans.get(e, ())):
+            continue
+        alive = sorted((birth[x], x) for x in members[hh] - {e} if not (x in k.death and k.death[x] <= k.as_of))
+        if not alive or any(16 <= _age(b, k.as_of) < 60 for b, _ in alive):
+            continue
+        if any(g["end"] >= died and g["start"] <= k.as_of for g in grants_of[hh]):
+            continue
+        heads = [x for _, x in alive if rel.get(x) == "02"]
+        found.add(heads[0] if heads else alive[0][1])
+    return found
+
+
+def at_risk_all(k: County) -> dict[str, set]:
+    hits = at_risk(k)
+    hits["main_earner_death"] = main_earner_death(k)
+    return hits
