@@ -44,6 +44,7 @@ CODED = {
     "vehicle_type": ("Vehicle", "vehicle_type"), "property_type": ("Property", "property_type"),
     "company_type": ("Company", "company_type"), "programme": ("Programme", "code"),
     "status": ("Company", "status"), "cadre_role": ("HOLDS_POST", "role"),
+    "facility_type": ("Org", "org_type"), "custody_type": ("IN_CUSTODY", "custody_type"),
 }
 
 

@@ -20,6 +20,7 @@ FAMILIES = {
     "hidden_assets": ("隐性财产", "Hidden assets"),
     "favour_relief": ("人情保", "Favour-based relief"),
     "cadre_conflict": ("干部亲属利益冲突", "Relative-to-cadre conflicts"),
+    "at_risk": ("应保未保（防返贫风险）", "Households at risk, not helped"),
 }
 SEVERITIES = {"high": 3, "medium": 2, "low": 1}
 REQUIRED_COLUMNS = ("subject_id", "household_id", "grant_id", "related_id", "facts", "paths")

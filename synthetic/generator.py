@@ -16,7 +16,7 @@ import numpy as np
 
 from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, favour_relief, hidden_assets, households, ids, lookalikes, mashan, names,
                population, readme, regions, truth)
-from . import extracts_quhua
+from . import at_risk, cadre_self, custody, extracts_quhua, extracts_yibao, funeral, housing_fund
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -75,6 +75,11 @@ def plant_and_fill(w: World, persons: int):
     later: list = []
     hidden_assets.plant(pl, a, n_true, later)
     fav = favour_relief.plant(pl, n_true)
+    custody.plant(pl, n_true)
+    funeral.plant(pl, n_true)
+    housing_fund.plant(pl, n_true)
+    cadre_self.plant(pl, n_true)
+    at_risk.plant(pl, a, n_true)
     n_planted_grants = len(w.tables["grants"])
     on_roster = mashan.roster(pl) if w.scenario == "mashan" else np.zeros(w.people.n, dtype=bool)
 
@@ -91,6 +96,8 @@ def plant_and_fill(w: World, persons: int):
 
     lookalikes.plant(w, pl, a, allowed, n_planted_grants, on_roster)
     bg = allowed & ~w.used
+    custody.background(w, bg)
+    funeral.background(w)
     background.vehicles(w, a, bg)
     before = np.full(w.hh.n, NONE)
     before[pl.skip_homestead] = day(1900, 1, 1)
@@ -100,6 +107,7 @@ def plant_and_fill(w: World, persons: int):
     background.properties(w, a, bg, before)
     background.companies(w, a, bg)
     background.payroll(w, a, bg)
+    housing_fund.background(w, bg)
     C, Ro = w.tables["companies"], w.tables["roles"]
     dirty = pl.near_cadre | w.used
     clean = ~dirty[C.col("rep").astype(np.int64)]
@@ -109,6 +117,7 @@ def plant_and_fill(w: World, persons: int):
         clean &= ~bad
     background.projects(w, a, clean, 3 * w.regions.n_villages)
     background.welfare_posts(w, ~pl.near_cadre & ~w.used & ~on_roster)
+    at_risk.background_bills(pl)
     order = w.rng("contacts").permutation(w.people.n)
     w.phone = ids.phones(order)
     w.account = ids.bank_accounts(order[::-1].copy())
@@ -146,7 +155,8 @@ def generate(persons: int = 20_000, seed: int = 1, out: str | Path = "./data/ext
     truth_grants[:n_planted] = True
     ctx = extracts.Ctx(w=w, as_of=as_of, fullname=_fullnames(w), truth_grants=truth_grants, cadre_posts=cad.posts)
     builders, chosen = extracts_b.choose(layout, scenario == "mashan", w.rng("layout.mixed"))
-    builders = builders + [extracts_quhua.region_table]
+    medical, chosen["medical"] = extracts_yibao.choose(layout, w.rng("layout.mixed.medical"))
+    builders = builders + medical + [extracts_quhua.region_table]
     report = Report()
     written = extracts.write_all(ctx, builders, out, seed, report)
     # A file an earlier run left in the same folder (the other layout, a mashan roster) would be read as data.

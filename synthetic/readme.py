@@ -17,13 +17,19 @@ PATTERNS = """\
 | hidden_assets | paid_after_death | 申请人死亡后仍发放 paid after the holder's death month | paid_in_death_month |
 | hidden_assets | double_enrolment | 同一身份证号两地享受 the same ID holds two grants | namesake_other_id |
 | hidden_assets | relative_asset | 有赡养义务的子女(另立户)有车/商品房/公司 a child in another household owns a car, flat or company | sibling_no_duty; background: kin_car_no_duty |
+| hidden_assets | member_in_custody | 保障成员在救助期间在押服刑 a covered member in custody during the grant | released_before_grant, non_member_relative |
+| hidden_assets | paid_after_cremation | 已火化(户籍无死亡)仍发放 paid after the payee's cremation month, no registered death | stopped_in_death_month |
+| hidden_assets | housing_fund_during_grant | 成员在救助期间缴存住房公积金 a member contributes to the housing fund during the grant | sealed_before_grant |
 | favour_relief | cadre_relative_unfiled | 本村干部或本镇经办人员的近亲属享受且未备案 unfiled close relative of the village's cadre or town's handler | filed_properly, other_village_cadre, before_term |
 | favour_relief | approved_by_relative | 审核人或审批人是申请人的近亲属 assessed/approved by a relative | approver_same_surname (no kinship) |
 | favour_relief | kin_network_concentration | 村干部亲属在本村 ≥4 户享受 a village cadre's kin hold ≥4 grants in the cadre's village | small_network (2 grants), kin_in_other_villages (5 grants, all in other villages) |
 | favour_relief | shared_contact_hidden_tie | 与干部共用电话/住址/账户且无亲属关系 shares phone/address/account with a cadre, no kinship | kin recorded and filed |
+| favour_relief | cadre_on_relief | 村干部本人在任期间为保障成员 a village cadre covered by the household's grant during the term | post_ended_before_grant |
 | cadre_conflict | relative_company_project | 干部亲属控制的公司在其辖区任期内中标 relative's company won funds in the jurisdiction during the term | outside_jurisdiction, outside_term |
 | cadre_conflict | relative_welfare_post | 干部亲属在本村任期内获公益性岗位 relative given a welfare post in the cadre's village during the term | other_village, before_term |
 | cadre_conflict | cadre_shareholder_funded | 干部本人为中标公司股东 cadre is a shareholder of a funded company | exited_before_award, award_before_term |
+| at_risk | large_medical_bill | 无救助的户近12个月医保个人自付 ≥2万元 a household without relief paid ≥ 20 000 yuan out of pocket in the last year | on_dibao, temporary_relief_given, reimbursed_by_insurance (large total, small 个人自付) |
+| at_risk | main_earner_death | 有工资或经营收入的劳动年龄成员死亡，仅余老幼，无救助 the earner died, only children/elderly remain, no relief | elderly_non_earner, other_earner_remains, relief_after_death |
 """
 
 
@@ -79,8 +85,8 @@ def render(params: dict, written: list, summary: dict) -> str:
           "(duplicates and invalid rows included); CSV line = row + 1, xlsx sheet row = row + 1.", "",
           "## 答案文件 Answer files (`_truth/`)", "",
           "- `truth.csv`: family, pattern, subject_id (grant holder's ID for hidden_assets and favour_relief, "
-          "the cadre's ID for cadre_conflict), household_id (户号), is_decoy (1 = lawful look-alike that must "
-          "not be flagged), note, grant_id, related_id (owner / cadre / relative / namesake), evidence (VIN, "
+          "the cadre's ID for cadre_conflict, the household head's for at_risk), household_id (户号), is_decoy (1 = lawful look-alike that must "
+          "not be flagged), note, grant_id (blank for at_risk's true cases: they have none), related_id (owner / cadre / relative / namesake / patient / deceased earner), evidence (VIN, "
           "certificate, credit code, project id, or the shared contact kind). A subject may appear in "
           "several rows. decoy_kind names a decoy's look-alike kind (blank for a true case).",
           "- `truth_summary.md`: counts per pattern. `invalid_rows.csv`, `idless_rows.csv`: see above.",

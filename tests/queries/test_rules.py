@@ -31,6 +31,18 @@ def test_precision_and_recall_meet_the_targets(detected, tmp_path):
     assert not decoys
 
 
+def test_at_risk_clues_name_the_household_and_the_help_it_may_get(detected):
+    with open(detected.clues_csv, encoding="utf-8-sig") as fh:
+        found = {(r["subject_id"], r["household_id"]): r for r in csv.DictReader(fh) if r["family"] == "at_risk"}
+    with open(detected.truth, encoding="utf-8") as fh:
+        planted = {(r["subject_id"], r["household_id"]) for r in csv.DictReader(fh)
+                   if r["family"] == "at_risk" and r["is_decoy"] == "0"}
+    assert planted and set(found) == planted, "each clue names the planted household and its head"
+    for r in found.values():
+        assert "临时救助" in r["summary"] and "防返贫监测" in r["summary"], r["summary"]
+        assert ("医疗救助" in r["summary"]) == (r["rule_ids"] == "large_medical_bill"), r
+
+
 def test_each_rule_reports_its_time_and_hits(detected):
     assert set(detected.report.rule_seconds) == {r.id for r in load_rules()}
     silent = {r for r, n in detected.report.rule_hits.items() if n == 0}

@@ -95,6 +95,10 @@ class County:
         self.posts = clean(out, "zuzhi_ganbu.xlsx")
         self.projects = clean(out, "xiangcun_xiangmu.xlsx")
         self.welfare = clean(out, "xiangcun_gongyigangwei.csv")
+        self.custody = clean(out, "sifa_zaiya.csv")
+        self.fund = clean(out, "gongjijin_jiaocun.csv")
+        c = clean(out, "minzheng_huohua.csv")
+        self.cremated = dict(zip(c["逝者身份证号"], c["火化日期"]))
         si = clean(out, "shebao_canbao.csv")
         self.contact = {x: (p, a, acc) for x, p, a, acc in zip(si["身份证号"], si["联系电话"], si["常住地址"], si["社保卡银行账号"])}
         f = clean(out, "minzheng_beian.xlsx")
@@ -175,12 +179,31 @@ def hidden_assets(k: County) -> dict[str, set]:
                any(_overlap(s, e, a, b) for a, b in comm.get(r, ())) or \
                any(_overlap(s, e, a, b) for _, a, b in roles.get(r, ())):
                 hits["relative_asset"].add(h)
+    custody = defaultdict(list)
+    for x, s, e in zip(k.custody["身份证号"], k.custody["入监(所)日期"], k.custody["出监(所)日期"]):
+        custody[x].append((s, e))
+    for gid, g in k.grants.items():
+        if g["programme"] in ("1", "2") and any(_overlap(g["start"], g["end"], a, b)
+                                                for x in k.members[gid] | {g["holder"]} for a, b in custody.get(x, ())):
+            hits["member_in_custody"].add(g["holder"])
     for gid, m, x in zip(k.pay["救助编号"], k.pay["发放年月"], k.pay["领款人身份证号"]):
         d = k.death.get(x)
         if d is not None:
             dm = int(np.datetime64(int(d), "D").astype("datetime64[M]").astype(np.int64)) + 1970 * 12
             if m > dm:
                 hits["paid_after_death"].add(k.grants[gid]["holder"])
+    fund = defaultdict(list)
+    for x, s, e in zip(k.fund["身份证号"], k.fund["开户日期"], k.fund["封存日期"]):
+        fund[x].append((s, e))
+    for gid, g in k.grants.items():
+        if any(_overlap(g["start"], g["end"], a, b) for x in k.members[gid] | {g["holder"]} for a, b in fund.get(x, ())):
+            hits["housing_fund_during_grant"].add(g["holder"])
+    for gid, m, x in zip(k.pay["救助编号"], k.pay["发放年月"], k.pay["领款人身份证号"]):
+        c = k.cremated.get(x)
+        if c is not None and x not in k.death:
+            cm = int(np.datetime64(int(c), "D").astype("datetime64[M]").astype(np.int64)) + 1970 * 12
+            if m > cm:
+                hits["paid_after_cremation"].add(k.grants[gid]["holder"])
     enrol = defaultdict(list)
     for gid, g in k.grants.items():
         if g["programme"] in ("1", "2"):
@@ -212,6 +235,12 @@ def favour_relief(k: County) -> dict[str, set]:
                 hits["cadre_relative_unfiled"].add(h)
         if g["assessor"] in cl(h) or g["approver"] in cl(h):
             hits["approved_by_relative"].add(h)
+    served = defaultdict(list)
+    for x, s, e in zip(k.posts["身份证号"], k.posts["任职开始"], k.posts["任职结束"]):
+        served[x].append((s, e))
+    for gid, g in k.grants.items():
+        if any(_overlap(g["start"], g["end"], a, b) for x in k.members[gid] | {g["holder"]} for a, b in served.get(x, ())):
+            hits["cadre_on_relief"].add(g["holder"])
     by_cadre = defaultdict(set)
     for c, unit, s, e in posts:
         if len(unit) != 12:
@@ -265,4 +294,89 @@ def cadre_conflict(k: County) -> dict[str, set]:
         for comp, a, b in share.get(cadre, ()):
             if any(s <= d <= e and a <= d <= (b if b is not None else INF) for _, d in awards.get(comp, ())):
                 hits["cadre_shareholder_funded"].add(cadre)
+    return hits
+
+
+def at_risk(k: County) -> dict[str, set]:
+    """Households with >= 20 000 yuan out of pocket in the year before as_of and no relief since the first bill."""
+    hits = defaultdict(set)
+    y, m, d = (int(v) for v in str(np.datetime64(k.as_of, "D")).split("-"))
+    since = int(np.datetime64(f"{y - 1:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    bills = clean(k.out, "yibao_jiesuan.csv")
+    oop, first, seen = defaultdict(float), {}, set()
+    for b, x, s, amount in zip(bills["结算单号"], bills["身份证号"], bills["结算日期"], bills["个人自付(元)"]):
+        hh = k.household.get(x)
+        if hh is None or not since < s <= k.as_of or b in seen:  # a bill repeated in another date style counts once
+            continue
+        seen.add(b)
+        oop[hh] += float(amount)
+        first[hh] = min(first.get(hh, INF), s)
+    members = defaultdict(set)
+    for x, hh in k.household.items():
+        members[hh].add(x)
+    helped = set()
+    for gid, g in k.grants.items():
+        for hh in {g["household"]} | {k.household.get(x) for x in k.members[gid]}:
+            if hh in first and g["programme"] in ("1", "2", "3") and g["end"] >= first[hh] and g["start"] <= k.as_of:
+                helped.add(hh)
+    reg = clean(k.out, "gongan_huji.csv")
+    head = {hh: x for x, hh, r in zip(reg["公民身份号码"], reg["户号"], reg["与户主关系"]) if r == "02"}
+    for hh, total in oop.items():
+        if total >= 20_000 and hh not in helped:
+            hits["large_medical_bill"].add(head[hh])
+    return hits
+
+
+def _ymd(day: int) -> tuple[int, int, int]:
+    y, m, d = (int(v) for v in str(np.datetime64(day, "D")).split("-"))
+    return y, m, d
+
+
+def _age(birth: int, on: int) -> int:
+    (by, bm, bd), (y, m, d) = _ymd(birth), _ymd(on)
+    return y - by - ((m, d) < (bm, bd))
+
+
+def main_earner_death(k: County) -> set:
+    """A member aged 16-59 at death (within 2 years) with payroll or a business role that day, the survivors
+    all under 16 or 60+, and no relief ending on or after the death. Subject: surviving head, else eldest."""
+    y, m, d = _ymd(k.as_of)
+    since = int(np.datetime64(f"{y - 2:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    reg = clean(k.out, "gongan_huji.csv")
+    birth = dict(zip(reg["公民身份号码"], reg["出生日期"]))
+    rel = dict(zip(reg["公民身份号码"], reg["与户主关系"]))
+    members = defaultdict(set)
+    for x, hh in k.household.items():
+        members[hh].add(x)
+    spans = defaultdict(list)
+    for x, s in k.payroll_spans().items():
+        spans[x] += s
+    for x, roles in k.company_roles().items():
+        spans[x] += [(s, e) for _, s, e in roles]
+    grants_of = defaultdict(list)
+    for gid, g in k.grants.items():
+        if g["programme"] in ("1", "2", "3"):
+            grants_of[g["household"]].append(g)
+            for x in k.members[gid]:
+                grants_of[k.household.get(x)].append(g)
+    found = set()
+    for e, died in k.death.items():
+        hh = k.household.get(e)
+        if hh is None or not since < died <= k.as_of or e not in birth or not 16 <= _age(birth[e], died) < 60:
+            continue
+        if not any(s <= died and (t is None or t >= died) for s, t in spans.get(e, ())):
+            continue
+        alive = sorted((birth[x], x) for x in members[hh] - {e} if not (x in k.death and k.death[x] <= k.as_of))
+        if not alive or any(16 <= _age(b, k.as_of) < 60 for b, _ in alive):
+            continue
+        if any(g["end"] >= died and g["start"] <= k.as_of for g in grants_of[hh]):
+            continue
+        heads = [x for _, x in alive if rel.get(x) == "02"]
+        found.add(heads[0] if heads else alive[0][1])
+    return found
+
+
+def at_risk_all(k: County) -> dict[str, set]:
+    hits = at_risk(k)
+    hits["main_earner_death"] = main_earner_death(k)
     return hits

@@ -207,3 +207,14 @@ def test_same_seed_same_bytes_in_layout_b(tmp_path):
         digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(Path(d).rglob("*"))
                         if p.is_file()})
     assert digests[0] == digests[1] and len(digests[0]) >= 20
+
+
+def test_medical_bills_in_layout_b_keep_their_amounts(ab):
+    a, b = ab
+    ra, rb = clean(a, "yibao_jiesuan.csv"), clean(b, "医保结算明细.xlsx")
+    paid_a = {k: float(v) for k, v in zip(ra["结算单号"], ra["个人自付(元)"])}
+    paid_b = {k: float(v.replace(",", "")) for k, v in zip(rb["单据号"], rb["个人负担金额"])}
+    common = paid_a.keys() & paid_b.keys()
+    assert len(common) > 0.95 * len(paid_a)
+    assert all(paid_a[k] == paid_b[k] for k in common)
+    assert rb["费用总额"].str.contains(",").any()  # thousands separators, which the mapping's unit: 元 reads

@@ -17,7 +17,7 @@ def test_300k_persons_in_under_a_minute_and_clean(tmp_path):
     assert psutil.Process().memory_info().rss < 3 * 2 ** 30
     k = rr.County(tmp_path)
     hits = {}
-    for rules in (rr.hidden_assets, rr.favour_relief, rr.cadre_conflict):
+    for rules in (rr.hidden_assets, rr.favour_relief, rr.cadre_conflict, rr.at_risk_all):
         hits.update(rules(k))
     t = truth(tmp_path)
     for pattern, g in t.groupby("pattern"):

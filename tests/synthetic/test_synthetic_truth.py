@@ -6,13 +6,15 @@ import pytest
 import reference_rules as rr
 from synthetic_data import clean, dataset, truth
 
-FAMILIES = {"hidden_assets", "favour_relief", "cadre_conflict"}
+FAMILIES = {"hidden_assets", "favour_relief", "cadre_conflict", "at_risk"}
 PATTERNS = {
     "hidden_assets": {"car_during_grant", "commercial_housing", "multiple_properties", "company_role",
-                      "public_payroll", "paid_after_death", "double_enrolment", "relative_asset"},
+                      "public_payroll", "paid_after_death", "double_enrolment", "relative_asset",
+                      "member_in_custody", "paid_after_cremation", "housing_fund_during_grant"},
     "favour_relief": {"cadre_relative_unfiled", "approved_by_relative", "kin_network_concentration",
-                      "shared_contact_hidden_tie"},
+                      "shared_contact_hidden_tie", "cadre_on_relief"},
     "cadre_conflict": {"relative_company_project", "relative_welfare_post", "cadre_shareholder_funded"},
+    "at_risk": {"large_medical_bill", "main_earner_death"},
 }
 
 
@@ -44,8 +46,10 @@ def test_truth_rows_point_at_records_in_the_extracts():
         assert household[r["subject_id"]] == r["household_id"], r
         if r["family"] == "cadre_conflict":
             assert r["subject_id"] in cadres
-        else:
+        elif r["grant_id"]:  # at_risk cases have no grant, its decoys the household head's
             assert holder[r["grant_id"]] == r["subject_id"], r
+        else:
+            assert r["family"] == "at_risk", r
         if r["related_id"]:
             assert r["related_id"] in household
         for ev in filter(None, r["evidence"].split(";")):
@@ -62,7 +66,7 @@ def test_truth_rows_point_at_records_in_the_extracts():
 def hits():
     k = rr.County(dataset())
     found = {}
-    for rules in (rr.hidden_assets, rr.favour_relief, rr.cadre_conflict):
+    for rules in (rr.hidden_assets, rr.favour_relief, rr.cadre_conflict, rr.at_risk_all):
         found.update(rules(k))
     return found
 
