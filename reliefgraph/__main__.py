@@ -1,3 +1,3 @@
-from reliefgraph.cli import app
+from reliefgraph.cli import run
 
-app(prog_name="reliefgraph")
+run()

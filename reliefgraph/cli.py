@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 from datetime import datetime
 from typing import Annotated, Any, Optional
@@ -54,6 +55,21 @@ app.add_typer(db_app, name="db")
 DbOption = Annotated[Optional[str], typer.Option(
     "--db", envvar="RELIEFGRAPH_URI",
     help="数据目录（嵌入式）或 bolt:// / neo4j:// 地址 data directory (embedded) or Neo4j URI")]
+
+
+def run() -> None:
+    """The console entry point: the application's own refusals (an application
+    database that needs migrating, ...) end with their message, not a traceback."""
+    try:
+        app(prog_name="reliefgraph")
+    except Exception as exc:
+        from reliefgraph.appdb import AppDbError  # not at the top: most commands never touch it
+
+        if not isinstance(exc, AppDbError):
+            raise
+        err.print("[red]错误 error:[/red]", end=" ")
+        err.print(str(exc), markup=False, highlight=False)
+        sys.exit(2)
 
 
 @app.callback()

@@ -2,6 +2,9 @@
 on SQLite and on PostgreSQL, and a database from before them keeps its rows."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -123,3 +126,15 @@ def test_an_in_memory_database_gets_the_schema_too():
     accounts.add_user(engine, "li", PW, "analyst")
     assert accounts.get_user(engine, "li").role == "analyst"
     assert _schema_diff(engine) == []
+
+
+@pytest.mark.postgresql
+def test_the_command_says_to_migrate_instead_of_a_traceback(pg_cluster, tmp_path):
+    url = pg_cluster.new_database(migrated=False)
+    env = {**os.environ, "RELIEFGRAPH_APP_DB": url}
+    done = subprocess.run([sys.executable, "-m", "reliefgraph", "user", "list"], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "reliefgraph db migrate" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+
