@@ -182,4 +182,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=10000")
+    # PostgreSQL enforces the declared foreign keys; SQLite only when asked,
+    # and a difference there would let a bug pass the SQLite tests.
+    cur.execute("PRAGMA foreign_keys=ON")
     cur.close()

@@ -138,3 +138,15 @@ def test_the_command_says_to_migrate_instead_of_a_traceback(pg_cluster, tmp_path
     assert "reliefgraph db migrate" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
 
+
+def test_sqlite_enforces_the_foreign_keys_postgresql_enforces(app_db):
+    # A case history row must not name a clue that does not exist, on either engine.
+    from sqlalchemy.exc import IntegrityError
+
+    from reliefgraph.dashboard.cases import history
+
+    with pytest.raises(IntegrityError):
+        with app_db.begin() as conn:
+            conn.execute(history.insert().values(clue_id="no-such-clue", at="2026-12-03T00:00:00+08:00",
+                                                 actor="zhang", action="note", from_status="new",
+                                                 to_status="new"))
