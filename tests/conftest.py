@@ -108,3 +108,30 @@ def app_db(app_db_url):
     engine = connect(app_db_url)
     yield engine
     engine.dispose()
+
+
+
+# Modules that build a county of their own and use none of their room's
+# session-wide one: scheduled on their own so the two workers stay balanced.
+OWN_SCOPE = {
+    "tests/queries/test_second_layout.py",
+    "tests/queries/test_summary.py",
+    "tests/synthetic/test_synthetic_mashan.py",
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """In parallel runs (`-n`), hand each worker whole rooms.
+
+    A room builds its county once per session (tests/queries, tests/reports,
+    ...); spread over two workers it would be built twice, and the browser
+    walk's steps follow one another in one browser."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class RoomScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::")[0]
+            parts = path.split("/")
+            return path if path in OWN_SCOPE or len(parts) <= 2 else "/".join(parts[:2])
+
+    return RoomScheduling(config, log)
