@@ -380,3 +380,28 @@ def at_risk_all(k: County) -> dict[str, set]:
     hits = at_risk(k)
     hits["main_earner_death"] = main_earner_death(k)
     return hits
+
+
+def _month(day: int) -> int:
+    return int(np.datetime64(int(day), "D").astype("datetime64[M]").astype(np.int64)) + 1970 * 12
+
+
+def disability(k: County) -> dict[str, set]:
+    """The two disability subsidies: after death, without a valid certificate, twice for one month."""
+    hits = defaultdict(set)
+    certs = defaultdict(list)
+    c = clean(k.out, "canlian_canjizheng.csv")
+    for x, s, v, r in zip(c["身份证号"], c["发证日期"], c["有效期至"], c["注销日期"]):
+        end = min(e for e in (v, r, 10 ** 9) if e is not None)
+        certs[x].append((_month(s), _month(end) if end < 10 ** 9 else 10 ** 9))
+    pay = clean(k.out, "canlian_liangxiang.csv")
+    seen = defaultdict(set)
+    for x, kind, m, serial in zip(pay["身份证号"], pay["补贴类别"], pay["补贴月份"], pay["发放流水号"]):
+        died = k.death.get(x, k.cremated.get(x))
+        if died is not None and m > _month(died):
+            hits["disability_subsidy_after_death"].add(x)
+        elif not any(a <= m <= b for a, b in certs.get(x, ())):
+            hits["disability_subsidy_without_cert"].add(x)
+        seen[(x, kind, m)].add(serial)
+    hits["disability_subsidy_twice"] = {x for (x, _, _), s in seen.items() if len(s) > 1}
+    return hits
