@@ -124,7 +124,7 @@ def plant(pl, n: int) -> None:
         if x < 0:
             continue
         d = int(p.death[x])
-        issued = int(rng.integers(day(2016, 1, 1), day(2022, 6, 1)))
+        issued = int(rng.integers(BASE - years(VALID_YEARS - 1), day(2022, 6, 1)))   # valid through the data
         _, grade = add_cert(w, rng, x, issued, issued + years(VALID_YEARS), grade=int(rng.integers(1, 3)))
         subsidy = "care" if rng.random() < 0.6 else "living"
         if kind == "true":
@@ -176,7 +176,7 @@ def plant(pl, n: int) -> None:
         x = _person(pl, alive)
         if x < 0:
             continue
-        issued = int(rng.integers(day(2015, 1, 1), day(2022, 6, 1)))
+        issued = int(rng.integers(BASE - years(VALID_YEARS - 1), day(2022, 6, 1)))   # valid through the data
         _, grade = add_cert(w, rng, x, issued, issued + years(VALID_YEARS), grade=int(rng.integers(1, 3)))
         subsidy = "care" if rng.random() < 0.5 else "living"
         all_m = np.arange(PAID_FROM, int(month_index(BASE)) + 1)
