@@ -405,3 +405,21 @@ def disability(k: County) -> dict[str, set]:
         seen[(x, kind, m)].add(serial)
     hits["disability_subsidy_twice"] = {x for (x, _, _), s in seen.items() if len(s) > 1}
     return hits
+
+
+def pensions(k: County, line: float = 700) -> dict[str, set]:
+    """Covered members' pensions per covered member above the line (dibao); a public-staff pension of a member."""
+    hits = defaultdict(set)
+    by = defaultdict(list)
+    t = clean(k.out, "renshe_yanglaojin.csv")
+    for x, scheme, s, e, amount in zip(t["身份证号"], t["险种类型"], t["待遇开始年月"], t["待遇终止年月"], t["月养老金(元)"]):
+        by[x].append((scheme, s, e if e is not None else 10 ** 9, float(amount)))
+    for gid, g in k.grants.items():
+        covered = k.members[gid] | {g["holder"]}
+        g0, g1 = _month(g["start"]), _month(g["end"])
+        spells = [(x, p) for x in covered for p in by.get(x, ()) if p[1] <= g1 and p[2] >= g0]
+        if g["programme"] == "1" and sum(p[3] for _, p in spells) / len(covered) > line:
+            hits["pension_above_dibao_line"].add(g["holder"])
+        if any(p[0] == "120" for _, p in spells):
+            hits["public_pension_member"].add(g["holder"])
+    return hits
