@@ -423,3 +423,20 @@ def pensions(k: County, line: float = 700) -> dict[str, set]:
         if any(p[0] == "120" for _, p in spells):
             hits["public_pension_member"].add(g["holder"])
     return hits
+
+
+def cross_county(k: County) -> dict[str, set]:
+    """A covered member of a dibao or destitute grant on another county's roll in an overlapping month."""
+    by = defaultdict(list)
+    t = clean(k.out, "waixian_jiuzhu.csv")
+    for x, s, e in zip(t["身份证号"], t["享受起始年月"], t["享受终止年月"]):
+        by[x].append((s, e if e is not None else 10 ** 9))
+    hits = defaultdict(set)
+    for gid, g in k.grants.items():
+        if g["programme"] not in ("1", "2"):
+            continue
+        g0, g1 = _month(g["start"]), _month(g["end"])
+        if any(s <= g1 and e >= g0 for x in k.members[gid] | {g["holder"]} for s, e in by.get(x, ())):
+            hits["cross_county_enrolment"].add(g["holder"])
+    return hits
+

@@ -12,7 +12,8 @@ PATTERNS = {
                       "public_payroll", "paid_after_death", "double_enrolment", "relative_asset",
                       "member_in_custody", "paid_after_cremation", "housing_fund_during_grant",
                       "disability_subsidy_after_death", "disability_subsidy_without_cert",
-                      "disability_subsidy_twice", "pension_above_dibao_line", "public_pension_member"},
+                      "disability_subsidy_twice", "pension_above_dibao_line", "public_pension_member",
+                      "cross_county_enrolment"},
     "favour_relief": {"cadre_relative_unfiled", "approved_by_relative", "kin_network_concentration",
                       "shared_contact_hidden_tie", "cadre_on_relief"},
     "cadre_conflict": {"relative_company_project", "relative_welfare_post", "cadre_shareholder_funded"},
@@ -73,7 +74,8 @@ def test_truth_rows_point_at_records_in_the_extracts():
 def hits():
     k = rr.County(dataset())
     found = {}
-    for rules in (rr.hidden_assets, rr.favour_relief, rr.cadre_conflict, rr.at_risk_all, rr.disability, rr.pensions):
+    for rules in (rr.hidden_assets, rr.favour_relief, rr.cadre_conflict, rr.at_risk_all, rr.disability, rr.pensions,
+                  rr.cross_county):
         found.update(rules(k))
     return found
 
