@@ -17,7 +17,7 @@ import numpy as np
 from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, favour_relief, hidden_assets, households, ids, lookalikes, mashan, names,
                population, readme, regions, truth)
 from . import at_risk, cadre_self, custody, extracts_quhua, extracts_yibao, funeral, housing_fund
-from . import cross_county, disability, pension
+from . import cross_county, disability, education, pension
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -84,6 +84,7 @@ def plant_and_fill(w: World, persons: int):
     disability.plant(pl, n_true)
     pension.plant(pl, n_true)
     cross_county.plant(pl, n_true)
+    education.plant(pl, n_true)
     n_planted_grants = len(w.tables["grants"])
     on_roster = mashan.roster(pl) if w.scenario == "mashan" else np.zeros(w.people.n, dtype=bool)
 
@@ -115,6 +116,7 @@ def plant_and_fill(w: World, persons: int):
     disability.background(w, bg)
     pension.background(w, bg)
     cross_county.background(w, bg)
+    education.background(w)
     C, Ro = w.tables["companies"], w.tables["roles"]
     dirty = pl.near_cadre | w.used
     clean = ~dirty[C.col("rep").astype(np.int64)]
