@@ -17,6 +17,7 @@ import numpy as np
 from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, favour_relief, hidden_assets, households, ids, lookalikes, mashan, names,
                population, readme, regions, truth)
 from . import at_risk, cadre_self, custody, extracts_quhua, extracts_yibao, funeral, housing_fund
+from . import cross_county, disability, education, pension
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -80,6 +81,10 @@ def plant_and_fill(w: World, persons: int):
     housing_fund.plant(pl, n_true)
     cadre_self.plant(pl, n_true)
     at_risk.plant(pl, a, n_true)
+    disability.plant(pl, n_true)
+    pension.plant(pl, n_true)
+    cross_county.plant(pl, n_true)
+    education.plant(pl, n_true)
     n_planted_grants = len(w.tables["grants"])
     on_roster = mashan.roster(pl) if w.scenario == "mashan" else np.zeros(w.people.n, dtype=bool)
 
@@ -108,6 +113,10 @@ def plant_and_fill(w: World, persons: int):
     background.companies(w, a, bg)
     background.payroll(w, a, bg)
     housing_fund.background(w, bg)
+    disability.background(w, bg)
+    pension.background(w, bg)
+    cross_county.background(w, bg)
+    education.background(w)
     C, Ro = w.tables["companies"], w.tables["roles"]
     dirty = pl.near_cadre | w.used
     clean = ~dirty[C.col("rep").astype(np.int64)]

@@ -39,7 +39,9 @@ def from_rules(store) -> dict[str, set[tuple]]:
                if within_cover(h.facts, h.facts["registered"])}
     business = {(h.related_id, h.facts["credit_code"]) for h in rule_hits(store, "company_role")
                 if h.facts["role"] in ("LEGAL_REP", "SHAREHOLDER")}
-    payroll = {(h.related_id, h.related_id) for h in rule_hits(store, "public_payroll")}
+    # retired public staff are publicly funded too: a public-staff pension counts with the payroll
+    payroll = {(h.related_id, h.related_id) for rule in ("public_payroll", "public_pension_member")
+               for h in rule_hits(store, rule)}
     return {"cars": cars, "housing": housing, "business": business, "public_payroll": payroll}
 
 

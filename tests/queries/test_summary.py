@@ -72,3 +72,21 @@ def test_a_shareholding_without_a_start_date_runs_from_the_companys_founding(emp
     """)
     county = table(summarise(empty_falkor, ["dibao"], "2026-10-31"))
     assert county["business"] == (1, 1), "A's company was founded during the grant; B's closed before it"
+
+
+def test_a_public_staff_pension_during_the_spell_counts_as_public_payroll(empty_falkor):
+    """Retired public staff are publicly funded: the category counts what public_pension_member finds."""
+    empty_falkor.write("""
+        CREATE (g:Grant {grant_id: 'G1', programme: 'dibao', start: '2020-03-15'}),
+               (a:Person {citizen_id: 'A', region_code: '451299101201'})-[:BENEFICIARY_OF]->(g),
+               (b:Person {citizen_id: 'B', region_code: '451299101201'})-[:BENEFICIARY_OF]->(g),
+               (c:Person {citizen_id: 'C', region_code: '451299101201'})-[:BENEFICIARY_OF]->(g),
+               (d:Person {citizen_id: 'D', region_code: '451299101201'})-[:BENEFICIARY_OF]->(g),
+               (a)-[:PENSION {scheme: 'public', start: '2018-07'}]->(:Org {org_id: 'public'}),
+               (b)-[:PENSION {scheme: 'public', start: '2015-01', end: '2020-02'}]->(:Org {org_id: 'public2'}),
+               (c)-[:PENSION {scheme: 'enterprise', start: '2018-07'}]->(:Org {org_id: 'enterprise'}),
+               (d)-[:PENSION {scheme: 'public', start: '2016-01', end: '2020-03'}]->(:Org {org_id: 'public3'})
+    """)
+    county = table(summarise(empty_falkor, ["dibao"], "2026-10-31"))
+    assert county["public_payroll"] == (2, 2), \
+        "A draws it during the grant, D in its first month (months compared); B's ended before, C's is not public"

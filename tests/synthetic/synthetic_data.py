@@ -80,7 +80,8 @@ def parse_month(s: str) -> int:
 
 
 def _norm(s: str) -> str:
-    return ids.normalise_id(s) if s else ""
+    # another county's IDs may be typed in groups with spaces: the loader drops them
+    return ids.normalise_id(s).replace(" ", "") if s else ""
 
 
 def rejection(spec: dict, row: dict) -> str | None:
@@ -115,7 +116,7 @@ def clean(out: Path, file: str) -> pd.DataFrame:
     for c in spec["date_cols"]:  # object dtype keeps None (pandas would turn it into NaN)
         df[c] = pd.Series([parse_date(s) for s in df[c]], index=df.index, dtype=object)
     for c in spec["month_cols"]:
-        df[c] = pd.Series([parse_month(s) for s in df[c]], index=df.index, dtype=object)
+        df[c] = pd.Series([parse_month(s) if s else None for s in df[c]], index=df.index, dtype=object)
     return df
 
 
