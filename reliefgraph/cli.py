@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 import logging
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from reliefgraph import beijing
 from reliefgraph.graph.pii import mask_value
 from reliefgraph.graph.store import (NEO4J_SCHEMES, GraphStore, QueryTimeout, ReadOnlyViolation, StoreError,
                                      open_store)
@@ -144,7 +145,8 @@ def db_status(db: DbOption = None):
     if st.version:
         table.add_row("版本 version", st.version)
     snap = (f"{st.snapshot_bytes / 1e6:.1f} MB, "
-            f"{datetime.fromtimestamp(st.snapshot_mtime):%Y-%m-%d %H:%M:%S}") if st.snapshot_mtime else "无 none"
+            f"{beijing.shown(datetime.fromtimestamp(st.snapshot_mtime, timezone.utc), seconds=True)}"
+            ) if st.snapshot_mtime else "无 none"
     table.add_row("快照 snapshot", snap)
     if st.rss_bytes:
         table.add_row("内存 RSS", f"{st.rss_bytes / 1e6:.0f} MB")

@@ -43,6 +43,7 @@ def test_db_lifecycle_and_read_only_cypher(db):
 
     status = rg("db", "status", db=db).stdout
     assert "running" in status and "nodes" in status
+    assert "(北京时间)" in status, "the snapshot's time is Beijing time"
     assert "snapshot saved" in rg("db", "stop", db=db).stdout
     assert "stopped" in rg("db", "status", db=db).stdout
 
