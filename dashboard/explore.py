@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from reliefgraph.dashboard.graphlayout import fold_hubs
-from reliefgraph.dashboard.graphview import MAX_DRAW_NODES, Subgraph, cap, collapse_payments, from_engine
+from reliefgraph.dashboard.graphview import MAX_DRAW_NODES, Subgraph, cap, collapse_payments, from_engine, name_nodes
 from reliefgraph.dashboard.permissions import Viewer, mask_for
 from reliefgraph.dashboard.searchindex import SearchIndex
 from reliefgraph.graph.schema import Schema, load_schema
 from reliefgraph.graph.store import GraphStore
+from reliefgraph.queries.names import Names, names_for
 
 # Classification nodes that link thousands of records (every grant of a
 # programme, every household of a village): drawn as endpoints, never walked
@@ -174,7 +175,8 @@ def _not_labels(var: str, labels: list[str]) -> str:
 
 def neighbourhood(store: GraphStore, label: str, key: Any, viewer: Viewer, hops: int = 2,
                   filters: Filters = Filters(), limit: int = MAX_DRAW_NODES,
-                  schema: Schema | None = None, collapse: bool = True) -> tuple[Subgraph, int]:
+                  schema: Schema | None = None, collapse: bool = True,
+                  names: Names | None = None) -> tuple[Subgraph, int]:
     """The node and its neighbours up to `hops` (1 or 2) away, at most `limit`
     nodes, monthly payments folded into one node per grant and payee unless
     `collapse` is off. Returns the subgraph and how many nodes the engine
@@ -217,7 +219,7 @@ def neighbourhood(store: GraphStore, label: str, key: Any, viewer: Viewer, hops:
         crowded = any(n > PER_NODE for _, _, n in more)
         rows += [(m, near) for m, near, _ in more]
         totals = {ref: n for ref, n in ((_ref_of(m, schema), n) for m, _, n in more) if ref}
-    sub = from_engine(rows, viewer, schema)
+    sub = name_nodes(from_engine(rows, viewer, schema), names or names_for(store))
     if collapse:
         sub = collapse_payments(sub)
     found = len(sub.nodes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from reliefgraph.dashboard import cluetable, explore, graphlayout, graphview, timeline
+from reliefgraph import exports
 from reliefgraph.dashboard.ui import Ctx, draw, search_index
 from reliefgraph.graph.schema import load_schema
 
@@ -125,7 +126,7 @@ def _show(ctx: Ctx, state: dict) -> None:
                + " · 悬停查看关系名称 hover an edge for its name")
     draw(shown, centre=state["centre"], highlight=marked)
     _timeline(ctx, state, sub, names)
-    d0, d1, d2, d3 = st.columns(4)
+    d0, d1, d2, d3, d4 = st.columns(5)
     detail = {"what": "subgraph", "nodes": len(shown.nodes)}
     subjects = list(shown.nodes)
     # Drawn only when asked for: a picture takes longer than the page.
@@ -133,9 +134,12 @@ def _show(ctx: Ctx, state: dict) -> None:
                        mime="image/png", on_click=ctx.audit, args=("export", subjects, {**detail, "format": "png"}))
     d1.download_button("导出 HTML", lambda: graphview.to_html(shown, centre=state["centre"], inline=True),
                        file_name="subgraph.html", mime="text/html", on_click=ctx.audit, args=("export", subjects, {**detail, "format": "html"}))
-    d2.download_button("节点 CSV nodes", graphview.nodes_csv(shown), file_name="nodes.csv", mime="text/csv",
+    d2.download_button("节点 CSV nodes", lambda: graphview.nodes_csv(shown), file_name="nodes.csv", mime=exports.MIME["csv"],
                        on_click=ctx.audit, args=("export", subjects, {**detail, "format": "nodes.csv"}))
-    d3.download_button("关系 CSV edges", graphview.edges_csv(shown), file_name="edges.csv", mime="text/csv",
+    d3.download_button("节点 Excel nodes", lambda: graphview.nodes_xlsx(shown), file_name="nodes.xlsx",
+                       mime=exports.MIME["xlsx"], on_click=ctx.audit,
+                       args=("export", subjects, {**detail, "format": "nodes.xlsx"}))
+    d4.download_button("关系 CSV edges", lambda: graphview.edges_csv(shown), file_name="edges.csv", mime=exports.MIME["csv"],
                        on_click=ctx.audit, args=("export", subjects, {**detail, "format": "edges.csv"}))
 
 

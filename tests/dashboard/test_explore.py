@@ -110,16 +110,17 @@ def test_labels_come_from_the_schema_only(tiny):
 def test_the_drawn_page_and_exports_hold_only_what_the_viewer_may_see(tiny):
     sub, _ = explore.neighbourhood(tiny, "Person", ID_A, ANALYST, hops=2)
     page = graphview.to_html(sub, centre=f"Person:{ID_A}")
-    nodes, edges = graphview.nodes_csv(sub), graphview.edges_csv(sub)
+    nodes, edges = graphview.nodes_csv(sub).decode("utf-8-sig"), graphview.edges_csv(sub).decode("utf-8-sig")
     for text in (page, nodes, edges):
         for secret in (ID_A, ID_B, PHONE, "青山村1组8号"):
             assert secret not in text and _escaped(secret) not in text, secret
     assert "5201**********123X" in page and "5201**********123X" in nodes
     assert "#4E79A7" in page, "Person colour from schema.yaml"
     assert _escaped("张三") in page and _escaped("家庭成员") in page, "captions and relationship names in Chinese"
-    assert "青山镇" not in nodes and "贵州省某县" in nodes, "addresses keep only their start"
+    assert "1组8号" not in nodes and "贵州省某县" in nodes, "addresses keep only their start"
+    assert "青山镇 青山村 (520101101201)" in nodes and "性别=女" in nodes, "codes read as names in the export"
     admin_view, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=1)
-    assert ID_A in graphview.nodes_csv(admin_view)
+    assert ID_A in graphview.nodes_csv(admin_view).decode("utf-8-sig")
 
 
 def test_hostile_captions_cannot_escape_the_page_or_run_in_a_spreadsheet(tiny):
@@ -129,7 +130,8 @@ def test_hostile_captions_cannot_escape_the_page_or_run_in_a_spreadsheet(tiny):
         rows = tiny.read("MATCH (c:Company) WHERE c.credit_code IN ['X1', 'X2'] RETURN c").rows
         sub = graphview.from_engine(rows, ADMIN)
         assert "<script>alert(1)" not in graphview.to_html(sub)
-        captions = {row["caption"] for row in csv.DictReader(io.StringIO(graphview.nodes_csv(sub)))}
+        text = graphview.nodes_csv(sub).decode("utf-8-sig")
+        captions = {row["名称 caption"] for row in csv.DictReader(io.StringIO(text))}
         assert "'=HYPERLINK(\"http://x\")" in captions
     finally:
         tiny.write("MATCH (c:Company) WHERE c.credit_code IN ['X1', 'X2'] DELETE c")
@@ -168,3 +170,26 @@ def test_a_hub_one_hop_out_brings_a_bounded_share_of_its_neighbours(tiny):
     finally:
         tiny.write("MATCH (o:Org {org_id: 'ORG1'}) OPTIONAL MATCH (p:Person)-[:ON_PAYROLL]->(o) "
                    "WHERE p.name = '同事' DETACH DELETE p, o")
+
+
+def test_drawn_captions_and_tooltips_read_as_names_not_codes(tiny):
+    sub, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=2)
+    captions = {ref: n.caption for ref, n in sub.nodes.items()}
+    assert captions["Programme:dibao"] == "最低生活保障"
+    assert captions["Grant:G1"] == "最低生活保障 在保 (G1)"
+    assert captions["Household:H1"] == "青山镇 青山村 户 (H1)"
+    assert captions["Region:520101101201"] == "青山镇 青山村"
+    assert not any(c in ("dibao", "G1", "H1", "520101101201") for c in captions.values())
+    page = graphview.to_html(sub, centre=f"Person:{ID_A}")
+    assert _escaped("所在村居: 青山镇 青山村 (520101101201)") in page, "tooltips name the village"
+
+
+def test_graph_exports_follow_the_one_export_rule(tiny):
+    import openpyxl
+
+    sub, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=1)
+    assert graphview.nodes_csv(sub).startswith(b"\xef\xbb\xbf") and graphview.edges_csv(sub).startswith(b"\xef\xbb\xbf")
+    sheet = openpyxl.load_workbook(io.BytesIO(graphview.nodes_xlsx(sub))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == tuple(graphview.NODE_COLUMNS)
+    assert {r[3] for r in rows[1:]} >= {"张三", "青山镇 青山村 户 (H1)"}
