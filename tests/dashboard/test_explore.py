@@ -69,7 +69,36 @@ def test_relationship_type_and_time_window_filters(tiny):
     window = explore.Filters(start="2021-01-01", end="2021-12-31")
     sub, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=2, filters=window)
     assert "Vehicle:VIN0001" not in sub.nodes and f"Company:{COMPANY}" not in sub.nodes
-    assert f"Person:{ID_B}" in sub.nodes and "Grant:G1" in sub.nodes
+    assert f"Person:{ID_B}" in sub.nodes
+    # The grant began in 2022: its spell (on the node, not the link) is outside a 2021 window …
+    assert "Grant:G1" not in sub.nodes and "Programme:dibao" not in sub.nodes
+    # … and inside a 2022 one, which the car (2023) is not.
+    later, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=2,
+                                     filters=explore.Filters(start="2022-06-01", end="2022-12-31"))
+    assert "Grant:G1" in later.nodes and "Vehicle:VIN0001" not in later.nodes
+
+
+def test_an_expansion_under_a_window_adds_only_facts_in_force_then(tiny):
+    # One hop from the household, 2021: the grant of 2022 is not reached, so expanding adds nothing.
+    window = explore.Filters(start="2021-01-01", end="2021-12-31")
+    sub, _ = explore.neighbourhood(tiny, "Household", "H1", ADMIN, hops=1, filters=window)
+    assert "Grant:G1" not in sub.nodes
+    unfiltered, _ = explore.neighbourhood(tiny, "Household", "H1", ADMIN, hops=1)
+    assert "Grant:G1" in unfiltered.nodes
+
+
+def test_refiltering_keeps_the_drawn_places_and_says_what_changed(tiny):
+    from reliefgraph.dashboard import graphlayout
+
+    old, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=1)
+    graphlayout.layout(old, f"Person:{ID_A}")
+    places = graphlayout.positions(old)
+    new, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=1, filters=explore.Filters(types=("KIN",)))
+    text = graphlayout.refilter_notice(old, new)
+    assert "移除" in text and f"Person:{ID_B}" in new.nodes
+    assert (new.nodes[f"Person:{ID_B}"].x, new.nodes[f"Person:{ID_B}"].y) == places[f"Person:{ID_B}"]
+    again, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=1, filters=explore.Filters(types=("KIN",)))
+    assert "无变化" in graphlayout.refilter_notice(new, again)
 
 
 def test_a_neighbourhood_too_big_to_draw_is_capped_and_says_so(tiny):
