@@ -262,9 +262,11 @@ VIS_URL = "app/static/vis-network-9.1.2/vis-network.min"
 NODE_FONT = 16
 MIN_SCALE = 0.75
 HIGHLIGHT = "#D62728"
+LABEL_WIDTH = 150
 _OPTIONS = {"physics": False, "layout": {"randomSeed": 7},
             "interaction": {"hover": True, "tooltipDelay": 120},
-            "nodes": {"font": {"size": NODE_FONT, "face": "sans-serif"}},
+            # Long captions (`最低生活保障 在保 (DB…)`) wrap at their spaces instead of running into a neighbour's.
+            "nodes": {"font": {"size": NODE_FONT, "face": "sans-serif"}, "widthConstraint": {"maximum": LABEL_WIDTH}},
             "edges": {"color": {"color": "#9A9A9A"}, "arrows": {"to": {"scaleFactor": 0.5}},
                       "smooth": False}}
 
