@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from datetime import datetime, timezone
 from typing import Annotated, Any, Optional
@@ -61,6 +62,12 @@ DbOption = Annotated[Optional[str], typer.Option(
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="详细日志 verbose logs")] = False):
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app_db = os.environ.get("RELIEFGRAPH_APP_DB")
+    if app_db and "://" not in app_db:
+        # SQLAlchemy's own refusal is a 40-line traceback that never says which setting.
+        err.print("[red]错误 error:[/red] RELIEFGRAPH_APP_DB 应为数据库地址，如 sqlite:///路径 或 postgresql://… "
+                  "RELIEFGRAPH_APP_DB must be a database URL (sqlite:///PATH or postgresql://…), not a bare path")
+        raise typer.Exit(2)
 
 
 def _open(db: str | None) -> GraphStore:
