@@ -17,7 +17,7 @@ from reliefgraph.dashboard.permissions import Viewer, mask_for
 from reliefgraph.dashboard.searchindex import SearchIndex
 from reliefgraph.graph.schema import Schema, load_schema
 from reliefgraph.graph.store import GraphStore
-from reliefgraph.queries.names import Names, names_for
+from reliefgraph.queries.names import NAMED_LABELS, Names, names_for, node_caption
 
 # Classification nodes that link thousands of records (every grant of a
 # programme, every household of a village): drawn as endpoints, never walked
@@ -87,8 +87,9 @@ def search(store: GraphStore, text: str, viewer: Viewer, schema: Schema | None =
     params = {"text": text, "limit": MAX_CANDIDATES, "names": names, "companies": orgs.get("Company", []),
               "orgs": orgs.get("Org", [])}
     found: dict[str, Candidate] = {}
+    vocab = names_for(store)
     for (node,) in store.read(_search_query(schema, address=len(text) >= MIN_ADDRESS), params).rows:
-        c = _candidate(node, viewer, schema)
+        c = _candidate(node, viewer, schema, vocab)
         found.setdefault(c.ref, c)
     people = [c for c in found.values() if c.label == "Person"]
     if people:
@@ -122,11 +123,14 @@ def _search_query(schema: Schema, address: bool = True) -> str:
     return " UNION ALL ".join(parts)
 
 
-def _candidate(node: dict, viewer: Viewer, schema: Schema) -> Candidate:
+def _candidate(node: dict, viewer: Viewer, schema: Schema, names: Names | None = None) -> Candidate:
     label = next(lbl for lbl in node["_labels"] if lbl in schema.nodes)
     nt = schema.nodes[label]
     key = node.get(nt.key)
     caption = mask_for(viewer, node.get(nt.caption), nt.caption, schema)
+    if names is not None and label in NAMED_LABELS:
+        # A household, grant or property reads by its village, programme or kind, not its number alone.
+        caption = node_caption(names, label, mask_for(viewer, key, nt.key, schema), node, caption)
     detail = ""
     if label == "Company":
         kind = nt.properties["company_type"].values.get(node.get("company_type"), node.get("company_type") or "")
