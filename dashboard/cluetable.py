@@ -139,3 +139,19 @@ def clue_counts(engine: Engine, subject_ids: list[str]) -> dict[str, int]:
              .group_by(clues.c.subject_id))
     with engine.connect() as conn:
         return {sid: n for sid, n in conn.execute(query)}
+
+
+SOURCE_COLUMNS = {"agency": "部门 agency", "file": "文件 file", "row": "行 row", "fact": "事实 fact",
+                  "batch": "导入批次 batch"}
+
+
+def source_rows(sources: list[dict], names) -> list[dict]:
+    """The agency records behind a finding, headed in Chinese, agencies by name (`民政局 (civil_affairs)`)."""
+    from reliefgraph.graph.schema import load_schema
+
+    schema = load_schema()
+    fact_zh = {p: prop.zh for nt in schema.nodes.values() for p, prop in nt.properties.items()}
+    return [{SOURCE_COLUMNS["agency"]: names.label("agency", s.get("agency"), with_code=True),
+             SOURCE_COLUMNS["file"]: s.get("file"), SOURCE_COLUMNS["row"]: s.get("row"),
+             SOURCE_COLUMNS["fact"]: fact_zh.get(s.get("fact"), s.get("fact")) or "",
+             SOURCE_COLUMNS["batch"]: s.get("batch")} for s in sources]

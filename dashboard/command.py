@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from reliefgraph import beijing
 from reliefgraph.appdb import connect
 from reliefgraph.dashboard import accounts, audit
 
@@ -78,7 +79,7 @@ def user_list():
     for r in rows:
         state = "[green]启用 active[/green]" if r["active"] else "[yellow]停用 disabled[/yellow]"
         table.add_row(r["username"], r["display_name"], f"{accounts.ROLES[r['role']][0]} {r['role']}", state,
-                      r["created"], r["last_sign_in"] or "—")
+                      beijing.shown(r["created"]), beijing.shown(r["last_sign_in"]) or "—")
     console.print(table)
 
 
@@ -135,12 +136,12 @@ def audit_list(
 ):
     """最近的审计记录 the latest audit entries."""
     table = Table(header_style="bold")
-    for col in ("#", "时间 when (UTC)", "用户 who", "操作 action", "对象 subjects", "详情 detail"):
+    for col in ("#", "时间 when (北京时间)", "用户 who", "操作 action", "对象 subjects", "详情 detail"):
         table.add_column(col)
     for e in audit.entries(connect(), limit=limit, actor=actor, action=action):
-        table.add_row(str(e.seq), e.at[:19], e.actor, f"{audit.ACTIONS.get(e.action, '')} {e.action}",
+        table.add_row(str(e.seq), beijing.shown(e.at, seconds=True, suffix=False), e.actor, f"{audit.ACTIONS.get(e.action, '')} {e.action}",
                       ", ".join(e.subjects[:5]) + (" …" if len(e.subjects) > 5 else ""),
-                      str(e.detail) if e.detail else "")
+                      audit.readable_detail(e.detail) if e.detail else "")
     console.print(table)
 
 

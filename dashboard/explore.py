@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from reliefgraph.dashboard.graphlayout import fold_hubs
-from reliefgraph.dashboard.graphview import MAX_DRAW_NODES, Subgraph, cap, collapse_payments, from_engine
+from reliefgraph.dashboard.graphview import MAX_DRAW_NODES, Subgraph, cap, collapse_payments, from_engine, name_nodes
 from reliefgraph.dashboard.permissions import Viewer, mask_for
 from reliefgraph.dashboard.searchindex import SearchIndex
 from reliefgraph.graph.schema import Schema, load_schema
 from reliefgraph.graph.store import GraphStore
+from reliefgraph.queries.names import NAMED_LABELS, Names, names_for, node_caption
 
 # Classification nodes that link thousands of records (every grant of a
 # programme, every household of a village): drawn as endpoints, never walked
@@ -86,8 +87,9 @@ def search(store: GraphStore, text: str, viewer: Viewer, schema: Schema | None =
     params = {"text": text, "limit": MAX_CANDIDATES, "names": names, "companies": orgs.get("Company", []),
               "orgs": orgs.get("Org", [])}
     found: dict[str, Candidate] = {}
+    vocab = names_for(store)
     for (node,) in store.read(_search_query(schema, address=len(text) >= MIN_ADDRESS), params).rows:
-        c = _candidate(node, viewer, schema)
+        c = _candidate(node, viewer, schema, vocab)
         found.setdefault(c.ref, c)
     people = [c for c in found.values() if c.label == "Person"]
     if people:
@@ -121,11 +123,14 @@ def _search_query(schema: Schema, address: bool = True) -> str:
     return " UNION ALL ".join(parts)
 
 
-def _candidate(node: dict, viewer: Viewer, schema: Schema) -> Candidate:
+def _candidate(node: dict, viewer: Viewer, schema: Schema, names: Names | None = None) -> Candidate:
     label = next(lbl for lbl in node["_labels"] if lbl in schema.nodes)
     nt = schema.nodes[label]
     key = node.get(nt.key)
     caption = mask_for(viewer, node.get(nt.caption), nt.caption, schema)
+    if names is not None and label in NAMED_LABELS:
+        # A household, grant or property reads by its village, programme or kind, not its number alone.
+        caption = node_caption(names, label, mask_for(viewer, key, nt.key, schema), node, caption)
     detail = ""
     if label == "Company":
         kind = nt.properties["company_type"].values.get(node.get("company_type"), node.get("company_type") or "")
@@ -158,14 +163,33 @@ class Filters:
     end: str | None = None
 
     def params(self) -> dict[str, Any]:
-        return {"types": list(self.types) or None, "from": self.start, "to": self.end}
+        return {"types": list(self.types) or None, "from": self.start, "to": self.end,
+                "from_month": self.start[:7] if self.start else None, "to_month": self.end[:7] if self.end else None}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.types or self.start or self.end)
 
 
-# A fact outside the window is one that ended before it or started after it;
-# facts without dates always show.
+# The window keeps what was in force at some time inside it. A fact outside
+# it ended before it or started after it: a relationship by its interval
+# (`start`, `end`) or its one date (an approval's `date`); a node by its own
+# interval (a grant's spell), month (a payment) or settlement date (a medical
+# bill). Facts without dates always show. Applied in the query, on each hop,
+# so what lies beyond a filtered-out fact is not reached through it either.
 _REL_FILTER = ("($types IS NULL OR type({r}) IN $types) "
-               "AND ($from IS NULL OR {r}.end IS NULL OR {r}.end >= $from) "
-               "AND ($to IS NULL OR {r}.start IS NULL OR {r}.start <= $to)")
+               "AND ($from IS NULL OR coalesce({r}.end, {r}.date) IS NULL OR coalesce({r}.end, {r}.date) >= $from) "
+               "AND ($to IS NULL OR coalesce({r}.start, {r}.date) IS NULL OR coalesce({r}.start, {r}.date) <= $to)")
+_NODE_FILTER = ("($from IS NULL OR (({n}.end IS NULL OR {n}.end >= $from) "
+                "AND ({n}.month IS NULL OR {n}.month >= $from_month) "
+                "AND ({n}.settled IS NULL OR {n}.settled >= $from))) "
+                "AND ($to IS NULL OR (({n}.start IS NULL OR {n}.start <= $to) "
+                "AND ({n}.month IS NULL OR {n}.month <= $to_month) "
+                "AND ({n}.settled IS NULL OR {n}.settled <= $to)))")
+
+
+def _where(r: str, n: str) -> str:
+    return f"{_REL_FILTER.format(r=r)} AND {_NODE_FILTER.format(n=n)}"
 
 
 def _not_labels(var: str, labels: list[str]) -> str:
@@ -174,7 +198,8 @@ def _not_labels(var: str, labels: list[str]) -> str:
 
 def neighbourhood(store: GraphStore, label: str, key: Any, viewer: Viewer, hops: int = 2,
                   filters: Filters = Filters(), limit: int = MAX_DRAW_NODES,
-                  schema: Schema | None = None, collapse: bool = True) -> tuple[Subgraph, int]:
+                  schema: Schema | None = None, collapse: bool = True,
+                  names: Names | None = None) -> tuple[Subgraph, int]:
     """The node and its neighbours up to `hops` (1 or 2) away, at most `limit`
     nodes, monthly payments folded into one node per grant and payee unless
     `collapse` is off. Returns the subgraph and how many nodes the engine
@@ -187,7 +212,7 @@ def neighbourhood(store: GraphStore, label: str, key: Any, viewer: Viewer, hops:
     params = {"key": key, "limit": MAX_ROWS, **filters.params()}
     match = f"MATCH (n:{label} {{{nt.key}: $key}})"
     first = store.read(
-        f"{match} OPTIONAL MATCH (n)-[r]-(m) WHERE {_REL_FILTER.format(r='r')} AND {_not_labels('m', meta)} "
+        f"{match} OPTIONAL MATCH (n)-[r]-(m) WHERE {_where('r', 'm')} AND {_not_labels('m', meta)} "
         "RETURN n, r, m LIMIT $limit", params).rows
     if not first:
         return Subgraph(), 0
@@ -208,16 +233,16 @@ def neighbourhood(store: GraphStore, label: str, key: Any, viewer: Viewer, hops:
         # walked: the drawing holds 150 nodes anyway. Shipping every row to
         # Python was most of the clue subjects' time (p95 108 ms → 12 ms).
         more = store.read(
-            f"{match} WITH n MATCH (n)-[r1]-(m) WHERE {_REL_FILTER.format(r='r1')} "
+            f"{match} WITH n MATCH (n)-[r1]-(m) WHERE {_where('r1', 'm')} "
             f"AND {_not_labels('m', meta + list(HUB_LABELS))} "
             "WITH DISTINCT n, m LIMIT $walk "
-            f"MATCH (m)-[r]-(x) WHERE x <> n AND {_REL_FILTER.format(r='r')} AND {_not_labels('x', far)} "
+            f"MATCH (m)-[r]-(x) WHERE x <> n AND {_where('r', 'x')} AND {_not_labels('x', far)} "
             "WITH m, collect([r, x]) AS near RETURN m, near[..$per], size(near)",
             {**params, "walk": limit, "per": PER_NODE}).rows
         crowded = any(n > PER_NODE for _, _, n in more)
         rows += [(m, near) for m, near, _ in more]
         totals = {ref: n for ref, n in ((_ref_of(m, schema), n) for m, _, n in more) if ref}
-    sub = from_engine(rows, viewer, schema)
+    sub = name_nodes(from_engine(rows, viewer, schema), names or names_for(store))
     if collapse:
         sub = collapse_payments(sub)
     found = len(sub.nodes)

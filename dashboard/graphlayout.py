@@ -199,3 +199,22 @@ def new_refs_from(before: dict[str, Any], after: Subgraph) -> list[str]:
 
 def positions(sub: Subgraph) -> dict[str, tuple[Any, Any]]:
     return {r: (n.x, n.y) for r, n in sub.nodes.items()}
+
+
+def keep_positions(old: Subgraph, new: Subgraph) -> None:
+    """Nodes of `new` that `old` drew keep their places; the rest are placed around them."""
+    for ref, node in new.nodes.items():
+        was = old.nodes.get(ref)
+        if was is not None and was.x is not None:
+            node.x, node.y = was.x, was.y
+
+
+def refilter_notice(old: Subgraph, new: Subgraph) -> str:
+    """Keeps the drawn positions in `new` and says what the filters changed."""
+    keep_positions(old, new)
+    gone = [r for r in old.nodes if r not in new.nodes]
+    added = [r for r in new.nodes if r not in old.nodes]
+    if not gone and not added:
+        return "筛选后图无变化：当前图中的关系都符合条件 nothing changed: every drawn fact matches the filters"
+    return (f"按筛选重新查询：移除 {len(gone)} 个节点，新增 {len(added)} 个节点 "
+            f"filters applied: {len(gone)} nodes removed, {len(added)} added")

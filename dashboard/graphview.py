@@ -9,19 +9,20 @@ discloses no more than the screen.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import html
-import io
 import json
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from reliefgraph.dashboard.permissions import Viewer, mask_for
 from reliefgraph.graph.schema import Schema, load_schema
+
+if TYPE_CHECKING:
+    from reliefgraph.queries.names import Names
 
 MAX_DRAW_NODES = 150
 # Keyed so a drawn id cannot be reversed by hashing every plausible citizen
@@ -161,6 +162,22 @@ def from_evidence(evidence: dict, schema: Schema | None = None) -> Subgraph:
     return sub
 
 
+def name_nodes(sub: Subgraph, names: "Names") -> Subgraph:
+    """Captions and tooltips that read as names, not codes (`低保 在保 (G…)`,
+    `城关镇 那桃村 户 (…)`): every drawing, pick list and export shows these."""
+    from reliefgraph.queries.names import node_caption, readable_props
+
+    schema = load_schema()
+    for node in sub.nodes.values():
+        if node.folded is None and not node.ref.startswith("Payment:*"):
+            nt = schema.nodes.get(node.label)
+            # The key as the viewer may see it (masked where it is personal data).
+            key = node.props.get(nt.key, node.key) if nt else node.key
+            node.caption = node_caption(names, node.label, key, node.props, node.caption)
+            node.props = readable_props(names, node.props)
+    return sub
+
+
 def collapse_payments(sub: Subgraph, at_least: int = 2) -> Subgraph:
     """Monthly Payment nodes that link the same grant and payee become one
     node ("发放 36 笔 2024-01 至 2026-12，合计 …元"): a few years of a grant
@@ -245,9 +262,11 @@ VIS_URL = "app/static/vis-network-9.1.2/vis-network.min"
 NODE_FONT = 16
 MIN_SCALE = 0.75
 HIGHLIGHT = "#D62728"
+LABEL_WIDTH = 150
 _OPTIONS = {"physics": False, "layout": {"randomSeed": 7},
             "interaction": {"hover": True, "tooltipDelay": 120},
-            "nodes": {"font": {"size": NODE_FONT, "face": "sans-serif"}},
+            # Long captions (`最低生活保障 在保 (DB…)`) wrap at their spaces instead of running into a neighbour's.
+            "nodes": {"font": {"size": NODE_FONT, "face": "sans-serif"}, "widthConstraint": {"maximum": LABEL_WIDTH}},
             "edges": {"color": {"color": "#9A9A9A"}, "arrows": {"to": {"scaleFactor": 0.5}},
                       "smooth": False}}
 
@@ -365,35 +384,55 @@ def to_png(sub: Subgraph, schema: Schema | None = None) -> bytes | None:
     return draw_png(evidence, schema or load_schema(), width_in=9.0, layout="spread")
 
 
-def nodes_csv(sub: Subgraph, schema: Schema | None = None) -> str:
-    """Nodes as the viewer sees them (masked), for export. Columns: id, label, caption, properties."""
+NODE_COLUMNS = ["编号 id", "标签 label", "类型 kind", "名称 caption", "属性 properties"]
+EDGE_COLUMNS = ["起点 source", "终点 target", "关系 type", "关系名称 type_zh", "属性 properties"]
+
+
+def _props_text(props: dict[str, Any] | tuple, declared: dict) -> str:
+    items = props.items() if isinstance(props, dict) else props
+    return "; ".join(f"{declared[k].zh if k in declared else k}={_value(declared.get(k), v)}" for k, v in items)
+
+
+def _value(prop, value: Any) -> Any:
+    # Declared vocabularies (sex, status, relation …) read as their Chinese word.
+    return prop.values.get(value, value) if prop is not None and prop.values and isinstance(value, str) else value
+
+
+def nodes_table(sub: Subgraph, schema: Schema | None = None) -> tuple[list[str], list[list[Any]]]:
+    """Nodes as the viewer sees them (masked, named), as columns and rows for CSV or Excel."""
     schema = schema or load_schema()
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["id", "label", "label_zh", "caption", "properties"])
+    rows = []
     for n in sub.nodes.values():
         nt = schema.nodes.get(n.label)
-        props = "; ".join(f"{k}={v}" for k, v in n.props.items())
-        w.writerow([n.id, n.label, nt.zh if nt else "", _cell(n.caption), _cell(props)])
-    return buf.getvalue()
+        rows.append([n.id, n.label, nt.zh if nt else "", n.caption,
+                     _props_text(n.props, nt.properties if nt else {})])
+    return NODE_COLUMNS, rows
 
 
-def edges_csv(sub: Subgraph, schema: Schema | None = None) -> str:
+def edges_table(sub: Subgraph, schema: Schema | None = None) -> tuple[list[str], list[list[Any]]]:
     schema = schema or load_schema()
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["source", "target", "type", "type_zh", "properties"])
+    rows = []
     for e in sub.edges.values():
         rt = schema.relationships.get(e.type)
-        w.writerow([sub.nodes[e.start].id, sub.nodes[e.end].id, e.type, rt.zh if rt else "",
-                    _cell("; ".join(f"{k}={v}" for k, v in e.props))])
-    return buf.getvalue()
+        rows.append([sub.nodes[e.start].id, sub.nodes[e.end].id, e.type, rt.zh if rt else "",
+                     _props_text(e.props, rt.properties if rt else {})])
+    return EDGE_COLUMNS, rows
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+def nodes_csv(sub: Subgraph, schema: Schema | None = None) -> bytes:
+    """The nodes table as the one export rule writes CSV (UTF-8 with a BOM, formulas neutralised)."""
+    from reliefgraph.exports import csv_bytes
+
+    return csv_bytes(*nodes_table(sub, schema))
 
 
-def _cell(text: str) -> str:
-    # A cell starting with = + - @ (or a tab or carriage return, which some
-    # programs skip before one) runs as a formula in spreadsheet programs.
-    return "'" + text if text and text.startswith(FORMULA_STARTS) else text
+def nodes_xlsx(sub: Subgraph, schema: Schema | None = None) -> bytes:
+    from reliefgraph.exports import xlsx_bytes
+
+    return xlsx_bytes(*nodes_table(sub, schema), sheet="节点")
+
+
+def edges_csv(sub: Subgraph, schema: Schema | None = None) -> bytes:
+    from reliefgraph.exports import csv_bytes
+
+    return csv_bytes(*edges_table(sub, schema))

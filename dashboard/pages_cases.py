@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from reliefgraph.beijing import shown
 from reliefgraph.dashboard import accounts, cases
 from reliefgraph.dashboard.permissions import mask_for, mask_text
 from reliefgraph.dashboard.ui import Ctx, status_zh
@@ -30,7 +31,7 @@ def render(ctx: Ctx) -> None:
     table = [{"编号 id": r["clue_id"], "类别 family": FAMILIES.get(r["family"], (r["family"],))[0],
               "姓名 name": r["subject_name"], "身份证号 ID": mask_for(ctx.viewer, r["subject_id"], "citizen_id"),
               "状态 status": status_zh(r["status"]), "核查人 assignee": r["assignee"],
-              "更新 updated": (r["updated"] or "")[:16]} for r in rows]
+              "更新 updated (北京时间)": shown(r["updated"], suffix=False)} for r in rows]
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
     # The browser sends back the label, not the value: a label that changed
     # with the case's status (open → in verification) would close the case at
@@ -82,7 +83,7 @@ def case_panel(ctx: Ctx, cid: str) -> None:
     if history:
         st.caption("处置记录 history")
         st.dataframe(pd.DataFrame([{
-            "时间 when": h["at"][:16], "人员 who": h["actor"], "操作 action": cases.ACTIONS[h["action"]][0],
+            "时间 when (北京时间)": shown(h["at"], suffix=False), "人员 who": h["actor"], "操作 action": cases.ACTIONS[h["action"]][0],
             "状态 status": f"{status_zh(h['from_status'])} → {status_zh(h['to_status'])}",
             "核查人 assignee": h["assignee"] or "", "结论 conclusion": mask_text(ctx.viewer, h["conclusion"]) or "",
             "备注 note": mask_text(ctx.viewer, h["note"]) or ""} for h in history]),

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from reliefgraph import exports
 from reliefgraph.dashboard import cluetable, graphview, overview
 from reliefgraph.dashboard.cases import STATUSES
 from reliefgraph.dashboard.pages_cases import case_panel
 from reliefgraph.dashboard.pages_explore import open_subject
 from reliefgraph.dashboard.pages_reports import report_button
-from reliefgraph.dashboard.queryform import to_csv
+from reliefgraph.dashboard.queryform import to_csv, to_xlsx
 from reliefgraph.dashboard.ui import Ctx, draw, rule_files
+from reliefgraph.queries.names import names_for
 from reliefgraph.queries.rules import FAMILIES
 from reliefgraph.reports.issue import Target
 
@@ -68,9 +70,15 @@ def render(ctx: Ctx) -> None:
                          COLUMNS["score"], min_value=0, max_value=1, format="%.2f", width="small"),
                          **{COLUMNS[c]: st.column_config.Column(COLUMNS[c], width=w)
                             for c, w in WIDTHS.items() if c != "score"}})
-        st.download_button("导出 CSV export", to_csv(list(COLUMNS.values()), [tuple(r.values()) for r in rows]),
-                           file_name="clues.csv", mime="text/csv", on_click=ctx.audit,
-                           args=("export", [], {"what": "clues", "rows": len(rows), "filters": str(filters)}))
+        columns, table = list(COLUMNS.values()), [tuple(r.values()) for r in rows]
+        audit_detail = {"what": "clues", "rows": len(rows), "filters": str(filters)}
+        e1, e2 = st.columns(2)
+        e1.download_button("导出 CSV export", lambda: to_csv(columns, table), file_name="clues.csv",
+                           mime=exports.MIME["csv"], on_click=ctx.audit, key="clues_csv",
+                           args=("export", [], {**audit_detail, "format": "csv"}))
+        e2.download_button("导出 Excel export", lambda: to_xlsx(columns, table), file_name="clues.xlsx",
+                           mime=exports.MIME["xlsx"], on_click=ctx.audit, key="clues_xlsx",
+                           args=("export", [], {**audit_detail, "format": "xlsx"}))
     with right:
         if not rows:
             st.info("没有符合条件的线索 no clue matches")
@@ -111,6 +119,7 @@ def clue_detail(ctx: Ctx, cid: str) -> None:
     st.button("在图谱中查看此人及证据 open the subject's graph", key="clue_open_graph", type="primary",
               on_click=_open_graph, args=(ctx, cid, head["subject_id"]))
     rules = {r.id: r for r in rule_files()}
+    names = names_for(ctx.store)
     for f in cluetable.findings_for(ctx.engine, ctx.viewer, cid):
         rule = rules.get(f["rule_id"])
         with st.container(border=True):
@@ -118,10 +127,11 @@ def clue_detail(ctx: Ctx, cid: str) -> None:
             st.write(f["narrative"])
             if rule and rule.meta.get("legal_basis"):
                 st.caption(f"依据 basis: {rule.meta['legal_basis']}")
-            draw(graphview.from_evidence(f["evidence"]), height=320)
+            draw(graphview.name_nodes(graphview.from_evidence(f["evidence"]), names), height=320)
             if f["sources"]:
                 with st.expander(f"证据来源 source records ({len(f['sources'])})"):
-                    st.dataframe(pd.DataFrame(f["sources"]), hide_index=True, width="stretch")
+                    st.dataframe(pd.DataFrame(cluetable.source_rows(f["sources"], names)), hide_index=True,
+                                 width="stretch")
     case_panel(ctx, cid)
     with st.expander("生成报告 / Report"):
         report_button(ctx, Target(clue=cid), key="clue_page")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from reliefgraph.dashboard import cluetable, explore, graphlayout, graphview, timeline
+from reliefgraph import exports
 from reliefgraph.dashboard.ui import Ctx, draw, search_index
 from reliefgraph.graph.schema import load_schema
 
@@ -46,6 +47,7 @@ def render(ctx: Ctx) -> None:
             if not state["candidates"]:
                 st.info("未找到 nothing found")
     candidates = state["candidates"]
+    pick = None
     if candidates:
         # None chosen among several: with namesakes, a preselected first one
         # is how the wrong person gets looked at. A single hit (an ID, a
@@ -54,33 +56,54 @@ def render(ctx: Ctx) -> None:
                         "choose (namesakes differ by birth date, village and clues)",
                         range(len(candidates)), index=0 if len(candidates) == 1 else None, key="explore_pick",
                         format_func=lambda i: candidates[i].option(schema))
-        c1, c2 = st.columns(2)
-        hops = c1.radio("范围 hops", [1, 2], index=1, horizontal=True, key="explore_hops")
-        types = c2.multiselect("关系类型 relationship types（空为全部 empty = all）", list(schema.relationships),
-                               format_func=lambda t: f"{schema.relationships[t].zh} {t}", key="explore_types",
-                               placeholder="全部关系类型 all types")
-        c3, c4 = st.columns(2)
-        start = c3.date_input("时间窗口起 window from", value=None, key="explore_from", format="YYYY-MM-DD")
-        end = c4.date_input("时间窗口止 window to", value=None, key="explore_to", format="YYYY-MM-DD")
-        filters = explore.Filters(tuple(types), start.isoformat() if start else None, end.isoformat() if end else None)
-        each = st.checkbox("逐月显示发放记录 show each monthly payment（默认按救助和收款人合并 folded by default）",
-                           key="explore_each_payment")
-        if st.button("绘制 draw", key="explore_draw", disabled=pick is None,
-                     help="先在上面选择一个对象 choose one above first" if pick is None else None):
+    if candidates or state["graph"] is not None:
+        hops, filters, collapse = _filter_controls(schema)
+        b1, b2 = st.columns(2)
+        if candidates and b1.button("绘制 draw", key="explore_draw", disabled=pick is None,
+                                    help="先在上面选择一个对象 choose one above first" if pick is None else None):
             chosen = candidates[pick]
-            _draw(ctx, state, chosen.label, chosen.key, hops, filters, not each, [])
+            _draw(ctx, state, chosen.label, chosen.key, hops, filters, collapse, [])
+        if state["graph"] is not None and b2.button("按筛选重新查询当前图 apply the filters to this graph",
+                                                    key="explore_refilter"):
+            _refilter(ctx, state, hops, filters, collapse)
     if state["graph"] is not None:
         _show(ctx, state)
+
+
+def _filter_controls(schema) -> tuple[int, explore.Filters, bool]:
+    c1, c2 = st.columns(2)
+    hops = c1.radio("范围 hops", [1, 2], index=1, horizontal=True, key="explore_hops")
+    types = c2.multiselect("关系类型 relationship types（空为全部 empty = all）", list(schema.relationships),
+                           format_func=lambda t: f"{schema.relationships[t].zh} {t}", key="explore_types",
+                           placeholder="全部关系类型 all types")
+    c3, c4 = st.columns(2)
+    start = c3.date_input("时间窗口起 window from", value=None, key="explore_from", format="YYYY-MM-DD")
+    end = c4.date_input("时间窗口止 window to", value=None, key="explore_to", format="YYYY-MM-DD")
+    filters = explore.Filters(tuple(types), start.isoformat() if start else None, end.isoformat() if end else None)
+    each = st.checkbox("逐月显示发放记录 show each monthly payment（默认按救助和收款人合并 folded by default）",
+                       key="explore_each_payment")
+    return hops, filters, not each
 
 
 def _draw(ctx: Ctx, state: dict, label: str, key, hops: int, filters: explore.Filters, collapse: bool,
           highlight: list[str]) -> None:
     sub, found = explore.neighbourhood(ctx.store, label, key, ctx.viewer, hops, filters, collapse=collapse)
     ref = f"{label}:{key}"
-    state.update(graph=sub, centre=ref, found=found, hidden=[], filters=filters, collapse=collapse,
-                 highlight=highlight, notice=None, timeline=None)
+    state.update(graph=sub, centre=ref, centre_key=(label, key), hops=hops, found=found, hidden=[], filters=filters,
+                 collapse=collapse, highlight=highlight, notice=None, timeline=None)
     ctx.audit("view_subgraph", [ref], {"hops": hops, "types": list(filters.types), "nodes": len(sub.nodes),
                                        "window": [filters.start, filters.end], "from_clue": bool(highlight)})
+
+
+def _refilter(ctx: Ctx, state: dict, hops: int, filters: explore.Filters, collapse: bool) -> None:
+    """The drawn centre queried again with the filters now set: nodes that stay keep their places."""
+    label, key = state["centre_key"]
+    old: graphview.Subgraph = state["graph"]
+    sub, found = explore.neighbourhood(ctx.store, label, key, ctx.viewer, hops, filters, collapse=collapse)
+    text = graphlayout.refilter_notice(old, sub)
+    state.update(graph=sub, found=found, hops=hops, filters=filters, collapse=collapse, notice=text, timeline=None)
+    ctx.audit("view_subgraph", [state["centre"]], {"hops": hops, "types": list(filters.types), "nodes": len(sub.nodes),
+                                                   "window": [filters.start, filters.end], "refilter": True})
 
 
 def _names(sub: graphview.Subgraph) -> dict[str, str]:
@@ -125,7 +148,7 @@ def _show(ctx: Ctx, state: dict) -> None:
                + " · 悬停查看关系名称 hover an edge for its name")
     draw(shown, centre=state["centre"], highlight=marked)
     _timeline(ctx, state, sub, names)
-    d0, d1, d2, d3 = st.columns(4)
+    d0, d1, d2, d3, d4 = st.columns(5)
     detail = {"what": "subgraph", "nodes": len(shown.nodes)}
     subjects = list(shown.nodes)
     # Drawn only when asked for: a picture takes longer than the page.
@@ -133,9 +156,12 @@ def _show(ctx: Ctx, state: dict) -> None:
                        mime="image/png", on_click=ctx.audit, args=("export", subjects, {**detail, "format": "png"}))
     d1.download_button("导出 HTML", lambda: graphview.to_html(shown, centre=state["centre"], inline=True),
                        file_name="subgraph.html", mime="text/html", on_click=ctx.audit, args=("export", subjects, {**detail, "format": "html"}))
-    d2.download_button("节点 CSV nodes", graphview.nodes_csv(shown), file_name="nodes.csv", mime="text/csv",
+    d2.download_button("节点 CSV nodes", lambda: graphview.nodes_csv(shown), file_name="nodes.csv", mime=exports.MIME["csv"],
                        on_click=ctx.audit, args=("export", subjects, {**detail, "format": "nodes.csv"}))
-    d3.download_button("关系 CSV edges", graphview.edges_csv(shown), file_name="edges.csv", mime="text/csv",
+    d3.download_button("节点 Excel nodes", lambda: graphview.nodes_xlsx(shown), file_name="nodes.xlsx",
+                       mime=exports.MIME["xlsx"], on_click=ctx.audit,
+                       args=("export", subjects, {**detail, "format": "nodes.xlsx"}))
+    d4.download_button("关系 CSV edges", lambda: graphview.edges_csv(shown), file_name="edges.csv", mime=exports.MIME["csv"],
                        on_click=ctx.audit, args=("export", subjects, {**detail, "format": "edges.csv"}))
 
 

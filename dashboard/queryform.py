@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from reliefgraph import exports
-from reliefgraph.dashboard.graphview import Subgraph, from_engine
+from reliefgraph.dashboard.graphview import Subgraph, from_engine, name_nodes
 from reliefgraph.dashboard.permissions import Viewer, mask_rows, mask_text
 from reliefgraph.cypher_errors import explain
 from reliefgraph.graph.adhoc import QueryRefused, check_typed_query
@@ -237,6 +237,8 @@ def run_adhoc(store: GraphStore, query: str, viewer: Viewer, timeout: float = AD
 def _outcome(result, viewer: Viewer, f: CypherFile | None = None, names: Names | None = None) -> Outcome:
     shown = result.rows[:MAX_SHOWN_ROWS]
     graph = from_engine([v for row in shown for v in row], viewer)
+    if names is not None:
+        name_nodes(graph, names)
     keys = list(result.columns)
     rows = mask_rows(viewer, keys, shown)
     # A column's name does not say what it holds (`RETURN p.citizen_id AS x`):

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from reliefgraph import beijing
 from reliefgraph.appdb import connect
 from reliefgraph.graph.pii import mask
 from reliefgraph.graph.store import StoreError, open_store
@@ -180,7 +181,7 @@ def _pending(db: str | None, discard: list[str], user: str) -> None:
         shown = ", ".join(mask_value(str(h.values.get(f, ""))) for f in refs)
         waits = "可选关联 optional link" if h.partial else "整行 whole row"
         table.add_row(h.pending_id, h.mapping, h.file, str(h.row), waits, ", ".join(h.missing), shown,
-                      h.first_seen)
+                      beijing.shown(h.first_seen))
     console.print(table)
     console.print(f"共 {len(held)} 条暂存行 pending rows; 引用对象入库后自动导入 they load by themselves once "
                   "what they refer to is in the graph")

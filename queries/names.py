@@ -143,3 +143,55 @@ def offline() -> Names:
         if _static is None:
             _static = static_vocabularies()
     return Names(vocab=_static)
+
+
+# Properties whose values are codes of a named kind, wherever they appear.
+CODE_PROPERTIES = {"region_code": "region", "programme": "programme", "parent_code": "region"}
+# Labels whose schema caption is a code (or may be missing): `node_caption`
+# names them. Others (persons, phones, accounts) keep their caption as masked.
+NAMED_LABELS = ("Programme", "Region", "Org", "Grant", "Household", "Property", "Payment", "MedicalBill")
+
+
+def node_caption(names: Names, label: str, key: Any, props: dict[str, Any], caption: Any = None) -> str:
+    """What a node is called on a drawing, in a pick list or a report: a name
+    a reader knows, with the code kept where it tells two apart — `低保 在保
+    (G2021-0001)`, `城关镇 那桃村`, `商品房 (不动产权证号)`. Nodes whose
+    caption is already a name (a person, a company) keep it; so do values
+    masked for the reader."""
+    shown = caption if caption not in (None, "") else key
+    if label not in NAMED_LABELS:
+        return str(shown)
+    if label == "Programme":
+        return names.name("programme", key) or str(shown)
+    if label == "Region":
+        return names.name("region", key) or (str(caption) if caption not in (None, "") else str(key))
+    if label == "Org":
+        return str(caption) if caption not in (None, "") else names.label("org", key)
+    if label == "Grant":
+        words = [names.name("programme", props.get("programme")) or props.get("programme"),
+                 names.name("grant_status", props.get("status"))]
+        head = " ".join(str(w) for w in words if w)
+        return f"{head} ({key})" if head else str(shown)
+    if label == "Household":
+        village = names.name("region", props.get("region_code"))
+        return f"{village} 户 ({key})" if village else f"户 {key}"
+    if label == "Property":
+        kind = names.name("property_type", props.get("property_type"))
+        return f"{kind} ({key})" if kind else f"不动产 {key}"
+    if label == "Payment":
+        amount = props.get("amount")
+        money = f" · {amount:g} 元" if isinstance(amount, (int, float)) else ""
+        return f"发放 {shown}{money}"
+    if label == "MedicalBill":
+        return f"医疗费用 {shown}"
+    return str(shown)
+
+
+def readable_props(names: Names, props: dict[str, Any]) -> dict[str, Any]:
+    """Properties for a tooltip or a detail table, codes read as `名称 (code)`."""
+    out = dict(props)
+    for prop, kind in CODE_PROPERTIES.items():
+        value = out.get(prop)
+        if isinstance(value, str) and value:
+            out[prop] = names.label(kind, value)
+    return out

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from reliefgraph import beijing
 from reliefgraph.graph.pii import mask_value
 from reliefgraph.graph.store import (NEO4J_SCHEMES, GraphStore, QueryTimeout, ReadOnlyViolation, StoreError,
                                      open_store)
@@ -76,6 +78,12 @@ def run() -> None:
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="详细日志 verbose logs")] = False):
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app_db = os.environ.get("RELIEFGRAPH_APP_DB")
+    if app_db and "://" not in app_db:
+        # SQLAlchemy's own refusal is a 40-line traceback that never says which setting.
+        err.print("[red]错误 error:[/red] RELIEFGRAPH_APP_DB 应为数据库地址，如 sqlite:///路径 或 postgresql://… "
+                  "RELIEFGRAPH_APP_DB must be a database URL (sqlite:///PATH or postgresql://…), not a bare path")
+        raise typer.Exit(2)
 
 
 def _open(db: str | None) -> GraphStore:
@@ -160,7 +168,8 @@ def db_status(db: DbOption = None):
     if st.version:
         table.add_row("版本 version", st.version)
     snap = (f"{st.snapshot_bytes / 1e6:.1f} MB, "
-            f"{datetime.fromtimestamp(st.snapshot_mtime):%Y-%m-%d %H:%M:%S}") if st.snapshot_mtime else "无 none"
+            f"{beijing.shown(datetime.fromtimestamp(st.snapshot_mtime, timezone.utc), seconds=True)}"
+            ) if st.snapshot_mtime else "无 none"
     table.add_row("快照 snapshot", snap)
     if st.rss_bytes:
         table.add_row("内存 RSS", f"{st.rss_bytes / 1e6:.0f} MB")

@@ -19,7 +19,7 @@ from reliefgraph.graph.store import GraphStore
 from reliefgraph.loaders.mapping import load_mappings
 from reliefgraph.queries.clues import clues, findings, findings_of
 from reliefgraph.queries.evidence import sources_of
-from reliefgraph.queries.names import names_for
+from reliefgraph.queries.names import NAMED_LABELS, names_for, node_caption
 from reliefgraph.queries.rules import FAMILIES, load_rules
 from reliefgraph.queries.summary import TOTAL, TOWN_DIGITS, categories, summarise
 from reliefgraph.reports.model import (CaseRecord, ClueSection, Finding, Household, Report, Subject,
@@ -126,7 +126,7 @@ class Gatherer:
         for f in findings_of(self.engine, cid):
             rule = self.rules.get(f["rule_id"])
             meta = rule.meta if rule else {}
-            evidence = f["evidence"] or {"nodes": [], "relationships": []}
+            evidence = self._named(f["evidence"] or {"nodes": [], "relationships": []})
             found.append(Finding(
                 rule_id=f["rule_id"], title_zh=rule.title_zh if rule else f["rule_id"],
                 title_en=rule.file.title_en if rule else "", severity=rule.severity if rule else "",
@@ -138,6 +138,14 @@ class Gatherer:
             score=row["score"], severity=row["severity"], status_zh=STATUSES.get(row["status"], (row["status"],))[0],
             active=bool(row["active"]), first_seen=row["first_seen"], subject_id=row["subject_id"],
             subject_name=row["subject_name"], findings=found, case=self._case(cid, row))
+
+    def _named(self, evidence: dict) -> dict:
+        """Evidence whose programme, region, grant … nodes read as names, not codes."""
+        names = names_for(self.store)
+        nodes = [{**n, "caption": node_caption(names, n.get("label"), n.get("key"), n.get("properties") or {},
+                                               n.get("caption"))} if n.get("label") in NAMED_LABELS else n
+                 for n in evidence.get("nodes", [])]
+        return {**evidence, "nodes": nodes}
 
     def _source(self, s: dict) -> dict:
         b = self.batches.get(s.get("batch") or "", {})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -43,6 +44,7 @@ def test_db_lifecycle_and_read_only_cypher(db):
 
     status = rg("db", "status", db=db).stdout
     assert "running" in status and "nodes" in status
+    assert "(北京时间)" in status, "the snapshot's time is Beijing time"
     assert "snapshot saved" in rg("db", "stop", db=db).stdout
     assert "stopped" in rg("db", "status", db=db).stdout
 
@@ -189,3 +191,10 @@ def test_outputs_refuse_a_missing_folder_in_one_line_and_write_excel(db, tmp_pat
     clues = run("detect", "--out", str(tmp_path / "clues.xlsx"))
     assert clues.returncode == 0, clues.stderr
     assert load_workbook(tmp_path / "clues.xlsx").active["A1"].value == "线索编号"
+
+
+def test_an_app_database_given_as_a_bare_path_is_a_clear_error(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "reliefgraph", "audit", "list"], capture_output=True, text=True,
+                         timeout=60, env={**os.environ, "RELIEFGRAPH_APP_DB": str(tmp_path / "app.sqlite")})
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "RELIEFGRAPH_APP_DB" in out.stderr and "sqlite:///" in out.stderr

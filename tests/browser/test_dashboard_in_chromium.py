@@ -50,11 +50,60 @@ def readable(page: Page) -> None:
     assert not shown, shown
 
 
+def _codes() -> list[str]:
+    from reliefgraph.queries.names import offline
+    from reliefgraph.queries.rules import FAMILIES
+
+    vocab = offline().vocab
+    # Codes that are also English words (organisation, finance, temporary)
+    # legitimately appear in the English half of a label: only the codes no
+    # English sentence holds are looked for.
+    return sorted(c for c in {*vocab["programme"], *vocab["agency"], *FAMILIES} if "_" in c or c == "dibao")
+
+
+# A code shown alone: not inside the parentheses of `名称 (code)`, not part of a longer word.
+CODE_ONLY = re.compile(r"(?<![\w(])(?:" + "|".join(map(re.escape, _codes())) + r")(?![\w)])")
+REGION_CODE_ONLY = re.compile(r"(?<![\d(*])\d{9}(?:\d{3})?(?![\d)*])")
+
+
+def names_not_codes(page: Page) -> None:
+    """No programme, agency or family code, and no region code, shown without its name:
+    in the page's text and in every drawing's node labels."""
+    text = page.locator("[data-testid='stMain']").inner_text()
+    assert not CODE_ONLY.search(text), CODE_ONLY.search(text).group(0)
+    assert not REGION_CODE_ONLY.search(text), REGION_CODE_ONLY.search(text).group(0)
+    for frame in page.frames[1:]:
+        if not frame.evaluate("typeof data !== 'undefined' && Array.isArray(data.nodes)"):
+            continue
+        for label in frame.evaluate("() => data.nodes.map(n => n.label)"):
+            assert not CODE_ONLY.fullmatch(label) and not REGION_CODE_ONLY.fullmatch(label), label
+            assert HAN.search(label) or re.search(r"\*", label) or re.match(r"^[\w\u4e00-\u9fff]", label), label
+
+
+def text_at_least_12px(page: Page) -> None:
+    """Every piece of text in the main area is set at 12 px or more at the default zoom."""
+    small = page.evaluate("""() => {
+        const out = [];
+        const walker = document.createTreeWalker(document.querySelector('[data-testid="stMain"]'),
+                                                 NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            const el = walker.currentNode.parentElement;
+            if (!el || !walker.currentNode.textContent.trim() || !el.offsetParent) continue;
+            const size = parseFloat(getComputedStyle(el).fontSize);
+            if (size < 12) out.push([walker.currentNode.textContent.trim().slice(0, 30), size]);
+        }
+        return out.slice(0, 5);
+    }""")
+    assert not small, small
+
+
 @pytest.fixture(scope="module")
 def shot(page, artifacts):
     def take(name: str) -> None:
         no_exception(page)
         readable(page)
+        names_not_codes(page)
+        text_at_least_12px(page)
         page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
     return take
 
@@ -152,6 +201,12 @@ def test_3_expand_a_node(page, planted, shot):
         "nodes already drawn stay where they were"
     _labels_readable(page)
     shot("07_node_expanded")
+    # The same node again: everything linked to it is drawn now, and the page says so.
+    page.get_by_role("button", name="展开邻居 expand").click()
+    settle(page)
+    expect(page.get_by_text(re.compile("没有新的邻居"))).to_be_visible()
+    assert _positions(page) == after or set(after) <= set(_positions(page))
+    shot("07b_expanded_again_nothing_new")
 
 
 def test_3a_the_timeline_is_a_chart(page, shot):
@@ -168,6 +223,46 @@ def test_3b_the_drawn_graph_downloads_as_a_picture(page, artifacts):
     path = artifacts / "09_subgraph_export.png"
     download.value.save_as(path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
+    settle(page)
+    no_exception(page)
+
+
+def test_3c_graph_nodes_download_as_csv_with_a_bom_and_as_excel(page, artifacts):
+    import openpyxl
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="节点 CSV nodes").click()
+    path = artifacts / "nodes.csv"
+    download.value.save_as(path)
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf") and "名称 caption" in path.read_text("utf-8-sig")
+    settle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="节点 Excel nodes").click()
+    path = artifacts / "nodes.xlsx"
+    download.value.save_as(path)
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert rows[0][3] == "名称 caption" and len(rows) > 2
+    settle(page)
+
+
+def test_3d_the_clue_table_downloads_as_excel_with_ids_as_text(page, demo, artifacts):
+    import openpyxl
+
+    go_to(page, "线索 Clues")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="导出 Excel export").click()
+    path = artifacts / "clues.xlsx"
+    download.value.save_as(path)
+    sheet = openpyxl.load_workbook(path).active
+    header = [c.value for c in sheet[1]]
+    assert "身份证号 ID" in header and "乡镇 town" in header, header
+    ids = [row[header.index("身份证号 ID")] for row in sheet.iter_rows(min_row=2)]
+    assert len(ids) == len(cluetable.clue_rows(connect(demo.app_db), Viewer("demo_admin", "admin")))
+    for cell in ids:
+        assert cell.data_type == "s" and cell.number_format == "@", (cell.value, cell.data_type)
+        assert re.fullmatch(r"\d{17}[\dX]", cell.value), "an administrator's export holds the full ID, as text"
+    towns = [row[header.index("乡镇 town")].value for row in sheet.iter_rows(min_row=2)]
+    assert all(HAN.search(t) for t in towns if t), "towns by name"
     settle(page)
     no_exception(page)
 
@@ -284,5 +379,41 @@ def test_6_an_analysts_browser_never_receives_a_clear_id(browser_context, dashbo
         for message in received:
             assert planted["subject_id"].encode() not in message
             assert not FULL_ID.search(message.decode("latin-1"))
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("role", ["admin", "inspector", "analyst"])
+def test_7_every_page_as_each_role_speaks_in_names(browser_context, dashboard_url, demo, planted, artifacts,
+                                                   role):
+    """Each page each role sees, screenshotted: Chinese text, no English
+    placeholder, no code shown without its name, text at 12 px or more; the
+    clue page with a clue open and the explorer with a drawing."""
+    page = browser_context.new_page()
+    try:
+        page.goto(dashboard_url)
+        settle(page)
+        sign_in(page, f"demo_{role}", demo.passwords[f"demo_{role}"])
+        listed = [t.strip() for t in page.locator('[data-testid="stSidebar"] [data-testid="stRadioOption"]')
+                  .all_inner_texts()]
+        for i, name in enumerate(listed):
+            go_to(page, name)
+            if name == "线索 Clues":
+                choose(page, "打开线索 open a clue", planted["subject_name"] or planted["clue_id"])
+                _drawn(page)
+            if name == "图谱 Explore":
+                _search(page, planted["subject_name"])
+                page.get_by_text(re.compile(r"线索 [1-9]\d* 条")).first.click()
+                settle(page)
+                page.get_by_role("button", name="绘制 draw").click()
+                settle(page)
+                _drawn(page)
+                _labels_readable(page)
+            no_exception(page)
+            readable(page)
+            names_not_codes(page)
+            text_at_least_12px(page)
+            page.screenshot(path=str(artifacts / f"role_{role}_{i}_{name.split()[-1]}.png"), full_page=True)
+        assert ("管理 Admin" in listed) == (role == "admin") and "图谱 Explore" in listed, listed
     finally:
         page.close()

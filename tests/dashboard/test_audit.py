@@ -135,3 +135,18 @@ def test_entries_are_filtered_by_beijing_day_and_read_in_chinese(tmp_path):
     assert row["操作 action"] == "检索 search" and row["详情 detail"] == "检索词: 张三；结果数: 2"
     assert [e.action for e in audit.entries(engine, since=audit.day_bounds(date(2026, 3, 3), None)[0])] == ["export"]
     assert audit.readable_detail({"from_clue": True, "window": [None, None]}) == "来自线索: 是；时间窗口: —"
+
+
+def test_audit_list_command_shows_beijing_time_and_readable_detail(tmp_path, monkeypatch):
+    from datetime import datetime, timezone
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("RELIEFGRAPH_APP_DB", url)
+    with connect(url).begin() as conn:
+        audit.append(conn, "li", "search", ["Person:X"], {"text": "张三", "hits": 2},
+                     now=datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc))
+    out = CliRunner().invoke(app, ["audit", "list"], env={"COLUMNS": "200"})
+    assert out.exit_code == 0, out.output
+    assert "2026-03-02 07:30:00" in out.output and "北京时间" in out.output
+    assert "23:30" not in out.output and "+00:00" not in out.output
+    assert "检索词: 张三" in out.output

@@ -69,7 +69,36 @@ def test_relationship_type_and_time_window_filters(tiny):
     window = explore.Filters(start="2021-01-01", end="2021-12-31")
     sub, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=2, filters=window)
     assert "Vehicle:VIN0001" not in sub.nodes and f"Company:{COMPANY}" not in sub.nodes
-    assert f"Person:{ID_B}" in sub.nodes and "Grant:G1" in sub.nodes
+    assert f"Person:{ID_B}" in sub.nodes
+    # The grant began in 2022: its spell (on the node, not the link) is outside a 2021 window …
+    assert "Grant:G1" not in sub.nodes and "Programme:dibao" not in sub.nodes
+    # … and inside a 2022 one, which the car (2023) is not.
+    later, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=2,
+                                     filters=explore.Filters(start="2022-06-01", end="2022-12-31"))
+    assert "Grant:G1" in later.nodes and "Vehicle:VIN0001" not in later.nodes
+
+
+def test_an_expansion_under_a_window_adds_only_facts_in_force_then(tiny):
+    # One hop from the household, 2021: the grant of 2022 is not reached, so expanding adds nothing.
+    window = explore.Filters(start="2021-01-01", end="2021-12-31")
+    sub, _ = explore.neighbourhood(tiny, "Household", "H1", ADMIN, hops=1, filters=window)
+    assert "Grant:G1" not in sub.nodes
+    unfiltered, _ = explore.neighbourhood(tiny, "Household", "H1", ADMIN, hops=1)
+    assert "Grant:G1" in unfiltered.nodes
+
+
+def test_refiltering_keeps_the_drawn_places_and_says_what_changed(tiny):
+    from reliefgraph.dashboard import graphlayout
+
+    old, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=1)
+    graphlayout.layout(old, f"Person:{ID_A}")
+    places = graphlayout.positions(old)
+    new, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=1, filters=explore.Filters(types=("KIN",)))
+    text = graphlayout.refilter_notice(old, new)
+    assert "移除" in text and f"Person:{ID_B}" in new.nodes
+    assert (new.nodes[f"Person:{ID_B}"].x, new.nodes[f"Person:{ID_B}"].y) == places[f"Person:{ID_B}"]
+    again, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=1, filters=explore.Filters(types=("KIN",)))
+    assert "无变化" in graphlayout.refilter_notice(new, again)
 
 
 def test_a_neighbourhood_too_big_to_draw_is_capped_and_says_so(tiny):
@@ -110,16 +139,17 @@ def test_labels_come_from_the_schema_only(tiny):
 def test_the_drawn_page_and_exports_hold_only_what_the_viewer_may_see(tiny):
     sub, _ = explore.neighbourhood(tiny, "Person", ID_A, ANALYST, hops=2)
     page = graphview.to_html(sub, centre=f"Person:{ID_A}")
-    nodes, edges = graphview.nodes_csv(sub), graphview.edges_csv(sub)
+    nodes, edges = graphview.nodes_csv(sub).decode("utf-8-sig"), graphview.edges_csv(sub).decode("utf-8-sig")
     for text in (page, nodes, edges):
         for secret in (ID_A, ID_B, PHONE, "青山村1组8号"):
             assert secret not in text and _escaped(secret) not in text, secret
     assert "5201**********123X" in page and "5201**********123X" in nodes
     assert "#4E79A7" in page, "Person colour from schema.yaml"
     assert _escaped("张三") in page and _escaped("家庭成员") in page, "captions and relationship names in Chinese"
-    assert "青山镇" not in nodes and "贵州省某县" in nodes, "addresses keep only their start"
+    assert "1组8号" not in nodes and "贵州省某县" in nodes, "addresses keep only their start"
+    assert "青山镇 青山村 (520101101201)" in nodes and "性别=女" in nodes, "codes read as names in the export"
     admin_view, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=1)
-    assert ID_A in graphview.nodes_csv(admin_view)
+    assert ID_A in graphview.nodes_csv(admin_view).decode("utf-8-sig")
 
 
 def test_hostile_captions_cannot_escape_the_page_or_run_in_a_spreadsheet(tiny):
@@ -129,7 +159,8 @@ def test_hostile_captions_cannot_escape_the_page_or_run_in_a_spreadsheet(tiny):
         rows = tiny.read("MATCH (c:Company) WHERE c.credit_code IN ['X1', 'X2'] RETURN c").rows
         sub = graphview.from_engine(rows, ADMIN)
         assert "<script>alert(1)" not in graphview.to_html(sub)
-        captions = {row["caption"] for row in csv.DictReader(io.StringIO(graphview.nodes_csv(sub)))}
+        text = graphview.nodes_csv(sub).decode("utf-8-sig")
+        captions = {row["名称 caption"] for row in csv.DictReader(io.StringIO(text))}
         assert "'=HYPERLINK(\"http://x\")" in captions
     finally:
         tiny.write("MATCH (c:Company) WHERE c.credit_code IN ['X1', 'X2'] DELETE c")
@@ -168,3 +199,26 @@ def test_a_hub_one_hop_out_brings_a_bounded_share_of_its_neighbours(tiny):
     finally:
         tiny.write("MATCH (o:Org {org_id: 'ORG1'}) OPTIONAL MATCH (p:Person)-[:ON_PAYROLL]->(o) "
                    "WHERE p.name = '同事' DETACH DELETE p, o")
+
+
+def test_drawn_captions_and_tooltips_read_as_names_not_codes(tiny):
+    sub, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=2)
+    captions = {ref: n.caption for ref, n in sub.nodes.items()}
+    assert captions["Programme:dibao"] == "最低生活保障"
+    assert captions["Grant:G1"] == "最低生活保障 在保 (G1)"
+    assert captions["Household:H1"] == "青山镇 青山村 户 (H1)"
+    assert captions["Region:520101101201"] == "青山镇 青山村"
+    assert not any(c in ("dibao", "G1", "H1", "520101101201") for c in captions.values())
+    page = graphview.to_html(sub, centre=f"Person:{ID_A}")
+    assert _escaped("所在村居: 青山镇 青山村 (520101101201)") in page, "tooltips name the village"
+
+
+def test_graph_exports_follow_the_one_export_rule(tiny):
+    import openpyxl
+
+    sub, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=1)
+    assert graphview.nodes_csv(sub).startswith(b"\xef\xbb\xbf") and graphview.edges_csv(sub).startswith(b"\xef\xbb\xbf")
+    sheet = openpyxl.load_workbook(io.BytesIO(graphview.nodes_xlsx(sub))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == tuple(graphview.NODE_COLUMNS)
+    assert {r[3] for r in rows[1:]} >= {"张三", "青山镇 青山村 户 (H1)"}

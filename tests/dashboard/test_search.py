@@ -45,6 +45,9 @@ def test_search_finds_keys_companies_and_addresses(tiny):
     assert _refs(explore.search(tiny, "qhjc", ADMIN)) == [f"Company:{COMPANY}"]
     (house,) = explore.search(tiny, "青山村1组", ANALYST)
     assert house.ref == "Household:H1" and "青山村1组" not in house.detail, "the address is masked for analysts"
+    assert house.caption == "青山镇 青山村 户 (H1)", "a household reads by its village, not its number alone"
+    (grant,) = explore.search(tiny, "G1", ADMIN)
+    assert grant.caption == "最低生活保障 在保 (G1)"
     assert explore.search(tiny, "青山村9组", ADMIN) == []
 
 

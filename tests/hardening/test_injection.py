@@ -255,7 +255,7 @@ def test_exported_csv_cells_never_run_as_formulas(scale):
             sub.nodes[f"Person:{i}"] = graphview.DrawNode(f"Person:{i}", "Person", v, v, {})
         sub.edges[("Person:0", "Person:0", "KIN")] = graphview.DrawEdge("Person:0", "Person:0", "KIN",
                                                                        (("kind", values[-1]),))
-        for text in (query_csv, graphview.nodes_csv(sub), graphview.edges_csv(sub)):
+        for text in (query_csv, graphview.nodes_csv(sub).decode("utf-8-sig"), graphview.edges_csv(sub).decode("utf-8-sig")):
             for c in _cells(text)[1:]:
                 assert not c.startswith(("=", "+", "-", "@")), c
 

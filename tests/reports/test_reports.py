@@ -72,6 +72,16 @@ def test_clue_report_holds_subject_every_finding_every_source_and_the_picture(cl
     assert report.loads and all(b["batch"] in page for b in report.loads)
 
 
+def test_clue_report_evidence_names_programmes_and_grants_not_codes(clue_report):
+    nodes = [n for f in clue_report.findings() for n in f.evidence["nodes"]]
+    captions = {n["label"]: n["caption"] for n in nodes}
+    assert "Grant" in captions, "a car-during-grant finding holds the grant"
+    assert re.match(r"^最低生活保障|^特困|^临时救助", captions["Grant"]) and "(" in captions["Grant"], captions["Grant"]
+    assert not any(n["caption"] in ("dibao", "destitute", "temporary") for n in nodes)
+    if "Programme" in captions:
+        assert captions["Programme"] in ("最低生活保障", "特困人员供养", "临时救助")
+
+
 def test_pdf_shows_the_chinese_text_with_a_cjk_font_embedded(clue_report, artifacts):
     data = render(clue_report, "pdf")
     reader = PdfReader(io.BytesIO(data))
