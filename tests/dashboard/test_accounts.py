@@ -249,3 +249,22 @@ def test_a_disabled_account_is_enabled_again_with_its_password(app_db):
     assert accounts.sign_in(app_db, "zhang", "correct horse 9").token
     with pytest.raises(AccountError):
         accounts.enable_user(app_db, "nobody")
+
+
+def test_a_signed_in_user_carries_their_unit_and_a_move_ends_their_sessions(app_db):
+    from reliefgraph.dashboard import units
+
+    units.add_unit(app_db, "town_a", "某某镇人民政府", "town")
+    units.add_unit(app_db, "town_b", "另一镇人民政府", "town")
+    accounts.add_user(app_db, "zhang", PW, "verifier", "张三", unit_id="town_a")
+    session = accounts.sign_in(app_db, "zhang", PW)
+    assert session.user.unit_id == "town_a"
+    assert accounts.session_user(app_db, session.token).unit_id == "town_a"
+    accounts.set_unit(app_db, "zhang", "town_b")
+    assert accounts.session_user(app_db, session.token) is None       # the old unit's view ends now
+    assert accounts.sign_in(app_db, "zhang", PW).user.unit_id == "town_b"
+    assert [m["username"] for m in units.members(app_db, "town_b", role="verifier")] == ["zhang"]
+    with pytest.raises(accounts.AccountError, match="没有该单位"):
+        accounts.set_unit(app_db, "zhang", "atlantis")
+    with pytest.raises(units.UnitError, match="已存在"):
+        units.add_unit(app_db, "town_a", "重复", "town")
