@@ -6,10 +6,11 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
-from orders_world import ID_A, MZ, TOWN, add_clue, make_world, viewer
+from orders_world import ID_A, ID_B, MZ, TOWN, add_clue, make_world, viewer
 
 from reliefgraph.appdb import connect
 from reliefgraph.dashboard import audit, orders
+from reliefgraph.dashboard.cases import clear_values_for
 from reliefgraph.dashboard.orders import Feedback
 from reliefgraph.queries import clues
 from reliefgraph.queries.detect import detect
@@ -79,6 +80,8 @@ def test_rule_precision_per_beijing_month(county):
         {"rule_id": "r1", "month": "2026-11", "confirmed": 1, "dismissed": 0, "concluded": 1, "precision": 1.0},
         {"rule_id": "r1", "month": "2026-12", "confirmed": 0, "dismissed": 1, "concluded": 1, "precision": 0.0},
     ]
+    assert orders.precision_by_rule(db) == [
+        {"rule_id": "r1", "confirmed": 1, "dismissed": 1, "concluded": 2, "precision": 0.5}]
 
 
 CAR = """
@@ -86,6 +89,7 @@ CAR = """
            (g:Grant {grant_id: 'G1', programme: 'dibao', start: '2022-01-01'}),
            (g)-[:HELD_BY]->(p:Person {citizen_id: $id, name: '张三', region_code: '520101101201'}),
            (p)-[:BENEFICIARY_OF]->(g), (p)-[:MEMBER_OF {relation: 'head'}]->(hh),
+           (:Person {citizen_id: $wife, name: '李四'})-[:MEMBER_OF {relation: 'spouse'}]->(hh),
            (p)-[:OWNS {start: '2023-05-01', src_agency: 'public_security', src_file: 'v.csv', src_row: 2,
                       src_batch: 'b'}]->(:Vehicle {vin: 'VIN1', plate: '贵A12345', vehicle_type: 'car'})
 """
@@ -95,12 +99,15 @@ def test_detection_keeps_a_dispatched_clue_and_marks_one_whose_facts_vanished(em
     store = empty_falkor
     engine = connect(f"sqlite:///{tmp_path / 'app.db'}")
     make_world(engine, n_clues=0)
-    store.write(CAR, {"id": ID_A})
+    store.write(CAR, {"id": ID_A, "wife": ID_B})
     car = [r for r in load_rules() if r.id == "car_during_grant"]
     detect(store, engine, car, "2026-10-31")
     (clue,) = clues.list_clues(engine)
     [oid] = orders.dispatch(engine, viewer("disp"), [clue["clue_id"]], TOWN)
     orders.claim(engine, viewer("ver"), oid)
+    # The verifier assigned reads the household's IDs in clear; the other verifier does not.
+    assert {ID_A, ID_B} <= clear_values_for(engine, "ver", store)
+    assert ID_B not in clear_values_for(engine, "ver2", store)
 
     report = detect(store, engine, car, "2026-10-31")            # the same facts: the same order, untouched
     assert report.stored["orders_vanished"] == 0
