@@ -693,6 +693,21 @@ def precision_by_month(engine: Engine) -> list[dict]:
     return out
 
 
+def precision_by_rule(engine: Engine) -> list[dict]:
+    """`precision_by_month` summed over the months: one row per rule, the
+    figure beside the rule's weight (the cases' figure, `cases.precision_by_rule`,
+    counts only what was concluded on the cases page; migrated cases are orders)."""
+    per: dict[str, dict] = {}
+    for row in precision_by_month(engine):
+        total = per.setdefault(row["rule_id"], {"rule_id": row["rule_id"], "confirmed": 0, "dismissed": 0})
+        total["confirmed"] += row["confirmed"]
+        total["dismissed"] += row["dismissed"]
+    for total in per.values():
+        total["concluded"] = total["confirmed"] + total["dismissed"]
+        total["precision"] = round(total["confirmed"] / total["concluded"], 4)
+    return [per[r] for r in sorted(per)]
+
+
 # ---------------------------------------------------------------- re-runs
 
 DETECT_ACTOR = "system:detect"
