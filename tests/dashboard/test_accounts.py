@@ -17,7 +17,7 @@ PW = "correct horse 9"
 
 
 def test_passwords_are_stored_as_argon2id_hashes(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector", "张三")
+    accounts.add_user(app_db, "zhang", PW, "verifier", "张三")
     with app_db.connect() as conn:
         stored = conn.execute(select(accounts.users.c.password_hash)).scalar_one()
     assert stored.startswith("$argon2id$") and PW not in stored
@@ -44,9 +44,9 @@ def test_a_name_is_taken_once(app_db):
 
 
 def test_sign_in_gives_a_session_whose_token_is_not_stored(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector", "张三")
+    accounts.add_user(app_db, "zhang", PW, "verifier", "张三")
     session = accounts.sign_in(app_db, "Zhang ", PW, now=T0)
-    assert session.user == accounts.User("zhang", "张三", "inspector")
+    assert session.user == accounts.User("zhang", "张三", "verifier")
     assert accounts.session_user(app_db, session.token, now=T0 + timedelta(minutes=1)).username == "zhang"
     with app_db.connect() as conn:
         rows = conn.execute(select(accounts.sessions)).all()
@@ -54,7 +54,7 @@ def test_sign_in_gives_a_session_whose_token_is_not_stored(app_db):
 
 
 def test_wrong_password_and_unknown_name_read_the_same(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector")
+    accounts.add_user(app_db, "zhang", PW, "verifier")
     with pytest.raises(SignInError) as wrong:
         accounts.sign_in(app_db, "zhang", PW + "!", now=T0)
     with pytest.raises(SignInError) as unknown:
@@ -64,7 +64,7 @@ def test_wrong_password_and_unknown_name_read_the_same(app_db):
 
 
 def test_repeated_failures_lock_the_name_even_for_the_right_password(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector")
+    accounts.add_user(app_db, "zhang", PW, "verifier")
     for i in range(accounts.MAX_FAILURES):
         with pytest.raises(SignInError, match="用户名或密码错误"):
             accounts.sign_in(app_db, "zhang", f"guess-{i}-xxxx", now=T0 + timedelta(seconds=i))
@@ -79,7 +79,7 @@ def test_repeated_failures_lock_the_name_even_for_the_right_password(app_db):
 
 
 def test_failures_spread_beyond_the_window_do_not_lock(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector")
+    accounts.add_user(app_db, "zhang", PW, "verifier")
     step = accounts.FAILURE_WINDOW / 2 + timedelta(minutes=1)
     for i in range(accounts.MAX_FAILURES + 2):
         with pytest.raises(SignInError) as exc:
@@ -98,7 +98,7 @@ def test_unknown_names_are_throttled_too(app_db):
 
 
 def test_sessions_end_when_idle_or_too_old_or_signed_out(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector")
+    accounts.add_user(app_db, "zhang", PW, "verifier")
     idle = accounts.sign_in(app_db, "zhang", PW, now=T0)
     assert accounts.session_user(app_db, idle.token, now=T0 + accounts.IDLE_TIMEOUT + timedelta(seconds=1)) is None
     # Once expired it stays gone, even if asked about at an earlier clock.
@@ -118,7 +118,7 @@ def test_sessions_end_when_idle_or_too_old_or_signed_out(app_db):
 
 
 def test_disabling_ends_sessions_and_refuses_sign_in(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector")
+    accounts.add_user(app_db, "zhang", PW, "verifier")
     session = accounts.sign_in(app_db, "zhang", PW, now=T0)
     accounts.disable_user(app_db, "zhang")
     assert accounts.session_user(app_db, session.token, now=T0) is None
@@ -130,7 +130,7 @@ def test_disabling_ends_sessions_and_refuses_sign_in(app_db):
 
 
 def test_a_weaker_hash_is_upgraded_at_sign_in(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector")
+    accounts.add_user(app_db, "zhang", PW, "verifier")
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PW)
     with app_db.begin() as conn:
         conn.execute(update(accounts.users).values(password_hash=weak))
@@ -164,6 +164,42 @@ def test_user_commands_create_the_first_admin_and_audit_it(tmp_path, monkeypatch
     assert all(e.actor.startswith("cli:") for e in audit.entries(engine))
 
 
+def test_an_administrator_makes_units_and_puts_people_in_them_from_the_command_line(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("RELIEFGRAPH_APP_DB", url)
+    runner = CliRunner()
+    out = runner.invoke(app, ["unit", "add", "county_jw", "--name", "某县纪委监委", "--kind", "discipline"])
+    assert out.exit_code == 0 and "已创建单位" in out.output, out.output
+    out = runner.invoke(app, ["unit", "add", "town_a", "--name", "某某镇人民政府", "--kind", "town",
+                              "--region", "520101101", "--parent", "county_jw"])
+    assert out.exit_code == 0, out.output
+    out = runner.invoke(app, ["unit", "add", "town_b", "--name", "x", "--kind", "planet"])
+    assert out.exit_code == 1 and "未知单位类型" in out.output
+    out = runner.invoke(app, ["user", "add", "ver", "--role", "verifier", "--unit", "town_a", "--password-stdin"],
+                        input=f"{PW}\n")
+    assert out.exit_code == 0 and "town_a" in out.output, out.output
+    out = runner.invoke(app, ["user", "add", "disp", "--role", "dispatcher", "--unit", "nowhere",
+                              "--password-stdin"], input=f"{PW}\n")
+    assert out.exit_code == 1 and "没有该单位" in out.output
+    out = runner.invoke(app, ["user", "add", "disp", "--role", "dispatcher", "--password-stdin"], input=f"{PW}\n")
+    assert out.exit_code == 0 and "须归属单位" in out.output
+    out = runner.invoke(app, ["user", "unit", "disp", "county_jw"])
+    assert out.exit_code == 0, out.output
+    # (The tables' cells wrap in the test runner's narrow terminal: the rows are read back below.)
+    assert runner.invoke(app, ["unit", "list"]).exit_code == 0
+    assert runner.invoke(app, ["user", "list"]).exit_code == 0
+    from reliefgraph.appdb import connect
+    from reliefgraph.dashboard import units
+
+    engine = connect(url)
+    assert [(u["unit_id"], u["kind"], u["region_code"], u["parent_unit"]) for u in units.list_units(engine)] == [
+        ("county_jw", "discipline", None, None), ("town_a", "town", "520101101", "county_jw")]
+    assert accounts.get_user(engine, "disp").unit_id == "county_jw"
+    assert accounts.get_user(engine, "ver").unit_id == "town_a"
+    assert [e.action for e in reversed(audit.entries(engine))] == [
+        "unit_add", "unit_add", "user_add", "user_add", "user_unit"]
+
+
 def test_the_dashboard_command_listens_on_loopback_unless_told(tmp_path, monkeypatch):
     import subprocess
 
@@ -192,8 +228,8 @@ def test_a_role_change_ends_sessions_and_the_last_admin_keeps_the_role(app_db):
     accounts.add_user(app_db, "boss", "correct horse 9", "admin")
     accounts.add_user(app_db, "zhang", "correct horse 9", "analyst")
     token = accounts.sign_in(app_db, "zhang", "correct horse 9").token
-    accounts.set_role(app_db, "zhang", "inspector")
-    assert accounts.get_user(app_db, "zhang").role == "inspector"
+    accounts.set_role(app_db, "zhang", "verifier")
+    assert accounts.get_user(app_db, "zhang").role == "verifier"
     assert accounts.session_user(app_db, token) is None, "the new role holds from the next sign-in"
     with pytest.raises(AccountError, match="最后一个管理员"):
         accounts.set_role(app_db, "boss", "analyst")
@@ -213,3 +249,22 @@ def test_a_disabled_account_is_enabled_again_with_its_password(app_db):
     assert accounts.sign_in(app_db, "zhang", "correct horse 9").token
     with pytest.raises(AccountError):
         accounts.enable_user(app_db, "nobody")
+
+
+def test_a_signed_in_user_carries_their_unit_and_a_move_ends_their_sessions(app_db):
+    from reliefgraph.dashboard import units
+
+    units.add_unit(app_db, "town_a", "某某镇人民政府", "town")
+    units.add_unit(app_db, "town_b", "另一镇人民政府", "town")
+    accounts.add_user(app_db, "zhang", PW, "verifier", "张三", unit_id="town_a")
+    session = accounts.sign_in(app_db, "zhang", PW)
+    assert session.user.unit_id == "town_a"
+    assert accounts.session_user(app_db, session.token).unit_id == "town_a"
+    accounts.set_unit(app_db, "zhang", "town_b")
+    assert accounts.session_user(app_db, session.token) is None       # the old unit's view ends now
+    assert accounts.sign_in(app_db, "zhang", PW).user.unit_id == "town_b"
+    assert [m["username"] for m in units.members(app_db, "town_b", role="verifier")] == ["zhang"]
+    with pytest.raises(accounts.AccountError, match="没有该单位"):
+        accounts.set_unit(app_db, "zhang", "atlantis")
+    with pytest.raises(units.UnitError, match="已存在"):
+        units.add_unit(app_db, "town_a", "重复", "town")
