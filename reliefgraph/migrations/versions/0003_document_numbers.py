@@ -1,14 +1,14 @@
 """Document numbers (发文字号) per issuing unit per year, and each unit's prefix.
 
-Revision ID: 0003
-Revises: 0001
+Revision ID: 0003_document_numbers
+Revises: 0002_orders
 Create Date: 2026-12-03
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0001"
+revision = "0003_document_numbers"
+down_revision = "0002_orders"
 branch_labels = None
 depends_on = None
 
