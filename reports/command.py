@@ -102,10 +102,10 @@ def report_command(
     os_user = getpass.getuser()
     user = user or os_user
     try:
-        viewer = viewer_for(engine, user, role)
         if role != "analyst":
             authenticate(engine, user, role, _password())
         with open_store(db) as store:
+            viewer = viewer_for(engine, user, role, store)
             issued = issue(store, engine, target, fmt, user, viewer, os_user=os_user)
     except (ReportError, ValueError, IdentityError) as exc:
         err.print(f"[red]{exc}[/red]")

@@ -65,11 +65,12 @@ class Issued:
     report: Report          # as rendered, i.e. masked for the viewer
 
 
-def viewer_for(engine: Engine, user: str, role: str) -> Viewer:
-    """The dashboard's masking rule for `role`: verifiers read in clear only their own cases."""
+def viewer_for(engine: Engine, user: str, role: str, store: GraphStore | None = None) -> Viewer:
+    """The dashboard's masking rule for `role`: verifiers read in clear only their own orders'
+    households (their members' IDs come from the graph, hence `store`)."""
     if role not in ROLES:
         raise ValueError(f"未知角色 unknown role {role!r}; roles: {', '.join(ROLES)}")
-    return Viewer(user, role, clear_values_for(engine, user) if role == "verifier" else frozenset())
+    return Viewer(user, role, clear_values_for(engine, user, store) if role == "verifier" else frozenset())
 
 
 def build(store: GraphStore, engine: Engine, target: Target, user: str, role: str) -> Report:
