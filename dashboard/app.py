@@ -54,6 +54,7 @@ def main() -> None:
     import importlib
 
     module = importlib.import_module(f"reliefgraph.dashboard.{PAGES[page]}")
+    ui.show_flashes()
     try:
         module.render(ctx)
     except PermissionDenied as exc:
