@@ -1,4 +1,4 @@
-"""Dashboard accounts: users, roles, sign-in with throttling, sessions that expire.
+"""Dashboard accounts: users, roles, units, sign-in with throttling, sessions that expire.
 
 Passwords are hashed with Argon2id (argon2-cffi, RFC 9106 parameters); a
 hash made with older parameters is upgraded at the next good sign-in.
@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, Column, Integer, String, Table, delete, select, update
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -28,7 +28,9 @@ from reliefgraph.appdb import metadata
 
 ROLES = {
     "admin": ("管理员", "Administrator"),
-    "inspector": ("核查人员", "Inspector"),
+    "dispatcher": ("派单员", "Dispatcher"),
+    "verifier": ("核查员", "Verifier"),
+    "reviewer": ("审核员", "Reviewer"),
     "analyst": ("分析人员", "Analyst"),
 }
 USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{1,31}$")
@@ -54,6 +56,8 @@ users = Table(
     Column("active", Boolean, nullable=False, default=True),
     Column("created", String, nullable=False),
     Column("last_sign_in", String),
+    # The unit (department, town, village) the account works for: see units.py.
+    Column("unit_id", String, ForeignKey("units.unit_id"), index=True),
 )
 
 # Keyed by the name typed, known or not: throttling unknown names too keeps
@@ -96,6 +100,7 @@ class User:
     display_name: str
     role: str
     active: bool = True
+    unit_id: str | None = None
 
     @property
     def role_zh(self) -> str:
@@ -133,19 +138,21 @@ def check_password_policy(username: str, password: str) -> None:
 
 
 def add_user(engine: Engine, username: str, password: str, role: str, display_name: str | None = None,
-             now: datetime | None = None) -> User:
+             now: datetime | None = None, unit_id: str | None = None) -> User:
     if not USERNAME.match(username):
         raise AccountError("用户名须以小写字母开头，2–32 位小写字母、数字或 _ . - "
                            "user names are 2–32 lower-case letters, digits, _ . -, starting with a letter")
     if role not in ROLES:
         raise AccountError(f"未知角色 unknown role {role!r}; 可选 choose from {', '.join(ROLES)}")
     check_password_policy(username, password)
-    user = User(username, display_name or username, role)
+    user = User(username, display_name or username, role, True, unit_id)
     try:
         with engine.begin() as conn:
+            if unit_id is not None:
+                _check_unit(conn, unit_id)
             conn.execute(users.insert().values(
                 username=username, display_name=user.display_name, role=role,
-                password_hash=_hasher.hash(password), active=True, created=_iso(_now(now))))
+                password_hash=_hasher.hash(password), active=True, created=_iso(_now(now)), unit_id=unit_id))
     except IntegrityError as exc:
         raise AccountError(f"用户已存在 user {username!r} already exists") from exc
     return user
@@ -154,11 +161,30 @@ def add_user(engine: Engine, username: str, password: str, role: str, display_na
 def get_user(engine: Engine, username: str) -> User | None:
     with engine.connect() as conn:
         row = conn.execute(select(users).where(users.c.username == username)).first()
-    return User(row.username, row.display_name, row.role, row.active) if row else None
+    return User(row.username, row.display_name, row.role, row.active, row.unit_id) if row else None
+
+
+def _check_unit(conn, unit_id: str) -> None:
+    from reliefgraph.dashboard.units import units
+
+    if conn.execute(select(units.c.unit_id).where(units.c.unit_id == unit_id)).first() is None:
+        raise AccountError(f"没有该单位 no unit {unit_id!r}; 先创建 create it first: reliefgraph user unit-add")
+
+
+def set_unit(engine: Engine, username: str, unit_id: str | None) -> None:
+    """Put an account in a unit (None: in none) and end its sessions, so the
+    orders it sees change from its next sign-in, not in the middle of a page."""
+    with engine.begin() as conn:
+        if unit_id is not None:
+            _check_unit(conn, unit_id)
+        res = conn.execute(update(users).where(users.c.username == username).values(unit_id=unit_id))
+        if res.rowcount == 0:
+            raise AccountError(f"没有该用户 no user {username!r}")
+        conn.execute(delete(sessions).where(sessions.c.username == username))
 
 
 def list_users(engine: Engine) -> list[dict]:
-    cols = [users.c.username, users.c.display_name, users.c.role, users.c.active, users.c.created,
+    cols = [users.c.username, users.c.display_name, users.c.role, users.c.unit_id, users.c.active, users.c.created,
             users.c.last_sign_in]
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(select(*cols).order_by(users.c.username))]
@@ -237,7 +263,7 @@ def sign_in(engine: Engine, username: str, password: str, now: datetime | None =
         if _hasher.check_needs_rehash(row.password_hash):
             values["password_hash"] = _hasher.hash(password)
         conn.execute(update(users).where(users.c.username == username).values(**values))
-    return Session(token, User(row.username, row.display_name, row.role, True), expires)
+    return Session(token, User(row.username, row.display_name, row.role, True, row.unit_id), expires)
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -274,7 +300,7 @@ def session_user(engine: Engine, token: str | None, now: datetime | None = None)
     now = _now(now)
     digest = _digest(token)
     with engine.connect() as conn:
-        row = conn.execute(select(sessions, users.c.display_name, users.c.role, users.c.active)
+        row = conn.execute(select(sessions, users.c.display_name, users.c.role, users.c.active, users.c.unit_id)
                            .join(users, users.c.username == sessions.c.username)
                            .where(sessions.c.token_sha256 == digest)).first()
     if row is None:
@@ -288,7 +314,7 @@ def session_user(engine: Engine, token: str | None, now: datetime | None = None)
     if now - _at(row.last_seen) >= LAST_SEEN_STEP:
         with engine.begin() as conn:
             conn.execute(update(sessions).where(sessions.c.token_sha256 == digest).values(last_seen=_iso(now)))
-    return User(row.username, row.display_name, row.role, True)
+    return User(row.username, row.display_name, row.role, True, row.unit_id)
 
 
 def sign_out(engine: Engine, token: str) -> None:

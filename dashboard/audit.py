@@ -40,6 +40,10 @@ ACTIONS = {
     "run_query": "运行查询", "run_adhoc": "运行自定义查询", "export": "导出",
     "case_change": "案件变更", "view_audit": "查看审计日志", "report": "生成报告",
     "pending_discard": "放弃暂存导入行",
+    "unit_add": "新增单位", "user_unit": "变更所属单位",
+    "order_dispatch": "派单", "order_claim": "认领派单", "order_assign": "指派核查员",
+    "order_feedback": "提交核查反馈", "order_review": "审核派单", "order_vanished": "线索消失标记",
+    "attachment_read": "下载附件",
 }
 
 audit_log = Table(
@@ -214,7 +218,9 @@ DETAIL_NAMES = {"text": "检索词", "hits": "结果数", "hops": "跳数", "nod
                 "window": "时间窗口", "format": "格式", "what": "内容", "rows": "行数", "query": "查询",
                 "role": "角色", "action": "操作", "reason": "原因", "filters": "筛选条件", "expand": "展开",
                 "added": "新增节点", "from_clue": "来自线索", "actor": "用户", "subject": "对象",
-                "refused": "被拒绝", "assignee": "核查人", "conclusion": "结论", "kind": "类型", "to": "改为"}
+                "refused": "被拒绝", "assignee": "核查人", "conclusion": "结论", "kind": "类型", "to": "改为",
+                "from": "原状态", "version": "反馈版本", "attachments": "附件", "deadline": "办理期限",
+                "clues": "线索", "unit": "单位", "vanished": "消失", "reappeared": "重新出现"}
 
 
 def beijing_time(at: str) -> str:

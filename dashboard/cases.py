@@ -1,4 +1,8 @@
-"""Cases: a clue assigned to an inspector, verified offline and concluded.
+"""Cases: a clue assigned to a verifier, verified offline and concluded.
+
+The closed loop of units, dispatch, feedback and review is orders.py; the
+migration to it turned every case into an order. This module stays for the
+cases page until the orders pages replace it.
 
     new ──assign──▶ open ──start──▶ in_verification ──confirm──▶ confirmed
                                           ▲          └─dismiss──▶ dismissed
@@ -180,8 +184,8 @@ def _act(conn: Connection, viewer: Viewer, cid: str, action: str, assignee: str 
 
 def _check_assignee(conn: Connection, assignee: str | None) -> None:
     row = conn.execute(select(users.c.role, users.c.active).where(users.c.username == (assignee or ""))).first()
-    if row is None or not row.active or row.role != "inspector":
-        raise CaseError(f"只能分派给在用的核查人员 cases go to an active inspector; {assignee!r} is not one")
+    if row is None or not row.active or row.role != "verifier":
+        raise CaseError(f"只能分派给在用的核查人员 cases go to an active verifier; {assignee!r} is not one")
 
 
 def case_of(engine: Engine, cid: str) -> dict | None:
@@ -224,7 +228,7 @@ def precision_by_rule(engine: Engine) -> list[dict]:
     """Per rule: confirmed, dismissed, concluded and confirmed / concluded.
 
     A concluded clue counts for every rule that contributed to it, as the
-    inspector judged the clue, not one finding."""
+    verifier judged the clue, not one finding."""
     per: dict[str, dict] = {}
     with engine.connect() as conn:
         for rule_ids, status in conn.execute(select(clues.c.rule_ids, clues.c.status)
@@ -242,13 +246,19 @@ def precision_by_rule(engine: Engine) -> list[dict]:
 
 
 def clear_values_for(engine: Engine, username: str) -> frozenset[str]:
-    """The personal data an inspector may read in clear: what the evidence of
-    the cases assigned to them holds, and their subjects' IDs."""
+    """The personal data a verifier may read in clear — they must find the
+    household: what the evidence of the orders (and older cases) assigned to
+    them holds, and their subjects' IDs."""
+    from reliefgraph.dashboard.orders import orders
+
     found: set[str] = set()
     with engine.connect() as conn:
         rows = conn.execute(select(clues.c.clue_id, clues.c.subject_id)
                             .join(cases, cases.c.clue_id == clues.c.clue_id)
                             .where(cases.c.assignee == username)).all()
+        rows += conn.execute(select(clues.c.clue_id, clues.c.subject_id)
+                             .join(orders, orders.c.clue_id == clues.c.clue_id)
+                             .where(orders.c.assignee == username)).all()
         ids = [r.clue_id for r in rows]
         found |= {r.subject_id for r in rows if r.subject_id}
         for start in range(0, len(ids), 500):

@@ -47,7 +47,7 @@ def _read_password(username: str, from_stdin: bool) -> str:
 @user_app.command("add")
 def user_add(
     username: Annotated[str, typer.Argument(help="用户名 user name (lower-case)")],
-    role: Annotated[str, typer.Option(help="角色 role: admin | inspector | analyst")],
+    role: Annotated[str, typer.Option(help="角色 role: admin | dispatcher | verifier | reviewer | analyst")],
     name: Annotated[Optional[str], typer.Option(help="显示名 display name, e.g. 张三")] = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin",
                                                  help="从标准输入读取密码 read the password from stdin")] = False,

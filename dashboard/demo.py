@@ -19,14 +19,22 @@ from rich.console import Console
 from rich.table import Table
 
 from reliefgraph.appdb import connect
-from reliefgraph.dashboard import accounts, audit
+from reliefgraph.dashboard import accounts, audit, units
 from reliefgraph.queries import clues as clue_store
 
 console = Console()
 
-# One account per role, so each view of the data can be tried.
-DEMO_USERS = (("demo_admin", "admin", "演示管理员"), ("demo_inspector", "inspector", "演示核查员"),
-              ("demo_analyst", "analyst", "演示分析员"))
+# Three units, so the closed loop can be tried at once: the discipline
+# commission dispatches and reviews, the civil-affairs bureau and a town verify.
+DEMO_UNITS = (("demo_jw", "演示县纪委监委", "discipline"), ("demo_mz", "演示县民政局", "civil_affairs"),
+              ("demo_town", "演示镇人民政府", "town"))
+# One account per role (user name, role, display name, unit).
+DEMO_USERS = (("demo_admin", "admin", "演示管理员", None),
+              ("demo_dispatcher", "dispatcher", "演示派单员（纪委监委）", "demo_jw"),
+              ("demo_reviewer", "reviewer", "演示审核员（纪委监委）", "demo_jw"),
+              ("demo_analyst", "analyst", "演示分析员（纪委监委）", "demo_jw"),
+              ("demo_mz_verifier", "verifier", "演示核查员（民政局）", "demo_mz"),
+              ("demo_verifier", "verifier", "演示核查员（镇政府）", "demo_town"))
 
 
 @dataclass(frozen=True)
@@ -107,28 +115,44 @@ def _load(folder: Path, as_of: str, uri: str, tries: int = 3) -> None:
             console.print("[yellow]导入未全部完成，重新运行 the load did not finish; running it again[/yellow]")
 
 
+def demo_units(engine) -> None:
+    """The three demo units (kept if they exist); the town is the one with the most clues."""
+    existing = {u["unit_id"] for u in units.list_units(engine)}
+    regions = [c["region_code"] for c in clue_store.list_clues(engine) if c.get("region_code")]
+    towns = [r[:9] for r in regions if len(r) >= 9]
+    town = max(set(towns), key=towns.count) if towns else None
+    for unit_id, name, kind in DEMO_UNITS:
+        if unit_id not in existing:
+            units.add_unit(engine, unit_id, name, kind, region_code=town if kind == "town" else None)
+            audit.record(engine, "cli:demo", "unit_add", [f"Unit:{unit_id}"], {"kind": kind})
+
+
 def demo_accounts(engine) -> dict[str, str]:
     """One account per role with a fresh random password (an existing demo account gets a new one)."""
+    demo_units(engine)
     existing = {u["username"] for u in accounts.list_users(engine)}
     out = {}
-    for username, role, name in DEMO_USERS:
+    for username, role, name, unit_id in DEMO_USERS:
         password = "demo-" + secrets.token_urlsafe(9)
         if username in existing:
             accounts.set_password(engine, username, password)
+            accounts.set_unit(engine, username, unit_id)
         else:
-            accounts.add_user(engine, username, password, role, name)
+            accounts.add_user(engine, username, password, role, name, unit_id=unit_id)
         audit.record(engine, "cli:demo", "user_password" if username in existing else "user_add", [username],
-                     {"role": role})
+                     {"role": role, "unit": unit_id})
         out[username] = password
     return out
 
 
 def print_sign_in(demo: Demo, url: str) -> None:
     table = Table(title="演示账户（仅供演示）demo accounts — for this demo only", header_style="bold")
-    for col in ("用户名 user", "角色 role", "密码 password"):
+    for col in ("用户名 user", "角色 role", "单位 unit", "密码 password"):
         table.add_column(col)
-    for username, role, _ in DEMO_USERS:
-        table.add_row(username, f"{accounts.ROLES[role][0]} {role}", demo.passwords[username])
+    unit_names = {u: name for u, name, _ in DEMO_UNITS}
+    for username, role, _, unit_id in DEMO_USERS:
+        table.add_row(username, f"{accounts.ROLES[role][0]} {role}", unit_names.get(unit_id, "—"),
+                      demo.passwords[username])
     console.print(table)
     console.print(f"线索 clues: {demo.clues}；数据目录 data in {demo.folder}")
     console.print(f"[bold]在浏览器中打开 open in a browser: {url}[/bold]")

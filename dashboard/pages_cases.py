@@ -1,4 +1,4 @@
-"""核查 Cases: my cases (inspectors), all cases (administrators), and the
+"""核查 Cases: my cases (verifiers), all cases (administrators), and the
 panel that moves one case along."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from reliefgraph.queries.rules import FAMILIES
 
 def render(ctx: Ctx) -> None:
     st.header("核查 Cases")
-    mine_only = ctx.user.role == "inspector"
+    mine_only = ctx.user.role == "verifier"
     statuses = st.multiselect("状态 status", [s for s in cases.STATUSES if s != "new"],
                               default=["open", "in_verification"], format_func=status_zh,
                               placeholder="全部状态 all statuses")
@@ -67,9 +67,9 @@ def case_panel(ctx: Ctx, cid: str) -> None:
                               format_func=lambda a: f"{cases.ACTIONS[a][0]} {cases.ACTIONS[a][1]}")
             assignee = None
             if {"assign", "reassign"} & set(actions):
-                inspectors = [u["username"] for u in accounts.list_users(ctx.engine)
-                              if u["role"] == "inspector" and u["active"]]
-                assignee = st.selectbox("核查人 inspector", [None, *inspectors],
+                verifiers = [u["username"] for u in accounts.list_users(ctx.engine)
+                             if u["role"] == "verifier" and u["active"]]
+                assignee = st.selectbox("核查人 verifier", [None, *verifiers],
                                         format_func=lambda u: "—" if u is None else u, placeholder="请选择 choose")
             conclusion = st.text_input("核查结论 conclusion（办结时必填 required to close）", placeholder="核查经过与结论") \
                 if {"confirm", "dismiss"} & set(actions) else None

@@ -4,10 +4,16 @@ Pure functions: no Streamlit, no database. The rule on personal data
 (citizen IDs, phones, bank accounts, addresses — the schema's `pii` flags):
 
 - administrators see it in clear;
-- inspectors see in clear the values that belong to the cases assigned to
-  them (`Viewer.clear_values`, gathered by `cases.clear_values_for`), and
-  masked everywhere else;
-- analysts always see it masked (5201**********123X).
+- verifiers see in clear the values that belong to the orders (and older
+  cases) assigned to them — they must find the household — gathered by
+  `cases.clear_values_for` into `Viewer.clear_values`, and masked elsewhere;
+- dispatchers, reviewers and analysts always see it masked (5201**********123X).
+
+Orders (orders.py) add the unit: an order belongs to the unit it was
+dispatched to and the unit that dispatched it; nobody else works it or sees
+it, whatever their role. `order_refusal` says, for one step, why a viewer
+may not take it (None when they may); `order_actions` lists the steps they
+may take now — the buttons a page shows.
 
 Masking by value rather than by screen means one rule covers tables, graph
 nodes, evidence and free text alike.
@@ -21,7 +27,7 @@ from typing import Any
 from reliefgraph.graph.pii import mask
 from reliefgraph.graph.schema import Schema, load_schema
 
-ROLES = ("admin", "inspector", "analyst")
+ROLES = ("admin", "dispatcher", "verifier", "reviewer", "analyst")
 CAPABILITIES: dict[str, frozenset[str]] = {
     "view_clues": frozenset(ROLES),
     "explore": frozenset(ROLES),
@@ -30,10 +36,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Read-only at the database level all the same; analysts tune rules with it.
     "run_adhoc": frozenset({"admin", "analyst"}),
     "assign_case": frozenset({"admin"}),
-    "work_case": frozenset({"admin", "inspector"}),   # inspectors: only their own cases
+    "work_case": frozenset({"admin", "verifier"}),   # verifiers: only their own cases
     "reopen_case": frozenset({"admin"}),
     "manage_users": frozenset({"admin"}),
     "read_audit": frozenset({"admin"}),
+    # The closed loop (orders.py): each step also needs the right unit.
+    "dispatch_order": frozenset({"dispatcher"}),
+    "claim_order": frozenset({"verifier"}),
+    "assign_order": frozenset({"dispatcher"}),
+    "submit_feedback": frozenset({"verifier"}),
+    "review_order": frozenset({"reviewer"}),
+    "manage_units": frozenset({"admin"}),
 }
 
 # Free text (narratives, summaries, typed search terms) can carry personal
@@ -54,11 +67,12 @@ class Viewer:
     username: str
     role: str
     clear_values: frozenset[str] = field(default_factory=frozenset)
+    unit_id: str | None = None
 
     def sees_clear(self, value: Any) -> bool:
         if self.role == "admin":
             return True
-        if self.role == "inspector":
+        if self.role == "verifier":
             return str(value) in self.clear_values
         return False
 
@@ -75,10 +89,76 @@ def require(viewer: Viewer, capability: str) -> None:
 
 
 def may_work_case(viewer: Viewer, assignee: str | None) -> bool:
-    """Move a case along or conclude it: an admin, or the inspector it is assigned to."""
+    """Move a case along or conclude it: an admin, or the verifier it is assigned to."""
     if viewer.role == "admin":
         return True
-    return viewer.role == "inspector" and assignee is not None and assignee == viewer.username
+    return viewer.role == "verifier" and assignee is not None and assignee == viewer.username
+
+
+ORDER_ACTIONS = {
+    "claim": ("认领", "claim"), "assign": ("指派", "assign"), "submit": ("提交核查反馈", "submit feedback"),
+    "review": ("审核", "review"),
+}
+# The statuses each step starts from (orders.py holds the whole machine).
+ORDER_STEP_FROM = {
+    "claim": ("dispatched",),
+    "assign": ("dispatched", "claimed", "returned"),
+    "submit": ("claimed", "returned"),
+    "review": ("submitted",),
+}
+
+
+def may_see_order(viewer: Viewer, order: dict) -> bool:
+    """Members of the unit it went to and of the unit that sent it; administrators."""
+    if viewer.role == "admin":
+        return True
+    return viewer.unit_id is not None and viewer.unit_id in (order.get("unit_id"), order.get("dispatcher_unit"))
+
+
+def dispatch_refusal(viewer: Viewer) -> str | None:
+    if viewer.role != "dispatcher":
+        return f"只有派单员可以派单 only a dispatcher dispatches clues; your role is {viewer.role}"
+    if not viewer.unit_id:
+        return "您的账户未归属任何单位，不能派单 your account belongs to no unit, so it cannot dispatch"
+    return None
+
+
+def order_refusal(viewer: Viewer, action: str, order: dict) -> str | None:
+    """Why `viewer` may not take step `action` on `order` now, or None if they may.
+
+    `order` needs unit_id, dispatcher_unit, status, assignee and, for a
+    review, submitted_by (who sent the feedback under review)."""
+    if action not in ORDER_ACTIONS:
+        raise ValueError(f"unknown order action {action!r}")
+    zh = ORDER_ACTIONS[action][0]
+    if not may_see_order(viewer, order):
+        return f"该派单不属于您的单位，不能{zh} this order belongs to another unit; you may not {ORDER_ACTIONS[action][1]} it"
+    status = order.get("status")
+    if status not in ORDER_STEP_FROM[action]:
+        return f"派单当前状态为“{status}”，不能{zh} an order that is {status} cannot be {ORDER_ACTIONS[action][1]}ed"
+    own_unit = viewer.unit_id == order.get("unit_id")
+    if action == "claim":
+        if viewer.role != "verifier" or not own_unit:
+            return f"只有承办单位的核查员可以认领 only a verifier of the receiving unit claims an order"
+    elif action == "assign":
+        # The dispatching unit's dispatcher, or the receiving unit's own
+        # dispatcher (the unit lead who hands work to its verifiers).
+        if viewer.role != "dispatcher":
+            return f"只有派单单位或承办单位的派单员可以指派 only a dispatcher of either unit assigns; your role is {viewer.role}"
+    elif action == "submit":
+        if viewer.role != "verifier" or not own_unit or order.get("assignee") != viewer.username:
+            return "只有承办该派单的核查员可以提交反馈 only the verifier the order is assigned to submits its feedback"
+    elif action == "review":
+        if viewer.role != "reviewer" or viewer.unit_id != order.get("dispatcher_unit"):
+            return "只有派单单位的审核员可以审核 only a reviewer of the dispatching unit reviews an order"
+        if viewer.username in (order.get("submitted_by"), order.get("assignee")):
+            return "不能审核本人核查的派单（双人复核） you may not review an order you verified yourself (four eyes)"
+    return None
+
+
+def order_actions(viewer: Viewer, order: dict) -> list[str]:
+    """The steps `viewer` may take on `order` now."""
+    return [a for a in ORDER_ACTIONS if order_refusal(viewer, a, order) is None]
 
 
 def mask_for(viewer: Viewer, value: Any, column: str | None = None, schema: Schema | None = None) -> Any:

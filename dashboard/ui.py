@@ -95,8 +95,8 @@ def current_user(engine: Engine) -> User | None:
 
 
 def viewer_for(engine: Engine, user: User) -> Viewer:
-    clear = cases.clear_values_for(engine, user.username) if user.role == "inspector" else frozenset()
-    return Viewer(user.username, user.role, clear)
+    clear = cases.clear_values_for(engine, user.username) if user.role == "verifier" else frozenset()
+    return Viewer(user.username, user.role, clear, user.unit_id)
 
 
 def draw(sub: graphview.Subgraph, height: int = 520, centre: str | None = None, highlight=()) -> None:

@@ -23,6 +23,9 @@ FAMILIES = {
     "at_risk": ("应保未保（防返贫风险）", "Households at risk, not helped"),
 }
 SEVERITIES = {"high": 3, "medium": 2, "low": 1}
+# Days a unit has to verify a dispatched clue, by the clue's severity, when
+# the dispatcher sets no deadline (as the provincial verification platforms do).
+DEADLINE_DAYS = {"high": 7, "medium": 15, "low": 30}
 REQUIRED_COLUMNS = ("subject_id", "household_id", "grant_id", "related_id", "facts", "paths")
 REQUIRED_KEYS = ("family", "severity", "weight", "status", "legal_basis", "evidence", "narrative")
 

@@ -139,6 +139,8 @@ def register_tables() -> None:
     import reliefgraph.dashboard.accounts  # noqa: F401
     import reliefgraph.dashboard.audit  # noqa: F401
     import reliefgraph.dashboard.cases  # noqa: F401
+    import reliefgraph.dashboard.orders  # noqa: F401
+    import reliefgraph.dashboard.units  # noqa: F401
     import reliefgraph.loaders.resolution  # noqa: F401
     import reliefgraph.queries.clues  # noqa: F401
 

@@ -5,6 +5,8 @@
 | RELIEFGRAPH_URI | graph store: a data directory (embedded FalkorDB) or a bolt://, bolt+s://, bolt+ssc://, neo4j://, neo4j+s://, neo4j+ssc:// URI (Neo4j); any other `scheme://` is refused | ./data/graph |
 | RELIEFGRAPH_GRAPH | graph name inside the engine (FalkorDB key / Neo4j database) | reliefgraph (Neo4j: neo4j) |
 | RELIEFGRAPH_APP_DB | application database (clues, cases, users, audit) as an SQLAlchemy-style URL | sqlite:///./data/app.db |
+| RELIEFGRAPH_APP_FILES | folder for the files the application keeps (orders' attachments, by SHA-256) | ./data/files |
+| RELIEFGRAPH_ATTACHMENT_MAX_MB | largest attachment accepted, in MB | 20 |
 | NEO4J_USER, NEO4J_PASSWORD | Neo4j credentials | neo4j / (none) |
 | NEO4J_DATABASE | Neo4j database name | neo4j |
 | RELIEFGRAPH_START_TIMEOUT | seconds to wait for the embedded engine to answer | 60 |
@@ -47,6 +49,8 @@ class Settings:
     graph_uri: str = "./data/graph"
     graph_name: str = "reliefgraph"
     app_db: str = "sqlite:///./data/app.db"
+    app_files: str = "./data/files"
+    attachment_max_mb: float = 20.0
     neo4j_user: str = "neo4j"
     neo4j_password: str | None = None
     neo4j_database: str = "neo4j"
@@ -60,6 +64,8 @@ class Settings:
             graph_uri=env.get("RELIEFGRAPH_URI") or cls.graph_uri,
             graph_name=env.get("RELIEFGRAPH_GRAPH") or cls.graph_name,
             app_db=env.get("RELIEFGRAPH_APP_DB") or cls.app_db,
+            app_files=env.get("RELIEFGRAPH_APP_FILES") or cls.app_files,
+            attachment_max_mb=float(env.get("RELIEFGRAPH_ATTACHMENT_MAX_MB") or cls.attachment_max_mb),
             neo4j_user=env.get("NEO4J_USER") or cls.neo4j_user,
             neo4j_password=env.get("NEO4J_PASSWORD") or None,
             neo4j_database=env.get("NEO4J_DATABASE") or cls.neo4j_database,

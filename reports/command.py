@@ -72,7 +72,8 @@ def report_command(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="汇总基准日 YYYY-MM-DD")] = None,
     fmt: Annotated[str, typer.Option("--format", help="格式 html | pdf | docx")] = "pdf",
     out: Annotated[Optional[Path], typer.Option("--out", help="输出文件 output file")] = None,
-    role: Annotated[str, typer.Option("--role", help="阅读者角色 reader's role: admin | inspector | analyst "
+    role: Annotated[str, typer.Option("--role", help="阅读者角色 reader's role: admin | dispatcher | verifier | "
+                                                     "reviewer | analyst "
                                                      "(analyst: 身份证号等脱敏 PII masked; 其他角色需账号密码 "
                                                      f"others need the account's password, {PASSWORD_ENV} or a prompt)")
                     ] = "analyst",

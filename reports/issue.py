@@ -66,10 +66,10 @@ class Issued:
 
 
 def viewer_for(engine: Engine, user: str, role: str) -> Viewer:
-    """The dashboard's masking rule for `role`: inspectors read in clear only their own cases."""
+    """The dashboard's masking rule for `role`: verifiers read in clear only their own cases."""
     if role not in ROLES:
         raise ValueError(f"未知角色 unknown role {role!r}; roles: {', '.join(ROLES)}")
-    return Viewer(user, role, clear_values_for(engine, user) if role == "inspector" else frozenset())
+    return Viewer(user, role, clear_values_for(engine, user) if role == "verifier" else frozenset())
 
 
 def build(store: GraphStore, engine: Engine, target: Target, user: str, role: str) -> Report:

@@ -12,7 +12,8 @@ from typing import Any
 
 from reliefgraph.beijing import shown
 
-ROLE_NAMES = {"admin": "管理员 admin", "inspector": "核查人员 inspector", "analyst": "分析人员 analyst"}
+ROLE_NAMES = {"admin": "管理员 admin", "dispatcher": "派单员 dispatcher", "verifier": "核查员 verifier",
+              "reviewer": "审核员 reviewer", "analyst": "分析人员 analyst"}
 SEVERITY_NAMES = {"high": "高", "medium": "中", "low": "低"}
 CONFIDENTIAL = ("内部资料 注意保密 — 本报告所列为核查线索，不是处理结论；仅供核查使用，不得擅自扩散。"
                 "Confidential: these are leads for verification, not findings of fact.")

@@ -8,11 +8,11 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from typer.testing import CliRunner
 
-from reliefgraph.appdb import (AppDbError, alembic_config, connect, current_version, head_version, metadata,
-                               migrate, open_engine)
+from reliefgraph.appdb import (BASELINE, AppDbError, alembic_config, connect, current_version, head_version,
+                               metadata, migrate, open_engine)
 from reliefgraph.cli import app
 from reliefgraph.dashboard import accounts, audit
 from reliefgraph.queries.clues import clues
@@ -52,10 +52,22 @@ def test_downgrade_to_nothing_and_up_again(empty_url):
     engine.dispose()
 
 
+def make_pre_migration_database(url: str):
+    """The tables as `create_all` made them before migrations: the first
+    revision's schema, and no version recorded."""
+    old = open_engine(url)
+    with old.begin() as conn:
+        command.upgrade(alembic_config(conn), BASELINE)
+        conn.execute(text("DROP TABLE alembic_version"))
+    return old
+
+
 def test_a_database_made_before_migrations_is_stamped_and_keeps_its_rows(empty_url, monkeypatch):
-    old = open_engine(empty_url)
-    metadata.create_all(old)  # what connect() did before there were migrations
-    accounts.add_user(old, "zhang", PW, "inspector", "张三")
+    old = make_pre_migration_database(empty_url)
+    with old.begin() as conn:   # the role names of that time
+        conn.execute(accounts.users.insert().values(
+            username="zhang", display_name="张三", role="inspector", password_hash=accounts._hasher.hash(PW),
+            active=True, created="2026-11-01"))
     audit.record(old, "zhang", "search", ["Person:520101198001010002"], {"text": "张"}, "inspector")
     old.dispose()
 
@@ -72,6 +84,7 @@ def test_a_database_made_before_migrations_is_stamped_and_keeps_its_rows(empty_u
         assert current_version(conn) == head_version()
     assert _schema_diff(engine) == []
     assert accounts.get_user(engine, "zhang").display_name == "张三"
+    assert accounts.get_user(engine, "zhang").role == "verifier"     # inspector, renamed
     assert accounts.sign_in(engine, "zhang", PW).user.username == "zhang"
     assert audit.verify(engine).ok and audit.verify(engine).entries == 1
     engine.dispose()
@@ -89,8 +102,7 @@ def test_postgresql_is_never_changed_behind_the_operators_back(pg_cluster):
 
 def test_the_audit_log_is_append_only_after_migrating(app_db):
     # The triggers are part of the migration, not of the table declarations.
-    audit.record(app_db, "zhang", "search", [], {}, "inspector")
-    from sqlalchemy import text
+    audit.record(app_db, "zhang", "search", [], {}, "verifier")
     from sqlalchemy.exc import DatabaseError
 
     with pytest.raises(DatabaseError, match="append-only"):

@@ -5,7 +5,7 @@ description: >
   村两委成员、经办人员的近亲属（亲属关系两步以内）在其任职村居享受救助的人数，按村居统计，
   并注明其中未在近亲属备案登记中备案的人数。
   "Cadres' relatives on relief by village", with how many were not filed.
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   town_code:

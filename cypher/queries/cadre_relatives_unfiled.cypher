@@ -4,7 +4,7 @@ title: {zh: 干部近亲属享受救助但未备案（明细）, en: Cadres' rel
 description: >
   村两委成员、经办人员的近亲属（两步以内）在其任职村居享受救助，但近亲属备案登记中没有备案。
   "Cadres' relatives on relief in the cadre's village with no filing."
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   town_code:

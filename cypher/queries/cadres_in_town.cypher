@@ -4,7 +4,7 @@ title: {zh: 某乡镇干部任职名册及其亲属享受救助数, en: Cadres o
 description: >
   某乡镇（含所辖村居）的村两委成员、经办人员、乡镇干部及任期，并统计其近亲属（两步以内）中享受救助的人数。
   "Who the cadres are, and how many of their relatives are on relief."
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   town_code:

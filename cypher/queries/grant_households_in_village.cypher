@@ -4,7 +4,7 @@ title: {zh: 某村居救助户花名册, en: Grant households in a village}
 description: >
   某村居享受某类救助的户：户主、保障人数、月保障金额、起止日期和状态。
   "The roll of a village's grant households."
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   village_code:

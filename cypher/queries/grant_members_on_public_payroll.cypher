@@ -4,7 +4,7 @@ title: {zh: 救助对象家庭成员为财政供养人员, en: Grant members on 
 description: >
   救助对象的保障成员在救助期间由财政供养（机关事业单位在编、领取工资）。
   "Grant members who drew a public salary while covered."
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   town_code:

@@ -4,7 +4,7 @@ title: {zh: 救助对象成员经营企业或持股, en: Grant members running o
 description: >
   救助对象的保障成员在救助期间担任企业法定代表人、个体工商户经营者或股东。
   "Grant members who ran or held shares in a business while covered."
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   town_code:

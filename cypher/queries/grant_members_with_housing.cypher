@@ -4,7 +4,7 @@ title: {zh: 救助对象成员名下有商品房等不动产, en: Grant members 
 description: >
   救助对象的保障成员在救助期间名下有指定类型的不动产（默认商品房）。
   "Grant members who owned commercial housing while covered."
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   town_code:

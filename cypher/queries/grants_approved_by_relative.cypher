@@ -4,7 +4,7 @@ title: {zh: 由亲属评议或审批的救助, en: Grants assessed or approved b
 description: >
   救助的评议人或审批人与申请人有亲属关系（两步以内），即“自己批给亲属”。
   "Grants whose assessor or approver is the applicant's relative."
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   programme:

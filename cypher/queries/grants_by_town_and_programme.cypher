@@ -4,7 +4,7 @@ title: {zh: 各乡镇救助对象统计, en: Grants per town and programme}
 description: >
   按乡镇、救助类别统计救助对象数、在保数、保障人数和月保障金额合计。
   "How many grants each town has, per programme."
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   status:

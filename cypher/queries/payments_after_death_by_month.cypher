@@ -4,7 +4,7 @@ title: {zh: 死亡后仍发放救助金（按月统计）, en: Payments after de
 description: >
   收款人死亡日期之后仍有发放记录的救助金，按发放月份统计人数、笔数和金额。
   "Payments after death by month."
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   programme:

@@ -4,7 +4,7 @@ title: {zh: 死亡后仍领取救助金人员明细, en: Persons paid after thei
 description: >
   每位死亡后仍有发放记录的收款人：所在村居、死亡日期、死亡后发放的月数和金额。
   "Who was paid after death, since when, and how much."
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   programme:

@@ -4,7 +4,7 @@ title: {zh: 某乡镇救助金按月发放统计, en: Payments per month in a to
 description: >
   某乡镇各月份各类救助金的发放人数、笔数和金额。
   "What a town paid each month, per programme."
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   town_code:

@@ -4,7 +4,7 @@ title: {zh: 人员及其亲属的企业与承接项目, en: "A person's and rela
 description: >
   输入或选择身份证号，列出本人及近亲属（两步以内）担任法定代表人、股东或高管的企业，以及这些企业承接的项目。
   "Companies of a person and their kin, and the projects those companies won."
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   citizen_id:

@@ -4,7 +4,7 @@ title: {zh: 人员所在户、家庭成员及救助情况, en: "A person's house
 description: >
   输入或选择身份证号，列出其所在户的全部成员（与户主关系）以及该户享受的救助。
   Lists every member of the person's household and the household's grants.
-audience: [inspector, analyst]
+audience: [verifier, dispatcher, reviewer, analyst]
 returns: table
 params:
   citizen_id:

@@ -4,7 +4,7 @@ title: {zh: 同一人同时享受两项救助, en: Persons covered by two grants
 description: >
   同一人在同一时期被两项救助（同类或不同类）同时覆盖，可能重复享受。
   "Who is covered by two grants whose spells overlap."
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   as_of: {type: date, default: "2026-12-31", zh: 截止基准日, en: Open spells end on}

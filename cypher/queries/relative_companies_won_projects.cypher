@@ -4,7 +4,7 @@ title: {zh: 干部亲属控股或任法人的企业承接本辖区项目, en: Co
 description: >
   村两委成员、乡镇干部的近亲属（两步以内）为法定代表人或股东的企业，在该干部任职期间承接了其辖区内的衔接资金项目。
   "Companies of relatives that won projects."
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   town_code:

@@ -4,7 +4,7 @@ title: {zh: 干部亲属在本村担任公益性岗位, en: Public-welfare jobs 
 description: >
   村两委成员的近亲属（两步以内）在该干部任职村居担任公益性岗位。
   "Public-welfare jobs in a cadre's village going to the cadre's relatives."
-audience: [analyst, inspector]
+audience: [analyst, dispatcher, verifier, reviewer]
 returns: table
 params:
   min_hops: {type: int, default: 1, zh: 最少亲属步数, en: Fewest kinship hops}

@@ -219,11 +219,11 @@ def test_5_a_case_goes_to_confirmed(page, demo, planted, shot):
     go_to(page, "线索 Clues")
     choose(page, "打开线索 open a clue", planted["subject_id"])
     expect(page.get_by_text("案件处置 case")).to_be_visible()
-    _step(page, "分派 Assign", inspector="demo_inspector")
+    _step(page, "分派 Assign", inspector="demo_verifier")
     shot("11_case_assigned")
     sign_out(page)
 
-    sign_in(page, "demo_inspector", demo.passwords["demo_inspector"])
+    sign_in(page, "demo_verifier", demo.passwords["demo_verifier"])
     go_to(page, "核查 Cases")
     choose(page, "打开案件 open a case", cid)
     _step(page, "开始核查 Start verification")
@@ -235,14 +235,14 @@ def test_5_a_case_goes_to_confirmed(page, demo, planted, shot):
     assert cases.case_of(engine, cid)["status"] == "confirmed"
     changes = [(e.actor, e.detail.get("action")) for e in audit.entries(engine, subject=f"Clue:{cid}")
                if e.action == "case_change"]
-    assert changes == [("demo_inspector", "confirm"), ("demo_inspector", "start"), ("demo_admin", "assign")]
+    assert changes == [("demo_verifier", "confirm"), ("demo_verifier", "start"), ("demo_admin", "assign")]
 
 
 def _step(page: Page, action: str, inspector: str | None = None, conclusion: str | None = None) -> None:
     form = page.locator('[data-testid="stForm"]').filter(has=page.get_by_text("操作 action"))
     form.get_by_text(action, exact=True).click()
     if inspector:
-        open_select(page, "核查人 inspector")
+        open_select(page, "核查人 verifier")
         page.get_by_role("option").filter(has_text=inspector).first.click()
     if conclusion:
         form.get_by_label(re.compile("核查结论 conclusion")).fill(conclusion)

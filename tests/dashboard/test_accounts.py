@@ -17,7 +17,7 @@ PW = "correct horse 9"
 
 
 def test_passwords_are_stored_as_argon2id_hashes(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector", "张三")
+    accounts.add_user(app_db, "zhang", PW, "verifier", "张三")
     with app_db.connect() as conn:
         stored = conn.execute(select(accounts.users.c.password_hash)).scalar_one()
     assert stored.startswith("$argon2id$") and PW not in stored
@@ -44,9 +44,9 @@ def test_a_name_is_taken_once(app_db):
 
 
 def test_sign_in_gives_a_session_whose_token_is_not_stored(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector", "张三")
+    accounts.add_user(app_db, "zhang", PW, "verifier", "张三")
     session = accounts.sign_in(app_db, "Zhang ", PW, now=T0)
-    assert session.user == accounts.User("zhang", "张三", "inspector")
+    assert session.user == accounts.User("zhang", "张三", "verifier")
     assert accounts.session_user(app_db, session.token, now=T0 + timedelta(minutes=1)).username == "zhang"
     with app_db.connect() as conn:
         rows = conn.execute(select(accounts.sessions)).all()
@@ -54,7 +54,7 @@ def test_sign_in_gives_a_session_whose_token_is_not_stored(app_db):
 
 
 def test_wrong_password_and_unknown_name_read_the_same(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector")
+    accounts.add_user(app_db, "zhang", PW, "verifier")
     with pytest.raises(SignInError) as wrong:
         accounts.sign_in(app_db, "zhang", PW + "!", now=T0)
     with pytest.raises(SignInError) as unknown:
@@ -64,7 +64,7 @@ def test_wrong_password_and_unknown_name_read_the_same(app_db):
 
 
 def test_repeated_failures_lock_the_name_even_for_the_right_password(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector")
+    accounts.add_user(app_db, "zhang", PW, "verifier")
     for i in range(accounts.MAX_FAILURES):
         with pytest.raises(SignInError, match="用户名或密码错误"):
             accounts.sign_in(app_db, "zhang", f"guess-{i}-xxxx", now=T0 + timedelta(seconds=i))
@@ -79,7 +79,7 @@ def test_repeated_failures_lock_the_name_even_for_the_right_password(app_db):
 
 
 def test_failures_spread_beyond_the_window_do_not_lock(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector")
+    accounts.add_user(app_db, "zhang", PW, "verifier")
     step = accounts.FAILURE_WINDOW / 2 + timedelta(minutes=1)
     for i in range(accounts.MAX_FAILURES + 2):
         with pytest.raises(SignInError) as exc:
@@ -98,7 +98,7 @@ def test_unknown_names_are_throttled_too(app_db):
 
 
 def test_sessions_end_when_idle_or_too_old_or_signed_out(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector")
+    accounts.add_user(app_db, "zhang", PW, "verifier")
     idle = accounts.sign_in(app_db, "zhang", PW, now=T0)
     assert accounts.session_user(app_db, idle.token, now=T0 + accounts.IDLE_TIMEOUT + timedelta(seconds=1)) is None
     # Once expired it stays gone, even if asked about at an earlier clock.
@@ -118,7 +118,7 @@ def test_sessions_end_when_idle_or_too_old_or_signed_out(app_db):
 
 
 def test_disabling_ends_sessions_and_refuses_sign_in(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector")
+    accounts.add_user(app_db, "zhang", PW, "verifier")
     session = accounts.sign_in(app_db, "zhang", PW, now=T0)
     accounts.disable_user(app_db, "zhang")
     assert accounts.session_user(app_db, session.token, now=T0) is None
@@ -130,7 +130,7 @@ def test_disabling_ends_sessions_and_refuses_sign_in(app_db):
 
 
 def test_a_weaker_hash_is_upgraded_at_sign_in(app_db):
-    accounts.add_user(app_db, "zhang", PW, "inspector")
+    accounts.add_user(app_db, "zhang", PW, "verifier")
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PW)
     with app_db.begin() as conn:
         conn.execute(update(accounts.users).values(password_hash=weak))
@@ -192,8 +192,8 @@ def test_a_role_change_ends_sessions_and_the_last_admin_keeps_the_role(app_db):
     accounts.add_user(app_db, "boss", "correct horse 9", "admin")
     accounts.add_user(app_db, "zhang", "correct horse 9", "analyst")
     token = accounts.sign_in(app_db, "zhang", "correct horse 9").token
-    accounts.set_role(app_db, "zhang", "inspector")
-    assert accounts.get_user(app_db, "zhang").role == "inspector"
+    accounts.set_role(app_db, "zhang", "verifier")
+    assert accounts.get_user(app_db, "zhang").role == "verifier"
     assert accounts.session_user(app_db, token) is None, "the new role holds from the next sign-in"
     with pytest.raises(AccountError, match="最后一个管理员"):
         accounts.set_role(app_db, "boss", "analyst")

@@ -26,7 +26,7 @@ def env(tiny, embedded_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("RELIEFGRAPH_URI", str(embedded_dir))
     monkeypatch.setenv("RELIEFGRAPH_APP_DB", url)
     engine = connect(url)
-    for name, role in (("boss", "admin"), ("zhang", "inspector"), ("li", "analyst")):
+    for name, role in (("boss", "admin"), ("zhang", "verifier"), ("li", "analyst")):
         accounts.add_user(engine, name, PW, role)
     return engine
 
@@ -144,7 +144,7 @@ def test_a_clue_is_opened_and_assigned_from_the_clues_page(env, tiny):
     assert not at.exception, at.exception
     shown = _shown(at)
     assert "贵A12345" in shown and ID_A in shown, "an admin sees the narrative and the subject in clear"
-    _one(at.selectbox, "核查人 inspector").set_value("zhang")
+    _one(at.selectbox, "核查人 verifier").set_value("zhang")
     _one(at.button, "提交").click()
     at.run()
     assert not at.exception, at.exception
@@ -312,8 +312,8 @@ def test_an_admin_changes_a_role_disables_re_enables_and_resets_a_password(env):
         at.run()
         assert not at.exception, at.exception
 
-    apply("li", "role", role="inspector")
-    assert accounts.get_user(env, "li").role == "inspector"
+    apply("li", "role", role="verifier")
+    assert accounts.get_user(env, "li").role == "verifier"
     apply("li", "disable")
     assert not accounts.get_user(env, "li").active
     apply("li", "enable")
@@ -323,7 +323,7 @@ def test_an_admin_changes_a_role_disables_re_enables_and_resets_a_password(env):
     apply("li", "password", password="a much longer one 7")
     assert accounts.sign_in(env, "li", "a much longer one 7").token
     changes = [(e.action, e.subjects, e.detail) for e in reversed(audit.entries(env)) if e.action.startswith("user_")]
-    assert changes == [("user_role", ["li"], {"to": "inspector"}), ("user_disable", ["li"], {}),
+    assert changes == [("user_role", ["li"], {"to": "verifier"}), ("user_disable", ["li"], {}),
                        ("user_enable", ["li"], {}), ("user_password", ["li"], {})]
     assert "a much longer one 7" not in str([e.detail for e in audit.entries(env)])
     table = at.dataframe[1].value

@@ -16,7 +16,7 @@ from reliefgraph.dashboard import audit
 
 def _fill(engine, n=5):
     for i in range(n):
-        audit.record(engine, "zhang", "search", [f"Person:52010119800101{i:04d}"], {"text": f"张{i}"}, "inspector")
+        audit.record(engine, "zhang", "search", [f"Person:52010119800101{i:04d}"], {"text": f"张{i}"}, "verifier")
 
 
 def _tamper(engine, sql: str, *params) -> None:

@@ -14,8 +14,8 @@ from reliefgraph.queries.detect import detect
 from reliefgraph.queries.rules import load_rules
 
 ADMIN = Viewer("boss", "admin")
-ZHANG = Viewer("zhang", "inspector")
-WANG = Viewer("wang", "inspector")
+ZHANG = Viewer("zhang", "verifier")
+WANG = Viewer("wang", "verifier")
 LI = Viewer("li", "analyst")
 ID_A = "52010119800101123X"
 
@@ -24,7 +24,7 @@ def _people(engine):
     # Straight into the table: these tests are about cases, and Argon2 at
     # full strength costs 0.2 s a user.
     with engine.begin() as conn:
-        for name, role in (("boss", "admin"), ("zhang", "inspector"), ("wang", "inspector"), ("li", "analyst")):
+        for name, role in (("boss", "admin"), ("zhang", "verifier"), ("wang", "verifier"), ("li", "analyst")):
             conn.execute(accounts.users.insert().values(username=name, display_name=name, role=role,
                                                         password_hash="-", active=True, created="2026-11-01"))
 

@@ -25,7 +25,7 @@ def _query(fid):
 
 def test_saved_queries_are_offered_by_audience():
     assert {f.id for f in queryform.files_for("analyst")} >= {"grant_households_with_car", "person_household"}
-    assert "grant_households_with_car" not in {f.id for f in queryform.files_for("inspector")}
+    assert "grant_households_with_car" not in {f.id for f in queryform.files_for("verifier")}
     assert {f.id for f in queryform.files_for("admin")} == {f.id for f in cypher_files("queries")}
 
 
@@ -102,7 +102,7 @@ def test_ad_hoc_paths_come_back_as_a_masked_graph(tiny):
 @pytest.fixture
 def detected_tiny(tiny, app_db):
     with app_db.begin() as conn:
-        conn.execute(accounts.users.insert().values(username="zhang", display_name="张", role="inspector",
+        conn.execute(accounts.users.insert().values(username="zhang", display_name="张", role="verifier",
                                                     password_hash="-", active=True, created="2026-11-01"))
     detect(tiny, app_db, [r for r in load_rules() if r.id == "car_during_grant"], AS_OF)
     return app_db
@@ -134,8 +134,8 @@ def test_a_clue_opens_to_its_inspector_in_clear_and_to_others_masked(detected_ti
     engine = detected_tiny
     cid = clues.list_clues(engine)[0]["clue_id"]
     cases.act(engine, ADMIN, cid, "assign", assignee="zhang")
-    zhang = Viewer("zhang", "inspector", cases.clear_values_for(engine, "zhang"))
-    wang = Viewer("wang", "inspector")
+    zhang = Viewer("zhang", "verifier", cases.clear_values_for(engine, "zhang"))
+    wang = Viewer("wang", "verifier")
     (mine,) = cluetable.findings_for(engine, zhang, cid)
     (theirs,) = cluetable.findings_for(engine, wang, cid)
     assert ID_A in str(mine["evidence"]) and ID_A not in str(theirs["evidence"])

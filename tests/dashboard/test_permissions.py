@@ -14,7 +14,7 @@ ACCOUNT = "6222021234567890123"
 ADMIN = Viewer("boss", "admin")
 ANALYST = Viewer("li", "analyst")
 # Inspector zhang has a case whose evidence holds ID_A and PHONE.
-INSPECTOR = Viewer("zhang", "inspector", frozenset({ID_A, PHONE}))
+INSPECTOR = Viewer("zhang", "verifier", frozenset({ID_A, PHONE}))
 
 EVIDENCE = {
     "nodes": [
@@ -35,11 +35,11 @@ EVIDENCE = {
 
 
 @pytest.mark.parametrize("role, capability, allowed", [
-    ("analyst", "run_adhoc", True), ("inspector", "run_adhoc", False),
-    ("analyst", "manage_users", False), ("inspector", "read_audit", False), ("admin", "read_audit", True),
-    ("inspector", "assign_case", False), ("admin", "assign_case", True),
-    ("analyst", "work_case", False), ("inspector", "work_case", True),
-    ("analyst", "export", True), ("inspector", "explore", True),
+    ("analyst", "run_adhoc", True), ("verifier", "run_adhoc", False),
+    ("analyst", "manage_users", False), ("verifier", "read_audit", False), ("admin", "read_audit", True),
+    ("verifier", "assign_case", False), ("admin", "assign_case", True),
+    ("analyst", "work_case", False), ("verifier", "work_case", True),
+    ("analyst", "export", True), ("verifier", "explore", True),
 ])
 def test_capabilities_by_role(role, capability, allowed):
     assert can(role, capability) is allowed

@@ -31,7 +31,7 @@ from reliefgraph.queries.rules import load_rules
 # The app module runs itself on import, so its page list is restated here (the spec).
 PAGES = ["总览 Overview", "线索 Clues", "图谱 Explore", "查询 Saved queries", "核查 Cases", "管理 Admin"]
 SECRETS = (ID_A, ID_B, ID_C, ID_D, PHONE)
-USERS = {"boss": "admin", "zhang": "inspector", "li": "analyst"}
+USERS = {"boss": "admin", "zhang": "verifier", "li": "analyst"}
 
 
 @pytest.fixture
@@ -72,11 +72,11 @@ def _sent(at: AppTest) -> str:
 
 # What each role must find (True) or must not find (False) on each page.
 MATRIX = {
-    #                     admin  inspector analyst
-    "pages":              {"admin": set(PAGES), "inspector": set(PAGES) - {"管理 Admin"},
+    #                     admin  verifier analyst
+    "pages":              {"admin": set(PAGES), "verifier": set(PAGES) - {"管理 Admin"},
                            "analyst": set(PAGES) - {"管理 Admin"}},
-    "adhoc_box":          {"admin": True, "inspector": False, "analyst": True},
-    "manage_users":       {"admin": True, "inspector": False, "analyst": False},
+    "adhoc_box":          {"admin": True, "verifier": False, "analyst": True},
+    "manage_users":       {"admin": True, "verifier": False, "analyst": False},
 }
 
 

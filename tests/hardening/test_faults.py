@@ -216,7 +216,7 @@ def test_the_engine_dying_under_the_dashboard_is_recovered_at_the_next_action(ti
     monkeypatch.setenv("RELIEFGRAPH_APP_DB", url)
     engine = connect(url)
     accounts.add_user(engine, "boss", PW, "admin")
-    accounts.add_user(engine, "zhang", PW, "inspector")
+    accounts.add_user(engine, "zhang", PW, "verifier")
     detect(tiny, engine, [r for r in load_rules() if r.id == "car_during_grant"], "2026-10-31")
     cid = clues.list_clues(engine)[0]["clue_id"]
     cases.act(engine, Viewer("boss", "admin"), cid, "assign", assignee="zhang")
@@ -296,7 +296,7 @@ def test_a_hung_engine_under_the_dashboard_is_replaced_at_the_next_action(tiny, 
     monkeypatch.setenv("RELIEFGRAPH_URI", str(embedded_dir))
     monkeypatch.setenv("RELIEFGRAPH_APP_DB", url)
     monkeypatch.setenv("RELIEFGRAPH_HANG_TIMEOUT", "2")
-    accounts.add_user(connect(url), "zhang", PW, "inspector")
+    accounts.add_user(connect(url), "zhang", PW, "verifier")
     tiny.server.ensure_running()  # an earlier test may leave it killed
     st.cache_resource.clear()     # the dashboard's store is opened under this test's hang timeout
     try:

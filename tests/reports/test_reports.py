@@ -161,16 +161,16 @@ def test_issuing_a_report_writes_an_audit_entry_and_numbers_the_report_by_it(cou
 def test_an_inspector_reads_their_own_case_in_clear_and_its_conclusion(county):
     engine = county.engine
     cid = _planted(county.engine, offset=1)
-    for name, role in (("boss", "admin"), ("zhang", "inspector"), ("wang", "inspector")):
+    for name, role in (("boss", "admin"), ("zhang", "verifier"), ("wang", "verifier")):
         if accounts.get_user(engine, name) is None:
             accounts.add_user(engine, name, "correct horse 9", role)
     cases.act(engine, ADMIN, cid, "assign", assignee="zhang")
-    cases.act(engine, Viewer("zhang", "inspector", frozenset()), cid, "start")
-    cases.act(engine, Viewer("zhang", "inspector", frozenset()), cid, "confirm", conclusion="经入户核实，车辆确为该户所有，情况属实。")
+    cases.act(engine, Viewer("zhang", "verifier", frozenset()), cid, "start")
+    cases.act(engine, Viewer("zhang", "verifier", frozenset()), cid, "confirm", conclusion="经入户核实，车辆确为该户所有，情况属实。")
     with engine.connect() as conn:
         subject = conn.execute(select(clues.c.subject_id).where(clues.c.clue_id == cid)).scalar()
-    own = issue(county.store, engine, Target(clue=cid), "html", "zhang", viewer_for(engine, "zhang", "inspector"))
-    other = issue(county.store, engine, Target(clue=cid), "html", "wang", viewer_for(engine, "wang", "inspector"))
+    own = issue(county.store, engine, Target(clue=cid), "html", "zhang", viewer_for(engine, "zhang", "verifier"))
+    other = issue(county.store, engine, Target(clue=cid), "html", "wang", viewer_for(engine, "wang", "verifier"))
     own_text, other_text = own.data.decode("utf-8"), other.data.decode("utf-8")
     assert subject in own_text and subject not in other_text and mask("citizen_id", subject) in other_text
     for text in (own_text, other_text):
