@@ -1,27 +1,24 @@
 """What the order pages show, outside Streamlit: Chinese labels, deadline
-states in Beijing time, the statistics tables and the monthly precision
-trend. The orders themselves (dispatch, claim, feedback, review) are
+states in Beijing time, the statistics tables, the lists each role works from. The orders themselves (dispatch, claim, feedback, review) are
 `orders.py`'s; this module only reads and words them."""
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any, Iterable
 
 from reliefgraph.beijing import shown, to_beijing
+from reliefgraph.queries.rules import FAMILIES
 
 ORDER_STATUSES = {
     "dispatched": "已派单", "claimed": "核查中", "submitted": "待审核", "returned": "已退回", "closed": "已销号",
 }
 CONCLUSIONS = {"true": "属实", "partly": "部分属实", "false": "不属实"}
-# Conclusions that count as confirmed for precision: a partly true clue was a real finding.
-CONFIRMED = ("true", "partly")
 ACCOUNTABILITY_KINDS = ("批评教育", "诫勉谈话", "党纪处分", "政务处分", "组织处理", "移送司法机关", "其他")
 
 UNIT_STATS = {"unit": "单位 unit", "dispatched": "派单 dispatched", "closed": "已销号 closed",
-              "on_time": "按期办结 on time", "overdue": "逾期 overdue", "confirmed_rate": "属实率 confirmed rate",
-              "amount_recovered": "追回金额（元）recovered"}
+              "on_time": "按期办结 on time", "late": "超期办结 closed late", "overdue": "当前逾期 overdue now",
+              "confirmed_rate": "属实率 confirmed rate", "amount_recovered": "追回金额（元）recovered"}
 RULE_STATS = {"rule": "规则 rule", **{k: v for k, v in UNIT_STATS.items() if k != "unit"}}
 
 
@@ -84,7 +81,8 @@ def order_row(o: dict, unit_names: dict[str, str], now: datetime | None = None) 
         "线索 clue": o.get("clue_id"),
         "姓名 name": o.get("subject_name") or "",
         "状态 status": status_label(o.get("status")),
-        "承办单位 unit": unit_names.get(o.get("unit_id"), o.get("unit_id") or ""),
+        "类别 family": FAMILIES.get(o.get("family"), (o.get("family") or "",))[0],
+        "承办单位 unit": o.get("unit_name") or unit_names.get(o.get("unit_id"), o.get("unit_id") or ""),
         "核查人 verifier": o.get("assignee") or "",
         "期限 deadline": deadline_words(o.get("deadline"), o.get("status") or "", now),
         "派单时间 dispatched": shown(o.get("dispatched_at"), suffix=False),
@@ -98,34 +96,14 @@ def stats_rows(rows: Iterable[dict], key: str, names: dict[str, str]) -> tuple[l
     for r in rows:
         name = names.get(r.get(key), r.get(key))
         rec = r.get("confirmed_rate")
-        out.append([name, int(r.get("dispatched") or 0), int(r.get("closed") or 0), int(r.get("on_time") or 0),
-                    int(r.get("overdue") or 0), None if rec is None else round(float(rec), 4),
+        out.append([name, *(int(r.get(k) or 0) for k in ("dispatched", "closed", "on_time", "late", "overdue")),
+                    None if rec is None else round(float(rec), 4),
                     float(Decimal(str(r.get("amount_recovered") or 0)))])
     return list(columns.values()), out
 
 
-def precision_trend(closed: Iterable[tuple[list[str] | None, str | None, Any]]) -> list[dict]:
-    """Per rule and Beijing month: conclusions and the share found true.
-
-    `closed` holds (rule ids of the clue, conclusion, when the order was
-    closed). A clue counts for every rule that raised it, as the verifier
-    judged the clue, not one finding; only closed orders count (a returned
-    conclusion was not accepted)."""
-    per: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for rule_ids, conclusion, closed_at in closed:
-        day = as_date(closed_at)
-        if day is None or conclusion not in CONCLUSIONS:
-            continue
-        for rule in rule_ids or []:
-            cell = per[(rule, f"{day:%Y-%m}")]
-            cell[0] += 1
-            cell[1] += conclusion in CONFIRMED
-    return [{"rule_id": rule, "month": month, "concluded": n, "confirmed": ok, "precision": round(ok / n, 4)}
-            for (rule, month), (n, ok) in sorted(per.items())]
-
-
 def precision_overall(trend: list[dict]) -> dict[str, dict]:
-    """The monthly trend summed per rule: {rule_id: concluded, confirmed, precision}."""
+    """`orders.precision_by_month` summed per rule: {rule_id: concluded, confirmed, precision}."""
     out: dict[str, dict] = {}
     for t in trend:
         row = out.setdefault(t["rule_id"], {"concluded": 0, "confirmed": 0})
@@ -155,3 +133,48 @@ def feedback_row(viewer, f: dict) -> dict:
         "整改 rectification": mask_text(viewer, f.get("rectification")) or "",
         "问责 accountability": f"{f.get('accountability_people') or 0} 人 {f.get('accountability_kind') or ''}".strip(),
     }
+
+
+# -- reading orders for the pages (orders.py owns writing them) ------------
+def undispatched(engine, rows: list[dict]) -> list[dict]:
+    """Clue-table rows whose clue has no order yet: what a dispatcher can still send."""
+    from reliefgraph.dashboard import orders
+
+    taken = orders.dispatched_clue_ids(engine)
+    return [r for r in rows if r["clue_id"] not in taken]
+
+
+def visible_orders(engine, viewer, statuses=None, assignee: str | None = None) -> list[dict]:
+    """The orders of the viewer's unit, sent to it or by it (all of them for an administrator)."""
+    from reliefgraph.dashboard import orders
+
+    return orders.list_orders(engine, statuses=statuses, assignee=assignee, visible_to=viewer)
+
+
+def awaiting_review(engine, viewer) -> list[dict]:
+    """Submitted orders the viewer's unit dispatched: a reviewer's work list."""
+    from reliefgraph.dashboard import orders
+
+    if viewer.role == "admin":
+        return orders.list_orders(engine, statuses=["submitted"])
+    if not viewer.unit_id:
+        return []
+    return orders.list_orders(engine, dispatcher_unit=viewer.unit_id, statuses=["submitted"])
+
+
+def return_reason(feedback: list[dict]) -> str | None:
+    """Why the latest feedback was returned, if it was."""
+    if feedback and feedback[-1].get("review") == "returned":
+        return feedback[-1].get("review_reason")
+    return None
+
+
+def event_row(viewer, e: dict) -> dict:
+    """One step of an order's history, as its history table shows it."""
+    from reliefgraph.dashboard.orders import EVENTS
+    from reliefgraph.dashboard.permissions import mask_text
+
+    return {"时间 when": shown(e["at"], suffix=False), "人员 who": e["actor"],
+            "操作 action": EVENTS.get(e["action"], (e["action"],))[0],
+            "状态 status": f"{status_label(e.get('from_status')) or '—'} → {status_label(e['to_status'])}",
+            "说明 note": mask_text(viewer, e.get("note")) or ""}

@@ -94,7 +94,7 @@ def test_the_sign_in_page_says_how_to_create_the_first_admin(tmp_path, monkeypat
 def test_each_role_gets_its_pages_and_signs_out(env):
     at = _sign_in(_app(), "li")
     assert at.sidebar.radio[0].options == ["总览 Overview", "线索 Clues", "图谱 Explore", "查询 Saved queries",
-                                           "核查 Cases", "报告 Reports"]
+                                           "报告 Reports", "统计 Statistics", "规则 Rules"]
     assert "li" in at.sidebar.markdown[0].value and "分析人员" in at.sidebar.markdown[0].value
     _one(at.sidebar.button, "退出").click()
     at.run()
