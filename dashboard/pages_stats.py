@@ -1,0 +1,49 @@
+"""统计 Statistics: per unit and per rule — dispatched, on time, overdue,
+confirmed rate, amount recovered — as charts and downloadable tables."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from reliefgraph.beijing import to_beijing
+from reliefgraph.dashboard import orders, orderviews, units
+from reliefgraph.dashboard.ui import Ctx, rule_files
+from reliefgraph.exports import MIME, table_bytes
+
+
+
+def render(ctx: Ctx) -> None:
+    st.header("统计 Statistics")
+    unit_cols, unit_rows = orderviews.stats_rows(orders.stats_by_unit(ctx.engine), "unit_id",
+                                                 units.unit_names(ctx.engine))
+    rule_cols, rule_rows = orderviews.stats_rows(orders.stats_by_rule(ctx.engine), "rule_id",
+                                                 {r.id: r.title_zh for r in rule_files()})
+    if not unit_rows:
+        st.info("尚未派单 no order dispatched yet: 在「派单 Dispatch」页派出线索后这里显示统计")
+        return
+    _section(ctx, "按承办单位 per unit", unit_cols, unit_rows, "by_unit")
+    _section(ctx, "按规则 per rule", rule_cols, rule_rows, "by_rule")
+
+
+def _section(ctx: Ctx, title: str, columns: list[str], rows: list[list], name: str) -> None:
+    st.subheader(title)
+    if not rows:
+        st.caption("暂无 none yet")
+        return
+    frame = pd.DataFrame(rows, columns=columns)
+    rate_col, amount_col = columns[-2], columns[-1]
+    shown = frame.assign(**{rate_col: frame[rate_col].map(orderviews.rate),
+                            amount_col: frame[amount_col].map(orderviews.yuan)})
+    st.dataframe(shown, hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    indexed = frame.set_index(columns[0])
+    left.caption("派单与办结 dispatched, closed on time and late, overdue now")
+    left.bar_chart(indexed[columns[1:6]].drop(columns=[columns[2]]), horizontal=True, stack=False)
+    right.caption("追回金额（元）amount recovered")
+    right.bar_chart(indexed[[amount_col]], horizontal=True)
+    stamp = to_beijing(orderviews.now_utc()).strftime("%Y%m%d")
+    c1, c2, _ = st.columns([1, 1, 4])
+    for fmt, col in (("csv", c1), ("xlsx", c2)):
+        col.download_button(f"下载 {fmt.upper()} download", table_bytes(fmt, columns, rows),
+                            file_name=f"工单统计_{name}_{stamp}.{fmt}", mime=MIME[fmt], key=f"stats:{name}:{fmt}",
+                            on_click=ctx.audit, args=("export", [], {"what": f"order_stats_{name}", "format": fmt}))
