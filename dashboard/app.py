@@ -52,7 +52,7 @@ def main() -> None:
     except Exception as exc:  # the page must say what to do, not crash
         st.error(f"无法打开图数据库 cannot open the graph store: {exc}")
         return
-    ctx = ui.Ctx(engine, store, user, ui.viewer_for(engine, user))
+    ctx = ui.Ctx(engine, store, user, ui.viewer_for(engine, user, store))
     with st.sidebar:
         st.markdown(f"**{user.display_name}** · {user.role_zh} {user.role}")
         page = st.radio("页面 page", pages_for(user.role), key="page")

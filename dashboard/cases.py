@@ -245,18 +245,23 @@ def precision_by_rule(engine: Engine) -> list[dict]:
     return out
 
 
-def clear_values_for(engine: Engine, username: str) -> frozenset[str]:
+MEMBERS_OF_HOUSEHOLDS = ("UNWIND $households AS hid "
+                         "MATCH (p:Person)-[:MEMBER_OF]->(:Household {household_id: hid}) RETURN p.citizen_id")
+
+
+def clear_values_for(engine: Engine, username: str, store=None) -> frozenset[str]:
     """The personal data a verifier may read in clear — they must find the
     household: what the evidence of the orders (and older cases) assigned to
-    them holds, and their subjects' IDs."""
+    them holds, their subjects' IDs and, given the graph `store`, the IDs of
+    everyone registered in the subjects' households."""
     from reliefgraph.dashboard.orders import orders
 
     found: set[str] = set()
     with engine.connect() as conn:
-        rows = conn.execute(select(clues.c.clue_id, clues.c.subject_id)
+        rows = conn.execute(select(clues.c.clue_id, clues.c.subject_id, clues.c.household_id)
                             .join(cases, cases.c.clue_id == clues.c.clue_id)
                             .where(cases.c.assignee == username)).all()
-        rows += conn.execute(select(clues.c.clue_id, clues.c.subject_id)
+        rows += conn.execute(select(clues.c.clue_id, clues.c.subject_id, clues.c.household_id)
                              .join(orders, orders.c.clue_id == clues.c.clue_id)
                              .where(orders.c.assignee == username)).all()
         ids = [r.clue_id for r in rows]
@@ -265,4 +270,7 @@ def clear_values_for(engine: Engine, username: str) -> frozenset[str]:
             for (evidence,) in conn.execute(select(findings.c.evidence)
                                             .where(findings.c.clue_id.in_(ids[start:start + 500]))):
                 found |= pii_values_in(evidence or {})
+    households = sorted({r.household_id for r in rows if r.household_id})
+    if store is not None and households:
+        found |= {str(r[0]) for r in store.read(MEMBERS_OF_HOUSEHOLDS, {"households": households}).rows if r[0]}
     return frozenset(found)

@@ -1,4 +1,4 @@
-"""`reliefgraph user …`, `reliefgraph audit …` and `reliefgraph dashboard`.
+"""`reliefgraph user …`, `reliefgraph unit …`, `reliefgraph audit …` and `reliefgraph dashboard`.
 
 User management from the command line is how the first administrator comes
 to exist; every change made here is written to the audit log under the
@@ -22,13 +22,15 @@ from rich.console import Console
 from rich.table import Table
 
 from reliefgraph.appdb import connect
-from reliefgraph.dashboard import accounts, audit
+from reliefgraph.dashboard import accounts, audit, units
 
 console = Console()
 err = Console(stderr=True)
 
 user_app = typer.Typer(help="用户管理 manage dashboard accounts", no_args_is_help=True)
 audit_app = typer.Typer(help="审计日志 the audit log", no_args_is_help=True)
+unit_app = typer.Typer(help="单位管理 units (departments, towns, villages) that dispatch, verify and review",
+                       no_args_is_help=True)
 
 
 def _cli_actor() -> str:
@@ -49,6 +51,8 @@ def user_add(
     username: Annotated[str, typer.Argument(help="用户名 user name (lower-case)")],
     role: Annotated[str, typer.Option(help="角色 role: admin | dispatcher | verifier | reviewer | analyst")],
     name: Annotated[Optional[str], typer.Option(help="显示名 display name, e.g. 张三")] = None,
+    unit: Annotated[Optional[str], typer.Option(help="所属单位编号 the unit the user works for "
+                                                     "(see `reliefgraph unit list`)")] = None,
     password_stdin: Annotated[bool, typer.Option("--password-stdin",
                                                  help="从标准输入读取密码 read the password from stdin")] = False,
 ):
@@ -56,12 +60,33 @@ def user_add(
     engine = connect()
     password = _read_password(username, password_stdin)
     try:
-        user = accounts.add_user(engine, username, password, role, name)
+        user = accounts.add_user(engine, username, password, role, name, unit_id=unit)
     except accounts.AccountError as exc:
         err.print(f"[red]未创建 not created:[/red] {exc}")
         raise typer.Exit(1) from exc
-    audit.record(engine, _cli_actor(), "user_add", [user.username], {"role": user.role})
-    console.print(f"已创建用户 user created: {user.username}（{user.role_zh} {user.role}）")
+    audit.record(engine, _cli_actor(), "user_add", [user.username], {"role": user.role, "unit": unit})
+    console.print(f"已创建用户 user created: {user.username}（{user.role_zh} {user.role}"
+                  + (f"，单位 unit {unit}" if unit else "") + "）")
+    if role in ("dispatcher", "verifier", "reviewer") and not unit:
+        console.print("[yellow]该角色须归属单位才能处理派单 this role works orders only within a unit[/yellow]: "
+                      f"reliefgraph user unit {username} UNIT")
+
+
+@user_app.command("unit")
+def user_unit(
+    username: Annotated[str, typer.Argument(help="用户名 user name")],
+    unit: Annotated[Optional[str], typer.Argument(help="单位编号 unit id; 省略则移出单位 omit to take the user "
+                                                       "out of any unit")] = None,
+):
+    """设置用户所属单位（结束其会话） put a user in a unit (ends the user's sessions)."""
+    engine = connect()
+    try:
+        accounts.set_unit(engine, username, unit)
+    except accounts.AccountError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    audit.record(engine, _cli_actor(), "user_unit", [username], {"unit": unit})
+    console.print(f"{username} 所属单位 unit: {unit or '无 none'}")
 
 
 @user_app.command("list")
@@ -73,12 +98,55 @@ def user_list():
                       "reliefgraph user add NAME --role admin")
         return
     table = Table(header_style="bold")
-    for col in ("用户名 user", "显示名 name", "角色 role", "状态 state", "创建 created", "最近登录 last sign-in"):
+    for col in ("用户名 user", "显示名 name", "角色 role", "单位 unit", "状态 state", "创建 created",
+                "最近登录 last sign-in"):
         table.add_column(col)
+    names = units.unit_names(connect())
     for r in rows:
         state = "[green]启用 active[/green]" if r["active"] else "[yellow]停用 disabled[/yellow]"
-        table.add_row(r["username"], r["display_name"], f"{accounts.ROLES[r['role']][0]} {r['role']}", state,
-                      r["created"], r["last_sign_in"] or "—")
+        role = f"{accounts.ROLES[r['role']][0]} {r['role']}" if r["role"] in accounts.ROLES else r["role"]
+        unit = f"{names.get(r['unit_id'], '')} ({r['unit_id']})" if r["unit_id"] else "—"
+        table.add_row(r["username"], r["display_name"], role, unit, state, r["created"], r["last_sign_in"] or "—")
+    console.print(table)
+
+
+@unit_app.command("add")
+def unit_add(
+    unit_id: Annotated[str, typer.Argument(help="单位编号 unit id, e.g. county_jw, town_520101101")],
+    name: Annotated[str, typer.Option(help="单位名称 name, e.g. 某县纪委监委")],
+    kind: Annotated[str, typer.Option(help="类型 kind: " + " | ".join(units.KINDS))],
+    region: Annotated[Optional[str], typer.Option(help="区划代码 region code (towns, villages)")] = None,
+    parent: Annotated[Optional[str], typer.Option(help="上级单位编号 parent unit id")] = None,
+):
+    """新增单位 add a unit (department, town, village)."""
+    engine = connect()
+    try:
+        unit = units.add_unit(engine, unit_id, name, kind, region, parent)
+    except units.UnitError as exc:
+        err.print(f"[red]未创建 not created:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    audit.record(engine, _cli_actor(), "unit_add", [f"Unit:{unit['unit_id']}"], {"kind": kind, "unit": name})
+    console.print(f"已创建单位 unit created: {unit['unit_id']}（{unit['name']}，{units.kind_label(kind)}）")
+
+
+@unit_app.command("list")
+def unit_list():
+    """列出单位及其人员数 list units and how many people each has."""
+    engine = connect()
+    rows = units.list_units(engine)
+    if not rows:
+        console.print("尚无单位 no units yet — reliefgraph unit add ID --name 名称 --kind " + "|".join(units.KINDS))
+        return
+    counts: dict[str, int] = {}
+    for u in accounts.list_users(engine):
+        if u["unit_id"] and u["active"]:
+            counts[u["unit_id"]] = counts.get(u["unit_id"], 0) + 1
+    table = Table(header_style="bold")
+    for col in ("编号 id", "名称 name", "类型 kind", "区划 region", "上级 parent", "人员 people"):
+        table.add_column(col)
+    for u in rows:
+        table.add_row(u["unit_id"], u["name"], units.kind_label(u["kind"]), u["region_code"] or "—",
+                      u["parent_unit"] or "—", str(counts.get(u["unit_id"], 0)))
     console.print(table)
 
 

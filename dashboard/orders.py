@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from sqlalchemy import (Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, func, or_, select,
+from sqlalchemy import (Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, or_, select,
                         update)
 from sqlalchemy.engine import Connection, Engine
 
@@ -499,7 +499,9 @@ def list_orders(engine: Engine, *, unit_id: str | None = None, dispatcher_unit: 
     if clue_ids is not None:
         query = query.where(orders.c.clue_id.in_(list(clue_ids)))
     if visible_to is not None and visible_to.role != "admin":
-        mine = visible_to.unit_id or "\x00"    # an account in no unit sees no orders
+        if not visible_to.unit_id:      # an account in no unit sees no orders
+            return []
+        mine = visible_to.unit_id
         query = query.where(or_(orders.c.unit_id == mine, orders.c.dispatcher_unit == mine))
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(query)]
@@ -557,3 +559,186 @@ def read_attachment(engine: Engine, viewer: Viewer, attachment_id: int) -> tuple
     audit.record(engine, viewer.username, "attachment_read",
                  [f"Order:{row.order_id}", f"Attachment:{row.sha256}"], {"what": row.original_name}, viewer.role)
     return dict(row._mapping), data
+
+
+# ---------------------------------------------------------------- deadlines
+
+def _open_orders(engine: Engine, unit_id: str | None):
+    return list_orders(engine, unit_id=unit_id, statuses=OPEN)
+
+
+def overdue(engine: Engine, unit_id: str | None = None, now: datetime | None = None) -> list[dict]:
+    """Orders the receiving unit still owes past their deadline (a Beijing
+    calendar day), most overdue first, with `days_overdue`. An order awaiting
+    review is not the unit's to finish, so it is not overdue."""
+    today = beijing_today(now)
+    found = []
+    for row in _open_orders(engine, unit_id):
+        late = (today - date.fromisoformat(row["deadline"])).days
+        if late > 0:
+            found.append({**row, "days_overdue": late})
+    return sorted(found, key=lambda r: (-r["days_overdue"], r["order_id"]))
+
+
+def due_soon(engine: Engine, unit_id: str | None = None, now: datetime | None = None, days: int = 2) -> list[dict]:
+    """Open orders whose deadline is today or within `days` days, with `days_left`."""
+    today = beijing_today(now)
+    found = []
+    for row in _open_orders(engine, unit_id):
+        left = (date.fromisoformat(row["deadline"]) - today).days
+        if 0 <= left <= days:
+            found.append({**row, "days_left": left})
+    return sorted(found, key=lambda r: (r["days_left"], r["order_id"]))
+
+
+# ---------------------------------------------------------------- statistics
+
+def _closed_with_feedback(conn: Connection) -> dict[str, dict]:
+    """The approved feedback of each closed order."""
+    rows = conn.execute(select(order_feedback).where(order_feedback.c.review == "approved")).all()
+    return {r.order_id: r for r in rows}
+
+
+def _figures(rows: list[dict], approved: dict, today: date) -> dict:
+    out = {"dispatched": len(rows), "open": 0, "submitted": 0, "closed": 0, "on_time": 0, "late": 0, "overdue": 0,
+           "confirmed": 0, "confirmed_rate": None, "amount_involved": 0.0, "amount_recovered": 0.0,
+           "households_stopped": 0, "people_stopped": 0}
+    involved = recovered = 0
+    for row in rows:
+        status = row["status"]
+        deadline = date.fromisoformat(row["deadline"])
+        if status in OPEN:
+            out["open"] += 1
+            out["overdue"] += today > deadline
+        elif status == "submitted":
+            out["submitted"] += 1
+        elif status == "closed":
+            out["closed"] += 1
+            fb = approved.get(row["order_id"])
+            if fb is None:
+                continue
+            sent = _beijing_date(fb.submitted_at) or deadline
+            out["on_time" if sent <= deadline else "late"] += 1
+            out["confirmed"] += fb.conclusion in CONFIRMED
+            involved += fb.amount_involved_fen
+            recovered += fb.amount_recovered_fen
+            out["households_stopped"] += fb.households_stopped
+            out["people_stopped"] += fb.people_stopped
+    if out["closed"]:
+        out["confirmed_rate"] = round(out["confirmed"] / out["closed"], 4)
+    # Floats of yuan, to the fen: what a chart and a spreadsheet take.
+    out["amount_involved"], out["amount_recovered"] = float(_yuan(involved)), float(_yuan(recovered))
+    return out
+
+
+def _beijing_date(at: str | None) -> date | None:
+    if not at:
+        return None
+    moment = datetime.fromisoformat(at)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(BEIJING).date()
+
+
+def stats_by_unit(engine: Engine, now: datetime | None = None) -> list[dict]:
+    """Per receiving unit: dispatched, open, awaiting review, closed, closed on
+    time / late, overdue now, confirmed (属实 or 部分属实) and its rate among the
+    closed, amounts involved and recovered (yuan), households and people stopped.
+    On time: the approved feedback was sent by the deadline."""
+    rows = list_orders(engine)
+    with engine.connect() as conn:
+        approved = _closed_with_feedback(conn)
+        names = {r.unit_id: r.name for r in conn.execute(select(units.c.unit_id, units.c.name))}
+    per: dict[str, list[dict]] = {}
+    for row in rows:
+        per.setdefault(row["unit_id"], []).append(row)
+    today = beijing_today(now)
+    return [{"unit_id": u, "unit_name": names.get(u, u), **_figures(per[u], approved, today)} for u in sorted(per)]
+
+
+def stats_by_rule(engine: Engine, now: datetime | None = None) -> list[dict]:
+    """The same figures per rule: an order counts for every rule that found its clue."""
+    rows = list_orders(engine)
+    with engine.connect() as conn:
+        approved = _closed_with_feedback(conn)
+    per: dict[str, list[dict]] = {}
+    for row in rows:
+        for rule in row["rule_ids"] or []:
+            per.setdefault(rule, []).append(row)
+    today = beijing_today(now)
+    return [{"rule_id": r, **_figures(per[r], approved, today)} for r in sorted(per)]
+
+
+def precision_by_month(engine: Engine) -> list[dict]:
+    """Per rule and Beijing calendar month of closing: confirmed (属实, 部分属实),
+    dismissed (不属实), concluded and confirmed / concluded — the trend of how
+    often a rule's clues turn out right, from the reviewed conclusions."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(orders.c.closed_at, order_feedback.c.conclusion, clues.c.rule_ids)
+                            .join(order_feedback, order_feedback.c.order_id == orders.c.order_id)
+                            .join(clues, clues.c.clue_id == orders.c.clue_id)
+                            .where(orders.c.status == "closed", order_feedback.c.review == "approved")).all()
+    per: dict[tuple[str, str], dict] = {}
+    for closed_at, conclusion, rule_ids in rows:
+        month = (_beijing_date(closed_at) or date.min).strftime("%Y-%m")
+        for rule in rule_ids or []:
+            row = per.setdefault((rule, month), {"rule_id": rule, "month": month, "confirmed": 0, "dismissed": 0})
+            row["confirmed" if conclusion in CONFIRMED else "dismissed"] += 1
+    out = []
+    for key in sorted(per):
+        row = per[key]
+        row["concluded"] = row["confirmed"] + row["dismissed"]
+        row["precision"] = round(row["confirmed"] / row["concluded"], 4)
+        out.append(row)
+    return out
+
+
+def precision_by_rule(engine: Engine) -> list[dict]:
+    """`precision_by_month` summed over the months: one row per rule, the
+    figure beside the rule's weight (the cases' figure, `cases.precision_by_rule`,
+    counts only what was concluded on the cases page; migrated cases are orders)."""
+    per: dict[str, dict] = {}
+    for row in precision_by_month(engine):
+        total = per.setdefault(row["rule_id"], {"rule_id": row["rule_id"], "confirmed": 0, "dismissed": 0})
+        total["confirmed"] += row["confirmed"]
+        total["dismissed"] += row["dismissed"]
+    for total in per.values():
+        total["concluded"] = total["confirmed"] + total["dismissed"]
+        total["precision"] = round(total["confirmed"] / total["concluded"], 4)
+    return [per[r] for r in sorted(per)]
+
+
+# ---------------------------------------------------------------- re-runs
+
+DETECT_ACTOR = "system:detect"
+
+
+def mark_vanished(engine: Engine, current_clue_ids: Iterable[str], now: datetime | None = None) -> dict[str, int]:
+    """After detection: mark the open orders whose clue no rule finds any more,
+    and unmark those found again. A closed order is left as it was — its clue
+    often vanishes because the verification stopped the grant."""
+    current = set(current_clue_ids)
+
+    def work(conn: Connection) -> dict[str, int]:
+        rows = conn.execute(select(orders.c.order_id, orders.c.clue_id, orders.c.status, orders.c.vanished_at,
+                                   orders.c.assignee).where(orders.c.status != "closed")).all()
+        gone = [r for r in rows if r.clue_id not in current and r.vanished_at is None]
+        back = [r for r in rows if r.clue_id in current and r.vanished_at is not None]
+        if not gone and not back:
+            return {"vanished": 0, "reappeared": 0}
+        at = _iso(_now(now))
+        for action, found, value in (("vanished", gone, at), ("reappeared", back, None)):
+            for start in range(0, len(found), _CHUNK):
+                part = found[start:start + _CHUNK]
+                conn.execute(update(orders).where(orders.c.order_id.in_([r.order_id for r in part]))
+                             .values(vanished_at=value, updated=at))
+                conn.execute(order_events.insert(), [
+                    {"order_id": r.order_id, "at": at, "actor": DETECT_ACTOR, "role": None, "action": action,
+                     "from_status": r.status, "to_status": r.status, "assignee": r.assignee,
+                     "note": "重新检测未再发现该线索 detection no longer finds this clue" if value else
+                             "重新检测再次发现该线索 detection finds this clue again"} for r in part])
+        audit.append(conn, DETECT_ACTOR, "order_vanished",
+                     [f"Order:{r.order_id}" for r in gone + back],
+                     {"vanished": len(gone), "reappeared": len(back)}, None, now=_now(now))
+        return {"vanished": len(gone), "reappeared": len(back)}
+    return audit.with_retry(engine, work)

@@ -94,8 +94,8 @@ def current_user(engine: Engine) -> User | None:
     return user
 
 
-def viewer_for(engine: Engine, user: User) -> Viewer:
-    clear = cases.clear_values_for(engine, user.username) if user.role == "verifier" else frozenset()
+def viewer_for(engine: Engine, user: User, store: GraphStore | None = None) -> Viewer:
+    clear = cases.clear_values_for(engine, user.username, store) if user.role == "verifier" else frozenset()
     return Viewer(user.username, user.role, clear, user.unit_id)
 
 

@@ -151,7 +151,13 @@ def store_hits(engine: Engine, store: GraphStore, run_id: int, rules: list[Rule]
         conn.execute(update(runs).where(runs.c.run_id == run_id).values(
             finished=_now(), seconds={k: round(v, 4) for k, v in seconds.items()}, hits=len(hits),
             clues=len(active)))
-    return {"hits": len(hits), "clues_touched": len(touched), "active_clues": len(active)}
+    # A dispatched clue keeps its order (its id is stable); one no rule finds
+    # any more is marked so on its order, for the unit verifying it.
+    from reliefgraph.dashboard.orders import mark_vanished
+
+    marked = mark_vanished(engine, {r[0] for r in active})
+    return {"hits": len(hits), "clues_touched": len(touched), "active_clues": len(active),
+            "orders_vanished": marked["vanished"], "orders_reappeared": marked["reappeared"]}
 
 
 def _subjects(store: GraphStore, ids: set[str]) -> dict[str, tuple[str | None, str | None]]:

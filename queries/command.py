@@ -55,6 +55,9 @@ def detect_command(
     console.print(table)
     console.print(f"派生事实 derived facts {report.derive_seconds:.2f} s; 命中 {report.stored['hits']} hits → "
                   f"有效线索 {report.stored['active_clues']} active clues; 共 {report.total_seconds:.1f} s")
+    if report.stored.get("orders_vanished"):
+        console.print(f"[yellow]{report.stored['orders_vanished']} 个已派单线索不再成立，已在派单上标注 "
+                      "dispatched clues are no longer found; their orders are marked[/yellow]")
     if out:
         if exports.format_of(out) == "xlsx":
             with open_store(db) as store:

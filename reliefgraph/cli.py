@@ -259,7 +259,7 @@ def cypher(
 
 def _wire_rooms() -> None:
     """Commands that live with the room doing the work."""
-    from reliefgraph.dashboard.command import audit_app, dashboard_command, user_app
+    from reliefgraph.dashboard.command import audit_app, dashboard_command, unit_app, user_app
     from reliefgraph.dashboard.demo import demo_command
     from reliefgraph.loaders.command import load_command, resolve_app
     from reliefgraph.queries.command import detect_command, evaluate_command, summary_command
@@ -274,6 +274,7 @@ def _wire_rooms() -> None:
     app.command("summary")(summary_command)
     app.command("report")(report_command)
     app.add_typer(user_app, name="user")
+    app.add_typer(unit_app, name="unit")
     app.add_typer(audit_app, name="audit")
     app.command("dashboard")(dashboard_command)
     app.command("demo")(demo_command)

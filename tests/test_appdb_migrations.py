@@ -135,3 +135,72 @@ def test_an_in_memory_database_gets_the_schema_too():
     accounts.add_user(engine, "li", PW, "analyst")
     assert accounts.get_user(engine, "li").role == "analyst"
     assert _schema_diff(engine) == []
+
+
+def test_cases_and_accounts_from_before_orders_become_orders_with_nothing_lost(empty_url):
+    """A database at the first revision, with an inspector's cases in every
+    state, upgraded: the roles are renamed, the people and cases sit in the
+    `legacy` unit, each case is an order with its history, the concluded
+    ones closed with their conclusion — and the old rows are still there."""
+    engine = open_engine(empty_url)
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), BASELINE)
+        for name, role in (("boss", "admin"), ("zhang", "inspector"), ("li", "analyst")):
+            conn.execute(text("INSERT INTO users (username, display_name, role, password_hash, active, created) "
+                              "VALUES (:n, :n, :r, '-', :t, '2026-10-01')"), {"n": name, "r": role, "t": True})
+        for cid, status, severity in (("new1", "new", "high"), ("open1", "open", "high"),
+                                      ("doing1", "in_verification", "medium"), ("yes1", "confirmed", "low"),
+                                      ("no1", "dismissed", "high")):
+            conn.execute(text(
+                "INSERT INTO clues (clue_id, family, subject_id, score, severity, rule_ids, summary, status, active, "
+                "first_seen, last_seen) VALUES (:c, 'hidden_assets', '52010119800101123X', 0.8, :sev, :rules, '…', "
+                ":s, :t, '2026-10-01', '2026-10-01')"),
+                {"c": cid, "s": status, "sev": severity, "rules": '["car_during_grant"]', "t": True})
+            if status == "new":
+                continue
+            concluded = status in ("confirmed", "dismissed")
+            conn.execute(text(
+                "INSERT INTO cases (clue_id, assignee, assigned_by, opened, conclusion, concluded, concluded_by, "
+                "updated) VALUES (:c, 'zhang', 'boss', '2026-10-02T01:00:00+00:00', :con, :at, :by, :at2)"),
+                {"c": cid, "con": "车辆属实" if status == "confirmed" else ("已转让" if concluded else None),
+                 "at": "2026-10-05T03:00:00+00:00" if concluded else None, "by": "zhang" if concluded else None,
+                 "at2": "2026-10-05T03:00:00+00:00"})
+            for action, frm, to in (("assign", "new", "open"), ("start", "open", "in_verification"),
+                                    ("confirm" if status == "confirmed" else "dismiss", "in_verification", status)):
+                conn.execute(text(
+                    "INSERT INTO case_history (clue_id, at, actor, action, from_status, to_status, assignee, note) "
+                    "VALUES (:c, '2026-10-03T00:00:00+00:00', :who, :a, :f, :t, 'zhang', '入户')"),
+                    {"c": cid, "who": "boss" if action == "assign" else "zhang", "a": action, "f": frm, "t": to})
+                if to == status:
+                    break
+    engine.dispose()
+
+    engine = open_engine(empty_url)
+    migrate(engine)
+    from reliefgraph.dashboard import orders
+
+    assert {u["username"]: (u["role"], u["unit_id"]) for u in accounts.list_users(engine)} == {
+        "boss": ("admin", None), "zhang": ("verifier", "legacy"), "li": ("analyst", "legacy")}
+    migrated = {o["clue_id"]: o for o in orders.list_orders(engine)}
+    assert set(migrated) == {"open1", "doing1", "yes1", "no1"}            # a new clue was never a case
+    assert {c: (o["status"], o["assignee"], o["unit_id"]) for c, o in migrated.items()} == {
+        "open1": ("claimed", "zhang", "legacy"), "doing1": ("claimed", "zhang", "legacy"),
+        "yes1": ("closed", "zhang", "legacy"), "no1": ("closed", "zhang", "legacy")}
+    assert migrated["open1"]["deadline"] == "2026-10-09" and migrated["doing1"]["deadline"] == "2026-10-17"
+    [confirmed] = orders.feedback_of(engine, migrated["yes1"]["order_id"])
+    assert (confirmed["conclusion"], confirmed["facts"], confirmed["review"], confirmed["submitted_by"]) == (
+        "true", "车辆属实", "approved", "zhang")
+    assert orders.feedback_of(engine, migrated["no1"]["order_id"])[0]["conclusion"] == "false"
+    assert orders.feedback_of(engine, migrated["open1"]["order_id"]) == []
+    steps = orders.events_of(engine, migrated["yes1"]["order_id"])
+    assert [(e["actor"], e["from_status"], e["to_status"]) for e in steps] == [
+        ("boss", "new", "open"), ("zhang", "open", "in_verification"), ("zhang", "in_verification", "confirmed")]
+    assert all("入户" in e["note"] for e in steps)
+    # The migrated verifier still reads their cases' subjects in clear.
+    from reliefgraph.dashboard.cases import clear_values_for
+    assert "52010119800101123X" in clear_values_for(engine, "zhang")
+    with engine.connect() as conn:        # the old tables keep their rows
+        assert conn.execute(text("SELECT count(*) FROM cases")).scalar() == 4
+        assert conn.execute(text("SELECT count(*) FROM case_history")).scalar() == 9
+    assert _schema_diff(engine) == []
+    engine.dispose()

@@ -164,6 +164,42 @@ def test_user_commands_create_the_first_admin_and_audit_it(tmp_path, monkeypatch
     assert all(e.actor.startswith("cli:") for e in audit.entries(engine))
 
 
+def test_an_administrator_makes_units_and_puts_people_in_them_from_the_command_line(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("RELIEFGRAPH_APP_DB", url)
+    runner = CliRunner()
+    out = runner.invoke(app, ["unit", "add", "county_jw", "--name", "某县纪委监委", "--kind", "discipline"])
+    assert out.exit_code == 0 and "已创建单位" in out.output, out.output
+    out = runner.invoke(app, ["unit", "add", "town_a", "--name", "某某镇人民政府", "--kind", "town",
+                              "--region", "520101101", "--parent", "county_jw"])
+    assert out.exit_code == 0, out.output
+    out = runner.invoke(app, ["unit", "add", "town_b", "--name", "x", "--kind", "planet"])
+    assert out.exit_code == 1 and "未知单位类型" in out.output
+    out = runner.invoke(app, ["user", "add", "ver", "--role", "verifier", "--unit", "town_a", "--password-stdin"],
+                        input=f"{PW}\n")
+    assert out.exit_code == 0 and "town_a" in out.output, out.output
+    out = runner.invoke(app, ["user", "add", "disp", "--role", "dispatcher", "--unit", "nowhere",
+                              "--password-stdin"], input=f"{PW}\n")
+    assert out.exit_code == 1 and "没有该单位" in out.output
+    out = runner.invoke(app, ["user", "add", "disp", "--role", "dispatcher", "--password-stdin"], input=f"{PW}\n")
+    assert out.exit_code == 0 and "须归属单位" in out.output
+    out = runner.invoke(app, ["user", "unit", "disp", "county_jw"])
+    assert out.exit_code == 0, out.output
+    # (The tables' cells wrap in the test runner's narrow terminal: the rows are read back below.)
+    assert runner.invoke(app, ["unit", "list"]).exit_code == 0
+    assert runner.invoke(app, ["user", "list"]).exit_code == 0
+    from reliefgraph.appdb import connect
+    from reliefgraph.dashboard import units
+
+    engine = connect(url)
+    assert [(u["unit_id"], u["kind"], u["region_code"], u["parent_unit"]) for u in units.list_units(engine)] == [
+        ("county_jw", "discipline", None, None), ("town_a", "town", "520101101", "county_jw")]
+    assert accounts.get_user(engine, "disp").unit_id == "county_jw"
+    assert accounts.get_user(engine, "ver").unit_id == "town_a"
+    assert [e.action for e in reversed(audit.entries(engine))] == [
+        "unit_add", "unit_add", "user_add", "user_add", "user_unit"]
+
+
 def test_the_dashboard_command_listens_on_loopback_unless_told(tmp_path, monkeypatch):
     import subprocess
 
@@ -213,3 +249,22 @@ def test_a_disabled_account_is_enabled_again_with_its_password(app_db):
     assert accounts.sign_in(app_db, "zhang", "correct horse 9").token
     with pytest.raises(AccountError):
         accounts.enable_user(app_db, "nobody")
+
+
+def test_a_signed_in_user_carries_their_unit_and_a_move_ends_their_sessions(app_db):
+    from reliefgraph.dashboard import units
+
+    units.add_unit(app_db, "town_a", "某某镇人民政府", "town")
+    units.add_unit(app_db, "town_b", "另一镇人民政府", "town")
+    accounts.add_user(app_db, "zhang", PW, "verifier", "张三", unit_id="town_a")
+    session = accounts.sign_in(app_db, "zhang", PW)
+    assert session.user.unit_id == "town_a"
+    assert accounts.session_user(app_db, session.token).unit_id == "town_a"
+    accounts.set_unit(app_db, "zhang", "town_b")
+    assert accounts.session_user(app_db, session.token) is None       # the old unit's view ends now
+    assert accounts.sign_in(app_db, "zhang", PW).user.unit_id == "town_b"
+    assert [m["username"] for m in units.members(app_db, "town_b", role="verifier")] == ["zhang"]
+    with pytest.raises(accounts.AccountError, match="没有该单位"):
+        accounts.set_unit(app_db, "zhang", "atlantis")
+    with pytest.raises(units.UnitError, match="已存在"):
+        units.add_unit(app_db, "town_a", "重复", "town")

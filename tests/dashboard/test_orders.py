@@ -152,3 +152,26 @@ def test_an_assigned_verifier_reads_the_subjects_id_in_clear(world):
     assert ID_A in clear_values_for(db, "ver") and ID_A not in clear_values_for(db, "ver2")
     assert viewer("ver", clear_values_for(db, "ver")).sees_clear(ID_A)
     assert not viewer("rev", clear_values_for(db, "rev")).sees_clear(ID_A)
+
+
+def test_the_demo_accounts_can_walk_the_loop_at_once(app_db, tmp_path, monkeypatch):
+    from orders_world import add_clue
+
+    from reliefgraph.dashboard import accounts, demo, units
+    from reliefgraph.dashboard.permissions import Viewer
+
+    monkeypatch.setenv("RELIEFGRAPH_APP_FILES", str(tmp_path / "files"))
+    passwords = demo.demo_accounts(app_db)
+    assert {u["unit_id"] for u in units.list_units(app_db)} == {"demo_jw", "demo_mz", "demo_town"}
+
+    def signed_in(name: str) -> Viewer:
+        user = accounts.sign_in(app_db, name, passwords[name]).user
+        return Viewer(user.username, user.role, frozenset(), user.unit_id)
+
+    [oid] = orders.dispatch(app_db, signed_in("demo_dispatcher"), [add_clue(app_db, "c1")], "demo_town")
+    orders.claim(app_db, signed_in("demo_verifier"), oid)
+    orders.submit_feedback(app_db, signed_in("demo_verifier"), oid, GOOD, [("核查表.pdf", PDF)])
+    with pytest.raises(OrderError):
+        orders.review(app_db, signed_in("demo_mz_verifier"), oid, approve=True)
+    assert orders.review(app_db, signed_in("demo_reviewer"), oid, approve=True) == "closed"
+    assert demo.demo_accounts(app_db).keys() == passwords.keys()      # run again: same accounts, new passwords
