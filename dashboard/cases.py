@@ -212,10 +212,14 @@ def list_cases(engine: Engine, assignee: str | None = None, statuses: list[str] 
 
 
 def waiting_count(engine: Engine) -> int:
-    """Active clues nobody has been given yet: what an assigning role must see beside its cases."""
+    """Active clues nobody has been given yet (no case, no order): what an
+    assigning role must see beside its cases."""
+    from reliefgraph.dashboard.orders import orders
+
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(clues)
-                            .where(clues.c.status == "new", clues.c.active.is_(True))).scalar_one()
+                            .where(clues.c.status == "new", clues.c.active.is_(True),
+                                   clues.c.clue_id.not_in(select(orders.c.clue_id)))).scalar_one()
 
 
 def clue_case_query():

@@ -30,7 +30,8 @@ def render(ctx: Ctx) -> None:
         # A case exists once a clue is assigned; clues still waiting are not
         # cases yet, and "0 cases" alone read as if nothing needed doing.
         st.info(f"另有 {waiting} 条线索待分派 clues waiting to be assigned — 请在「线索 Clues」页打开线索并分派 "
-                "open them on the Clues page to assign")
+                "open them on the Clues page to assign; 或由派单员在「派单 Dispatch」页批量派单给承办单位 "
+                "or a dispatcher sends them to a unit in bulk on the Dispatch page")
     if not rows:
         return
     table = [{"编号 id": r["clue_id"], "类别 family": FAMILIES.get(r["family"], (r["family"],))[0],

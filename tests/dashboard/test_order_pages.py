@@ -226,3 +226,12 @@ def test_each_role_of_the_loop_gets_its_pages(loop):
     assert "审核 Review" in pages["zhao"] and "派单 Dispatch" not in pages["zhao"]
     assert "工单 Orders" in pages["li"] and not {"派单 Dispatch", "审核 Review"} & set(pages["li"])
     assert all({"统计 Statistics", "规则 Rules"} <= set(p) for p in pages.values())
+
+
+def test_a_dispatched_clue_no_longer_waits_to_be_assigned(loop):
+    from reliefgraph.dashboard import cases
+
+    waiting = cases.waiting_count(loop)
+    cid = clues.list_clues(loop)[0]["clue_id"]
+    orders.dispatch(loop, Viewer("wang", "dispatcher", unit_id=HQ), [cid], TOWN)
+    assert cases.waiting_count(loop) == waiting - 1
