@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from reliefgraph.dashboard import accounts, audit, pages_signin, ui
+from reliefgraph.dashboard import accounts, audit, pages_signin, ui, units
 from reliefgraph.dashboard.permissions import PermissionDenied, can
 
 PAGES = {
@@ -54,7 +54,8 @@ def main() -> None:
         return
     ctx = ui.Ctx(engine, store, user, ui.viewer_for(engine, user, store))
     with st.sidebar:
-        st.markdown(f"**{user.display_name}** · {user.role_zh} {user.role}")
+        unit = units.get_unit(engine, user.unit_id)
+        st.markdown(f"**{user.display_name}** · {user.role_zh} {user.role}" + (f"  \n{unit['name']}" if unit else ""))
         page = st.radio("页面 page", pages_for(user.role), key="page")
         if st.button("退出 sign out"):
             audit.record(engine, user.username, "sign_out", [], {}, user.role)
