@@ -143,6 +143,7 @@ def register_tables() -> None:
     import reliefgraph.dashboard.units  # noqa: F401
     import reliefgraph.loaders.resolution  # noqa: F401
     import reliefgraph.queries.clues  # noqa: F401
+    import reliefgraph.reports.numbering  # noqa: F401
 
 
 def _has_app_tables(conn: Connection) -> bool:

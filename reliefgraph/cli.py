@@ -264,6 +264,7 @@ def _wire_rooms() -> None:
     from reliefgraph.loaders.command import load_command, resolve_app
     from reliefgraph.queries.command import detect_command, evaluate_command, summary_command
     from reliefgraph.reports.command import report_command
+    from reliefgraph.reports.doc_command import ledger_command, order_command, prefix_command
     from reliefgraph.synthetic.command import generate_command
 
     app.command("generate")(generate_command)
@@ -272,7 +273,13 @@ def _wire_rooms() -> None:
     app.command("detect")(detect_command)
     app.command("evaluate")(evaluate_command)
     app.command("summary")(summary_command)
-    app.command("report")(report_command)
+    # `report --clue …` as before; `report order|ledger|prefix` for the numbered official documents.
+    report_app = typer.Typer(no_args_is_help=False)
+    report_app.callback(invoke_without_command=True)(report_command)
+    report_app.command("order")(order_command)
+    report_app.command("ledger")(ledger_command)
+    report_app.command("prefix")(prefix_command)
+    app.add_typer(report_app, name="report")
     app.add_typer(user_app, name="user")
     app.add_typer(unit_app, name="unit")
     app.add_typer(audit_app, name="audit")

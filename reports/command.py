@@ -64,6 +64,7 @@ def _password() -> str:
 
 
 def report_command(
+    ctx: typer.Context,
     clue: Annotated[Optional[str], typer.Option("--clue", help="线索编号 clue id")] = None,
     person: Annotated[Optional[str], typer.Option("--person", help="身份证号 citizen ID")] = None,
     summary: Annotated[bool, typer.Option("--summary", help="违规问题汇总（马山表式） the summary table")] = False,
@@ -82,7 +83,10 @@ def report_command(
                     ] = None,
     db: Annotated[Optional[str], typer.Option("--db", envvar="RELIEFGRAPH_URI", help="图数据库 graph store")] = None,
 ):
-    """生成案件线索报告 write a clue's, a person's or the summary report (HTML, PDF or DOCX)."""
+    """生成案件线索报告 write a clue's, a person's or the summary report (HTML, PDF or DOCX).
+    编号公文 numbered official documents: `report order`, `report ledger`."""
+    if ctx.invoked_subcommand:
+        return
     if fmt not in FORMATS:
         err.print(f"[red]未知格式 unknown format {fmt!r}[/red]; formats: {', '.join(FORMATS)}")
         raise typer.Exit(2)

@@ -26,3 +26,8 @@ def matplotlib_family() -> str:
 
     font_manager.fontManager.addfont(str(cjk_font_path()))
     return font_manager.FontProperties(fname=str(cjk_font_path())).get_name()
+
+
+def cjk_serif_path() -> Path:
+    """Noto Serif SC (Regular), the 宋体-like face of official documents' titles and body."""
+    return Path(pylopdf_fonts_zh_cn.serif_path())
