@@ -71,10 +71,17 @@ def yuan(value: Any) -> str:
 
 
 def rate(value: Any) -> str:
-    return "—" if value is None else f"{float(value) * 100:.1f}%"
+    if value is None or value != value:      # None, or NaN where a table held None
+        return "—"
+    return f"{float(value) * 100:.1f}%"
 
 
-def order_row(o: dict, unit_names: dict[str, str], now: datetime | None = None) -> dict:
+def size_words(n: int) -> str:
+    return f"{n} 字节" if n < 1024 else f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+def order_row(o: dict, unit_names: dict[str, str], now: datetime | None = None,
+              people: dict[str, str] | None = None) -> dict:
     """One order as a table row, in the words of the page."""
     return {
         "工单号 order": o.get("order_id"),
@@ -83,7 +90,7 @@ def order_row(o: dict, unit_names: dict[str, str], now: datetime | None = None) 
         "状态 status": status_label(o.get("status")),
         "类别 family": FAMILIES.get(o.get("family"), (o.get("family") or "",))[0],
         "承办单位 unit": o.get("unit_name") or unit_names.get(o.get("unit_id"), o.get("unit_id") or ""),
-        "核查人 verifier": o.get("assignee") or "",
+        "核查人 verifier": (people or {}).get(o.get("assignee"), o.get("assignee") or ""),
         "期限 deadline": deadline_words(o.get("deadline"), o.get("status") or "", now),
         "派单时间 dispatched": shown(o.get("dispatched_at"), suffix=False),
     }
@@ -118,13 +125,13 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def feedback_row(viewer, f: dict) -> dict:
+def feedback_row(viewer, f: dict, people: dict[str, str] | None = None) -> dict:
     """One round of feedback as the history table shows it; free text masked for the viewer."""
     from reliefgraph.dashboard.permissions import mask_text
 
     return {
         "提交时间 submitted": shown(f.get("submitted_at") or f.get("at"), suffix=False),
-        "核查人 by": f.get("submitted_by") or "",
+        "核查人 by": (people or {}).get(f.get("submitted_by"), f.get("submitted_by") or ""),
         "结论 conclusion": conclusion_label(f.get("conclusion")),
         "核查事实 facts": mask_text(viewer, f.get("facts")) or "",
         "涉及金额（元）involved": yuan(f.get("amount_involved")),
@@ -169,12 +176,19 @@ def return_reason(feedback: list[dict]) -> str | None:
     return None
 
 
-def event_row(viewer, e: dict) -> dict:
+def event_row(viewer, e: dict, people: dict[str, str] | None = None) -> dict:
     """One step of an order's history, as its history table shows it."""
     from reliefgraph.dashboard.orders import EVENTS
     from reliefgraph.dashboard.permissions import mask_text
 
-    return {"时间 when": shown(e["at"], suffix=False), "人员 who": e["actor"],
+    return {"时间 when": shown(e["at"], suffix=False), "人员 who": (people or {}).get(e["actor"], e["actor"]),
             "操作 action": EVENTS.get(e["action"], (e["action"],))[0],
             "状态 status": f"{status_label(e.get('from_status')) or '—'} → {status_label(e['to_status'])}",
             "说明 note": mask_text(viewer, e.get("note")) or ""}
+
+
+def display_names(engine) -> dict[str, str]:
+    """User name → the name people know them by, for the tables."""
+    from reliefgraph.dashboard.accounts import list_users
+
+    return {u["username"]: u["display_name"] or u["username"] for u in list_users(engine)}

@@ -40,7 +40,9 @@ def render(ctx: Ctx) -> None:
                                      assignee=ctx.user.username if mine else None)
     st.caption(f"工单 orders: {len(rows)} 条")
     if rows:
-        st.dataframe(pd.DataFrame([orderviews.order_row(o, names) for o in rows]), hide_index=True, width="stretch")
+        people = orderviews.display_names(ctx.engine)
+        st.dataframe(pd.DataFrame([orderviews.order_row(o, names, people=people) for o in rows]), hide_index=True,
+                     width="stretch")
     # Labels carry what a step never changes (the browser sends the label back).
     labels = {o["order_id"]: f"{o['order_id']} · {o.get('subject_name') or ''} · "
                              f"{FAMILIES.get(o.get('family'), (o.get('family') or '',))[0]}" for o in rows}
@@ -58,7 +60,7 @@ def order_panel(ctx: Ctx, oid: str, names: dict[str, str]) -> None:
     ctx.audit_once(f"order:{oid}", "view_clue", [f"Order:{oid}", f"Clue:{o['clue_id']}", f"Person:{o['subject_id']}"])
     st.subheader(f"工单 {oid} — {orderviews.status_label(o['status'])}")
     st.write(f"派单单位 from: {o['dispatcher_unit_name']} · 承办单位 to: {o['unit_name']} · "
-             f"核查人 verifier: {o.get('assignee') or '—'} · "
+             f"核查人 verifier: {orderviews.display_names(ctx.engine).get(o.get('assignee'), o.get('assignee') or '—')} · "
              f"期限 deadline: {orderviews.deadline_words(o.get('deadline'), o['status'])} · "
              f"派单时间 dispatched: {shown(o['dispatched_at'])}")
     if o.get("vanished_at"):
@@ -83,6 +85,10 @@ def order_panel(ctx: Ctx, oid: str, names: dict[str, str]) -> None:
     elif o["status"] in ("claimed", "returned") and ctx.user.role == "verifier":
         st.info(order_refusal(ctx.viewer, "submit", o))
     feedback_history(ctx, oid)
+    with st.expander("公文 official documents"):
+        from reliefgraph.dashboard.docbuttons import case_report_buttons
+
+        case_report_buttons(ctx, oid)
 
 
 def _step(do, message: str) -> None:
@@ -160,15 +166,16 @@ def feedback_form(ctx: Ctx, o: dict) -> None:
 def feedback_history(ctx: Ctx, oid: str) -> None:
     rounds = orders.feedback_of(ctx.engine, oid)
     files = orders.attachments_of(ctx.engine, oid)
+    people = orderviews.display_names(ctx.engine)
     if rounds:
         st.caption("反馈记录 feedback history")
-        st.dataframe(pd.DataFrame([orderviews.feedback_row(ctx.viewer, r) for r in rounds]), hide_index=True,
+        st.dataframe(pd.DataFrame([orderviews.feedback_row(ctx.viewer, r, people) for r in rounds]), hide_index=True,
                      width="stretch")
     for a in files:
         # Offered as a download, never shown inline: a scan or a PDF from a
         # town office is not trusted content for this page. The bytes are
         # read (and the reading audited) only when the button is clicked.
-        st.download_button(f"下载附件 {a['original_name']}（第 {a['feedback_version']} 版，{a['size'] / 1024:.0f} KB，"
+        st.download_button(f"下载附件 {a['original_name']}（第 {a['feedback_version']} 版，{orderviews.size_words(a['size'])}，"
                            f"SHA-256 {a['sha256'][:12]}…）",
                            lambda aid=a["id"]: orders.read_attachment(ctx.engine, ctx.viewer, aid)[1],
                            file_name=a["original_name"], mime="application/octet-stream",
@@ -176,7 +183,7 @@ def feedback_history(ctx: Ctx, oid: str) -> None:
     events = orders.events_of(ctx.engine, oid)
     if events:
         with st.expander(f"办理记录 history ({len(events)})"):
-            st.dataframe(pd.DataFrame([orderviews.event_row(ctx.viewer, e) for e in events]), hide_index=True,
+            st.dataframe(pd.DataFrame([orderviews.event_row(ctx.viewer, e, people) for e in events]), hide_index=True,
                          width="stretch")
 
 

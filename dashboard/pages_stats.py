@@ -23,6 +23,9 @@ def render(ctx: Ctx) -> None:
         return
     _section(ctx, "按承办单位 per unit", unit_cols, unit_rows, "by_unit")
     _section(ctx, "按规则 per rule", rule_cols, rule_rows, "by_rule")
+    from reliefgraph.dashboard.docbuttons import ledger_form
+
+    ledger_form(ctx)
 
 
 def _section(ctx: Ctx, title: str, columns: list[str], rows: list[list], name: str) -> None:
@@ -35,15 +38,16 @@ def _section(ctx: Ctx, title: str, columns: list[str], rows: list[list], name: s
     shown = frame.assign(**{rate_col: frame[rate_col].map(orderviews.rate),
                             amount_col: frame[amount_col].map(orderviews.yuan)})
     st.dataframe(shown, hide_index=True, width="stretch")
-    left, right = st.columns(2)
     indexed = frame.set_index(columns[0])
-    left.caption("派单与办结 dispatched, closed on time and late, overdue now")
-    left.bar_chart(indexed[columns[1:6]].drop(columns=[columns[2]]), horizontal=True, stack=False)
-    right.caption("追回金额（元）amount recovered")
-    right.bar_chart(indexed[[amount_col]], horizontal=True)
+    # Full width: unit and rule names are long, and so is the legend.
+    st.caption("派单与办结 dispatched, closed on time and late, overdue now")
+    st.bar_chart(indexed[columns[1:6]].drop(columns=[columns[2]]), horizontal=True, stack=False,
+                 height=max(220, 70 * len(frame)))
+    st.caption("追回金额（元）amount recovered")
+    st.bar_chart(indexed[[amount_col]], horizontal=True, height=max(160, 36 * len(frame)))
     stamp = to_beijing(orderviews.now_utc()).strftime("%Y%m%d")
     c1, c2, _ = st.columns([1, 1, 4])
     for fmt, col in (("csv", c1), ("xlsx", c2)):
-        col.download_button(f"下载 {fmt.upper()} download", table_bytes(fmt, columns, rows),
+        col.download_button({"csv": "下载 CSV", "xlsx": "下载 Excel"}[fmt], table_bytes(fmt, columns, rows),
                             file_name=f"工单统计_{name}_{stamp}.{fmt}", mime=MIME[fmt], key=f"stats:{name}:{fmt}",
                             on_click=ctx.audit, args=("export", [], {"what": f"order_stats_{name}", "format": fmt}))
