@@ -20,8 +20,8 @@ def _offer(key: str) -> None:
     doc = st.session_state.get(key)
     if doc is None:
         return
-    number = f"〔{doc.number}〕" if doc.number else ""
-    st.download_button(f"下载 download {number} {doc.filename}", doc.data, file_name=doc.filename, mime=doc.mime,
+    number = f"（文号 {doc.number}）" if doc.number else ""
+    st.download_button(f"下载 download{number} {doc.filename}", doc.data, file_name=doc.filename, mime=doc.mime,
                        key=f"{key}:download", on_click="ignore", type="primary")
 
 
