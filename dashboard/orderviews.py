@@ -192,3 +192,16 @@ def display_names(engine) -> dict[str, str]:
     from reliefgraph.dashboard.accounts import list_users
 
     return {u["username"]: u["display_name"] or u["username"] for u in list_users(engine)}
+
+
+def orders_version(engine) -> tuple:
+    """Changes whenever an order is dispatched or moves (every step writes one
+    event row) and each Beijing day (orders fall overdue): what cached
+    figures are keyed by."""
+    from sqlalchemy import func, select
+
+    from reliefgraph.dashboard.orders import order_events
+
+    with engine.connect() as conn:
+        steps = conn.execute(select(func.count()).select_from(order_events)).scalar_one()
+    return steps, today_beijing().isoformat()

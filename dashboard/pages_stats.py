@@ -12,12 +12,19 @@ from reliefgraph.exports import MIME, table_bytes
 
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _figures(db_url: str, version: tuple, _engine) -> tuple[list[dict], list[dict]]:
+    # Every order is read twice (per unit, per rule); the figures change
+    # only when an order does, so they are computed once per change of the
+    # orders (`version`), not once per session and rerun.
+    return orders.stats_by_unit(_engine), orders.stats_by_rule(_engine)
+
+
 def render(ctx: Ctx) -> None:
     st.header("统计 Statistics")
-    unit_cols, unit_rows = orderviews.stats_rows(orders.stats_by_unit(ctx.engine), "unit_id",
-                                                 units.unit_names(ctx.engine))
-    rule_cols, rule_rows = orderviews.stats_rows(orders.stats_by_rule(ctx.engine), "rule_id",
-                                                 {r.id: r.title_zh for r in rule_files()})
+    by_unit, by_rule = _figures(str(ctx.engine.url), orderviews.orders_version(ctx.engine), ctx.engine)
+    unit_cols, unit_rows = orderviews.stats_rows(by_unit, "unit_id", units.unit_names(ctx.engine))
+    rule_cols, rule_rows = orderviews.stats_rows(by_rule, "rule_id", {r.id: r.title_zh for r in rule_files()})
     if not unit_rows:
         st.info("尚未派单 no order dispatched yet: 在「派单 Dispatch」页派出线索后这里显示统计")
         return

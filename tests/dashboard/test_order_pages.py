@@ -235,3 +235,12 @@ def test_a_dispatched_clue_no_longer_waits_to_be_assigned(loop):
     cid = clues.list_clues(loop)[0]["clue_id"]
     orders.dispatch(loop, Viewer("wang", "dispatcher", unit_id=HQ), [cid], TOWN)
     assert cases.waiting_count(loop) == waiting - 1
+
+
+def test_the_orders_version_moves_with_every_step(loop):
+    cid = clues.list_clues(loop)[0]["clue_id"]
+    before = orderviews.orders_version(loop)
+    (oid,) = orders.dispatch(loop, Viewer("wang", "dispatcher", unit_id=HQ), [cid], TOWN)
+    dispatched = orderviews.orders_version(loop)
+    orders.claim(loop, Viewer("li", "verifier", unit_id=TOWN), oid)      # within the same second
+    assert len({before, dispatched, orderviews.orders_version(loop)}) == 3
