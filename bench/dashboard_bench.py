@@ -357,6 +357,33 @@ def seed_orders(app_db: str, clue_rows: list[dict], password: str, sessions: int
     return names
 
 
+def order_pages_in_process(app_db: str, repeat: int = 10) -> None:
+    """What each loop page asks of the application database, without Streamlit."""
+    from reliefgraph.dashboard import cluetable, orders, orderviews
+
+    engine = connect(app_db)
+    dispatcher = Viewer("bench_dis0", "dispatcher", unit_id=HQ)
+    reviewer = Viewer("bench_closer", "reviewer", unit_id=HQ)
+    verifier = Viewer("bench_v1", "verifier", unit_id="bench-town1")
+    calls = {
+        "派单 clues not yet dispatched": lambda: orderviews.undispatched(engine, cluetable.clue_rows(engine, dispatcher)),
+        "工单 a town's orders": lambda: orderviews.visible_orders(engine, verifier),
+        "工单 the commission's orders": lambda: orderviews.visible_orders(engine, dispatcher),
+        "审核 awaiting review": lambda: orderviews.awaiting_review(engine, reviewer),
+        "统计 per unit and per rule": lambda: (orders.stats_by_unit(engine), orders.stats_by_rule(engine)),
+        "规则 precision per month": lambda: orders.precision_by_month(engine),
+        "sign-in: overdue and due soon": lambda: (orders.overdue(engine, "bench-town1"),
+                                                   orders.due_soon(engine, "bench-town1")),
+    }
+    for name, call in calls.items():
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - started)
+        print(f"  {line(name, times)}")
+
+
 async def wire_order_session(url, username, password, subjects, towns, deadline, times, errors, seed,
                              delay: float) -> None:
     rng = random.Random(seed)
@@ -547,17 +574,19 @@ def main() -> None:
         subjects = [c["subject_id"] for c in clue_rows]
         towns = sorted({(c["region_code"] or "")[:9] for c in clue_rows if c["region_code"]})
         print(f"county: {args.db} ({len(clue_rows):,} active clues)")
+        if args.workload == "orders":
+            password = "bench-" + secrets.token_urlsafe(12)
+            names = seed_orders(app_db, clue_rows, password, args.sessions, args.dispatch)
+            args.client = "wire"
+            print("\nthe loop's pages, in process (their database reads, no Streamlit):")
+            order_pages_in_process(app_db)
         if not args.skip_in_process:
             print("\nin process:")
             ego_bench(args.db, subjects, args.samples)
             pyvis_bench()
         if args.no_browser:
             return
-        if args.workload == "orders":
-            password = "bench-" + secrets.token_urlsafe(12)
-            names = seed_orders(app_db, clue_rows, password, args.sessions, args.dispatch)
-            args.client = "wire"
-        else:
+        if args.workload != "orders":
             password, names = bench_accounts(app_db, args.sessions)
         for client in (("wire", "browser") if args.client == "both" else (args.client,)):
             port = free_port()
