@@ -37,18 +37,13 @@ from reliefgraph.beijing import BEIJING
 from reliefgraph.dashboard import attachments as files
 from reliefgraph.dashboard import audit
 from reliefgraph.dashboard.accounts import users
-from reliefgraph.dashboard.permissions import Viewer, dispatch_refusal, may_see_order, order_refusal
+from reliefgraph.dashboard.permissions import (ORDER_STATUSES, Viewer, dispatch_refusal, may_see_order,
+                                               order_refusal)
 from reliefgraph.dashboard.units import units
 from reliefgraph.queries.clues import clues
 from reliefgraph.queries.rules import DEADLINE_DAYS
 
-STATUSES = {
-    "dispatched": ("已派单", "Dispatched"),
-    "claimed": ("核查中", "In verification"),
-    "submitted": ("待审核", "Awaiting review"),
-    "returned": ("已退回", "Returned"),
-    "closed": ("已销号", "Closed"),
-}
+STATUSES = ORDER_STATUSES
 OPEN = ("dispatched", "claimed", "returned")        # the receiving unit owes work: deadlines apply
 CONCLUSIONS = {"true": ("属实", "True"), "partly": ("部分属实", "Partly true"), "false": ("不属实", "Not true")}
 CONFIRMED = ("true", "partly")                      # the clue was right: counts for the rule's precision

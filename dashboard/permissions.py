@@ -95,8 +95,16 @@ def may_work_case(viewer: Viewer, assignee: str | None) -> bool:
     return viewer.role == "verifier" and assignee is not None and assignee == viewer.username
 
 
+# An order's statuses (orders.STATUSES), declared here so refusals can name them.
+ORDER_STATUSES = {
+    "dispatched": ("已派单", "Dispatched"),
+    "claimed": ("核查中", "In verification"),
+    "submitted": ("待审核", "Awaiting review"),
+    "returned": ("已退回", "Returned"),
+    "closed": ("已销号", "Closed"),
+}
 ORDER_ACTIONS = {
-    "claim": ("认领", "claim"), "assign": ("指派", "assign"), "submit": ("提交核查反馈", "submit feedback"),
+    "claim": ("认领", "claim"), "assign": ("指派", "assign"), "submit": ("提交核查反馈", "submit feedback on"),
     "review": ("审核", "review"),
 }
 # The statuses each step starts from (orders.py holds the whole machine).
@@ -135,7 +143,8 @@ def order_refusal(viewer: Viewer, action: str, order: dict) -> str | None:
         return f"该派单不属于您的单位，不能{zh} this order belongs to another unit; you may not {ORDER_ACTIONS[action][1]} it"
     status = order.get("status")
     if status not in ORDER_STEP_FROM[action]:
-        return f"派单当前状态为“{status}”，不能{zh} an order that is {status} cannot be {ORDER_ACTIONS[action][1]}ed"
+        shown = ORDER_STATUSES.get(status, (status,))[0]
+        return f"派单当前状态为“{shown}”，不能{zh} cannot {ORDER_ACTIONS[action][1]} an order that is {status}"
     own_unit = viewer.unit_id == order.get("unit_id")
     if action == "claim":
         if viewer.role != "verifier" or not own_unit:
