@@ -57,7 +57,7 @@ def case_document(report: Report, trail: Trail, viewer: Viewer, *, issuer: str, 
     from reliefgraph.dashboard.orders import STATUSES
 
     o = trail.order
-    od = OfficialDoc(issuer=issuer, number=number, title=TITLE, issued_at=issued_at, prepared_by=report.generated_by)
+    od = OfficialDoc(issuer=issuer, number=number, title=TITLE, issued_at=issued_at)
     od.add(Para(f"派单编号：{o['order_id']}　线索编号：{o['clue_id']}　当前状态："
                 f"{STATUSES.get(o['status'], (o['status'],))[0]}"
                 + ("　（线索已不再被检出）" if o.get("vanished_at") else "")))
@@ -71,8 +71,8 @@ def case_document(report: Report, trail: Trail, viewer: Viewer, *, issuer: str, 
     od.heading(f"{chinese_ordinal(next(n))}、核查对象基本情况")
     if report.subject:
         od.add(Pairs(views.subject_pairs(report)))
-    for heading, columns, rows, empty in views.household_tables(report):
-        od.heading(heading.split(" ")[0], 2)
+    for i, (heading, columns, rows, empty) in enumerate(views.household_tables(report), 1):
+        od.heading(f"（{chinese_ordinal(i)}）{heading.split(' ')[0]}", 2)
         od.add(Grid(columns, rows) if rows else Para(empty))
     od.heading(f"{chinese_ordinal(next(n))}、线索内容与证据")
     for cv in (views.clue_views(report) if pictures else _views_without_pictures(report)):

@@ -97,9 +97,12 @@ def _issue(engine: Engine, viewer: Viewer, unit: dict, kind: str, subject: str, 
     def render(number: str, at: datetime) -> bytes:
         return writer(build(number, shown(at)))
 
-    issued = numbering.issue(engine, unit_id=unit["unit_id"], prefix=prefix, kind=kind, subject=subject, fmt=fmt,
-                             actor=viewer.username, role=viewer.role, render=render, subjects=subjects,
-                             detail=detail, now=now)
+    try:
+        issued = numbering.issue(engine, unit_id=unit["unit_id"], prefix=prefix, kind=kind, subject=subject,
+                                 fmt=fmt, actor=viewer.username, role=viewer.role, render=render, subjects=subjects,
+                                 detail=detail, now=now)
+    except numbering.NumberingError as exc:
+        raise DocumentError(str(exc)) from None
     name = f"{_safe(issued.number)}-{numbering.KINDS[kind]}.{fmt}"
     return Document(issued.number, issued.data, MIME[fmt], name)
 
@@ -132,7 +135,10 @@ def case_report(store: GraphStore, engine: Engine, order_id: str, viewer: Viewer
     if not may_see_order(viewer, found):
         raise DocumentError("该派单不属于您的单位 this order belongs to another unit")
     unit = issuing_unit(engine, viewer, unit_id)
-    report = gather.clue_report(store, engine, found["clue_id"], viewer.username, viewer.role)
+    try:
+        report = gather.clue_report(store, engine, found["clue_id"], viewer.username, viewer.role)
+    except gather.ReportError as exc:
+        raise DocumentError(str(exc)) from None
     reader = reader_of_order(viewer, found, report)
     shown_report = for_viewer(report, reader)
     trail = Trail(found, orders.events_of(engine, order_id), orders.feedback_of(engine, order_id),

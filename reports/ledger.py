@@ -48,9 +48,12 @@ class LedgerFilter:
 
     @property
     def period(self) -> str:
+        if not self.date_from and not self.date_to:
+            return "不限（全部派单）"
+        if not self.date_to:
+            return f"{self.date_from.isoformat()} 起（按派单日期，北京时间）"
         first = self.date_from.isoformat() if self.date_from else "最早"
-        last = self.date_to.isoformat() if self.date_to else "至今"
-        return f"{first} 至 {last}（按派单日期，北京时间）"
+        return f"{first} 至 {self.date_to.isoformat()}（按派单日期，北京时间）"
 
     @property
     def subject(self) -> str:

@@ -86,7 +86,6 @@ class OfficialDoc:
     reviews: list[Review] | None = None     # None: no review block
     landscape: bool = False
     confidentiality: str = CONFIDENTIAL
-    prepared_by: str = ""     # the account that issued it, for the footer note
 
     def heading(self, text: str, level: int = 1) -> None:
         self.blocks.append(Heading(text, level))

@@ -9,6 +9,7 @@ which made a 5,000-row ledger take minutes.
 from __future__ import annotations
 
 import io
+import re
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -29,6 +30,15 @@ PORTRAIT_MARGINS = (Cm(3.7), Cm(3.5), Cm(2.8), Cm(2.6))
 LANDSCAPE_MARGINS = (Cm(2.2), Cm(2.0), Cm(2.0), Cm(2.0))
 
 
+# Characters XML 1.0 cannot hold (control characters, lone surrogates): an
+# agency's extract can carry them in a name; they are dropped, not fatal.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(text) -> str:
+    return _NOT_XML.sub("", str(text))
+
+
 def _fonts(run, east_asian: str, size: float | None = None, bold: bool = False, colour: RGBColor | None = None):
     run.font.name = east_asian
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), east_asian)
@@ -44,7 +54,7 @@ def _para(doc, text: str, font: str = BODY_FONT, size: float = 14, bold=False, c
           right=False, style=None, space_after: float = 4):
     p = doc.add_paragraph(style=style)
     if text:
-        _fonts(p.add_run(text), font, size, bold, colour)
+        _fonts(p.add_run(_clean(text)), font, size, bold, colour)
     if centre:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     elif right:
@@ -84,7 +94,7 @@ def _header_footer(doc, od: OfficialDoc) -> None:
     section = doc.sections[0]
     head = section.header.paragraphs[0]
     head.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _fonts(head.add_run(f"{od.confidentiality}　{od.number}"), BODY_FONT, 9, colour=RED)
+    _fonts(head.add_run(_clean(f"{od.confidentiality}　{od.number}")), BODY_FONT, 9, colour=RED)
     foot = section.footer.paragraphs[0]
     foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _fonts(foot.add_run("第 "), BODY_FONT, 10.5)
@@ -116,7 +126,7 @@ def _usable_width(doc) -> int:
 def _cell_xml(text: str, width: int, size_half_points: int, bold: bool) -> str:
     b = "<w:b/>" if bold else ""
     # Line breaks in the value become Word line breaks, not lost.
-    runs = '<w:br/>'.join(f'<w:t xml:space="preserve">{escape(part)}</w:t>' for part in str(text).split("\n"))
+    runs = '<w:br/>'.join(f'<w:t xml:space="preserve">{escape(part)}</w:t>' for part in _clean(text).split("\n"))
     return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:pPr><w:spacing w:after="0"/>'
             f'</w:pPr><w:r><w:rPr>{b}<w:sz w:val="{size_half_points}"/></w:rPr>{runs}</w:r></w:p></w:tc>')
 
@@ -157,8 +167,8 @@ def render_official_docx(od: OfficialDoc) -> bytes:
     _page(doc, od.landscape)
     _styles(doc)
     _header_footer(doc, od)
-    doc.core_properties.title = f"{od.title} {od.number}"
-    doc.core_properties.author = od.issuer
+    doc.core_properties.title = _clean(f"{od.title} {od.number}")
+    doc.core_properties.author = _clean(od.issuer)
     _para(doc, od.issuer, TITLE_FONT, 26, bold=True, colour=RED, centre=True, space_after=6)
     number = _para(doc, od.number, BODY_FONT, 16, centre=True, space_after=12)
     _red_rule(number)
@@ -175,7 +185,7 @@ def render_official_docx(od: OfficialDoc) -> bytes:
 
 def _block(doc, block) -> None:
     if isinstance(block, Heading):
-        doc.add_heading(block.text, level=block.level)
+        doc.add_heading(_clean(block.text), level=block.level)
     elif isinstance(block, Para):
         _para(doc, block.text, BODY_FONT, 10.5 if block.note else 14)
     elif isinstance(block, Pairs):

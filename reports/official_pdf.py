@@ -99,7 +99,9 @@ class _Pdf(FPDF):
             for part in str(text).split("\n"):
                 line, used = [], 0.0
                 for ch in part:
-                    w = advance[ord(ch)] * scale if ord(ch) < len(advance) else size * PT
+                    # A glyph the font lacks is left out by fpdf2; reserve an em for it.
+                    known = advance.get(ord(ch))
+                    w = known * scale if known else size * PT
                     if line and used + w > room:
                         lines.append("".join(line))
                         line, used = [], 0.0

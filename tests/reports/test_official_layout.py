@@ -111,3 +111,17 @@ def test_pdf_first_page_renders(artifacts, tmp_path):
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(path),
                     str(artifacts / "official_layout_page1")], check=True)
     assert (artifacts / "official_layout_page1.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_hostile_and_rare_text_is_laid_out_not_fatal(tmp_path):
+    """Names from agency extracts can hold control characters, markup and
+    characters outside the fonts; the document still comes out, markup as text."""
+    od = _doc()
+    od.add(Grid(("姓名", "备注"), [("王\x00五\x0b<w:t>&amp;", "𠮷😀\u200b"), ("陈\x1f七", "=1+1")]))
+    doc = Document(io.BytesIO(render_official_docx(od)))
+    cells = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
+    assert ["王五<w:t>&amp;", "𠮷😀\u200b"] in cells and ["陈七", "=1+1"] in cells
+    path = tmp_path / "hostile.pdf"
+    path.write_bytes(render_official_pdf(od))
+    if shutil.which("pdftotext"):
+        assert "王五<w:t>&amp;" in _pdftotext(path)
