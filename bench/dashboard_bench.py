@@ -16,7 +16,14 @@ The graph is only read. The application database is copied first (bench
 accounts and audit entries go to the copy), so a shared county stays as it is.
 
     python bench/dashboard_bench.py [--db DIR] [--app-db FILE] [--sessions 20] [--duration 60]
-                                    [--client browser|wire|both]
+                                    [--client browser|wire|both] [--workload explore|orders]
+
+`--workload orders` measures the closed loop's pages instead: the copy of the
+application database gets units (the county discipline commission, one town
+government per town with clues) and orders in every status (dispatched in
+bulk, timed, then claimed, submitted and closed in part); the sessions are
+dispatchers, verifiers and reviewers moving between 派单, 工单, 审核, 统计 and
+规则, timed per page over Streamlit's protocol.
 """
 from __future__ import annotations
 
@@ -231,10 +238,12 @@ async def one_session(browser, url, username, password, subjects, towns, deadlin
 
 async def sessions_bench(client: str, url: str, names: list[str], password: str, subjects: list[str],
                          towns: list[str], duration: float, ramp: float, server_pid: int,
-                         engine_pid: int | None, first: bool = True) -> None:
+                         engine_pid: int | None, first: bool = True, workload: str = "explore") -> None:
     from playwright.async_api import async_playwright
 
     actions = ("sign-in", "page: Explore", "search", "draw 2 hops", "page: Saved queries", "saved query")
+    if workload == "orders":
+        actions = ("sign-in", *(f"page: {p}" for p in dict.fromkeys(p for ps in ORDER_PAGES.values() for p in ps)))
     times: dict[str, list[float]] = {k: [] for k in (*actions, "_bytes")}
     errors: list[str] = []
     rss = [(0.0, rss_mib(server_pid), rss_mib(engine_pid) if engine_pid else 0.0)]
@@ -251,6 +260,8 @@ async def sessions_bench(client: str, url: str, names: list[str], password: str,
         deadline = started + duration
         # Sessions arrive over `ramp` seconds, as people do, not in one instant.
         run = one_session if client == "browser" else wire_session
+        if workload == "orders":
+            run = wire_order_session
         lead = (browser,) if client == "browser" else ()
         tasks = [asyncio.create_task(run(*lead, url, name, password, subjects, towns, deadline, times,
                                          errors, seed, ramp * seed / len(names)))
@@ -296,6 +307,123 @@ async def sessions_bench(client: str, url: str, names: list[str], password: str,
 def _cpu_seconds(pid: int) -> float:
     t = psutil.Process(pid).cpu_times()
     return t.user + t.system
+
+
+# -- the closed loop's pages ------------------------------------------------
+ORDER_PAGES = {"dispatcher": ("派单 Dispatch", "工单 Orders", "统计 Statistics", "规则 Rules"),
+               "verifier": ("工单 Orders", "统计 Statistics", "规则 Rules"),
+               "reviewer": ("审核 Review", "工单 Orders", "统计 Statistics", "规则 Rules")}
+HQ = "bench-jw"
+
+
+def seed_orders(app_db: str, clue_rows: list[dict], password: str, sessions: int, dispatch_n: int) -> list[str]:
+    """Units, loop accounts and orders in every status in the copied database; the session names."""
+    from decimal import Decimal
+
+    from reliefgraph.dashboard import orders, units
+    from reliefgraph.dashboard.permissions import Viewer
+
+    engine = connect(app_db)
+    towns = sorted({(c["region_code"] or "")[:9] for c in clue_rows if c["region_code"]})[:12]
+    units.add_unit(engine, HQ, "某县纪委监委", "discipline")
+    for i, town in enumerate(towns):
+        units.add_unit(engine, f"bench-town{i}", f"第{i + 1}镇人民政府", "town", region_code=town)
+    names = ["bench_admin"]
+    for i in range(sessions):
+        role = ("dispatcher", "verifier", "reviewer")[i % 3]
+        unit = f"bench-town{i % len(towns)}" if role == "verifier" else HQ
+        name = f"bench_{role[:3]}{i}"
+        accounts.add_user(engine, name, password, role, unit_id=unit)
+        names.append(name)
+    accounts.add_user(engine, "bench_closer", password, "reviewer", unit_id=HQ)
+    dispatcher = Viewer(names[1], "dispatcher", unit_id=HQ)
+    by_town: dict[str, list[str]] = {}
+    for c in clue_rows[:dispatch_n]:
+        by_town.setdefault((c["region_code"] or "")[:9], []).append(c["clue_id"])
+    started = time.perf_counter()
+    sent = []
+    for i, town in enumerate(towns):
+        if by_town.get(town):
+            sent += orders.dispatch(engine, dispatcher, by_town[town], f"bench-town{i}")
+    took = time.perf_counter() - started
+    print(f"  dispatched {len(sent):,} orders in {len(towns)} bulk batches: {took:.2f} s")
+    # Half claimed, a quarter submitted, an eighth closed: every list has rows.
+    verifiers = {u: v for u, v in ((f"bench-town{i}", f"bench_v{i}") for i in range(len(towns)))}
+    for unit, name in verifiers.items():
+        accounts.add_user(engine, name, password, "verifier", unit_id=unit)
+    closer = Viewer("bench_closer", "reviewer", unit_id=HQ)
+    steps = 0
+    for n, o in enumerate(orders.list_orders(engine)):
+        if n % 2:
+            continue
+        v = Viewer(verifiers[o["unit_id"]], "verifier", unit_id=o["unit_id"])
+        orders.claim(engine, v, o["order_id"])
+        if n % 4 == 0:
+            orders.submit_feedback(engine, v, o["order_id"], orders.Feedback(
+                conclusion=("true", "partly", "false")[n % 3], facts="入户核查情况（基准测试）",
+                amount_involved=Decimal("1200"), amount_recovered=Decimal("0" if n % 3 == 2 else "600")))
+            if n % 8 == 0:
+                orders.review(engine, closer, o["order_id"], approve=True)
+        steps += 1
+    print(f"  orders worked along: {steps:,} claimed, of them a half submitted and a quarter closed")
+    return names
+
+
+def order_pages_in_process(app_db: str, repeat: int = 10) -> None:
+    """What each loop page asks of the application database, without Streamlit."""
+    from reliefgraph.dashboard import cluetable, orders, orderviews
+
+    engine = connect(app_db)
+    dispatcher = Viewer("bench_dis0", "dispatcher", unit_id=HQ)
+    reviewer = Viewer("bench_closer", "reviewer", unit_id=HQ)
+    verifier = Viewer("bench_v1", "verifier", unit_id="bench-town1")
+    calls = {
+        "派单 clues not yet dispatched": lambda: orderviews.undispatched(engine, cluetable.clue_rows(engine, dispatcher)),
+        "工单 a town's orders": lambda: orderviews.visible_orders(engine, verifier),
+        "工单 the commission's orders": lambda: orderviews.visible_orders(engine, dispatcher),
+        "审核 awaiting review": lambda: orderviews.awaiting_review(engine, reviewer),
+        "统计 per unit and per rule": lambda: (orders.stats_by_unit(engine), orders.stats_by_rule(engine)),
+        "规则 precision per month": lambda: orders.precision_by_month(engine),
+        "sign-in: overdue and due soon": lambda: (orders.overdue(engine, "bench-town1"),
+                                                   orders.due_soon(engine, "bench-town1")),
+    }
+    for name, call in calls.items():
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            call()
+            times.append(time.perf_counter() - started)
+        print(f"  {line(name, times)}")
+
+
+async def wire_order_session(url, username, password, subjects, towns, deadline, times, errors, seed,
+                             delay: float) -> None:
+    rng = random.Random(seed)
+    await asyncio.sleep(delay)
+    role = next(r for r in ORDER_PAGES if username.startswith(f"bench_{r[:3]}"))
+    s = WireSession(url)
+    try:
+        started = time.perf_counter()
+        await s.open()
+        s.set(s.find("text_input", "用户名"), string_value=username)
+        s.set(s.find("text_input", "密码"), string_value=password)
+        await s.rerun(trigger=s.find("button", "登录"))
+        s.find("button", "退出")
+        times["sign-in"].append(time.perf_counter() - started)
+    except Exception as exc:
+        errors.append(f"{username} sign-in: {type(exc).__name__}: {str(exc)[:160]}")
+        await s.close()
+        return
+    while time.monotonic() < deadline:
+        try:
+            name = rng.choice(ORDER_PAGES[role])
+            s.set(s.find("radio", "页面"), string_value=name)
+            times.setdefault(f"page: {name}", []).append(await s.rerun())
+        except Exception as exc:
+            errors.append(f"{username}: {type(exc).__name__}: {str(exc)[:160]}")
+            break
+    times["_bytes"].append(s.received)
+    await s.close()
 
 
 # -- the same sessions over Streamlit's own protocol, without a browser -----
@@ -443,6 +571,9 @@ def main() -> None:
                          "browser (the server's own cost), or both, each against a freshly started server")
     ap.add_argument("--skip-in-process", action="store_true", help="leave out the ego-network and pyvis figures")
     ap.add_argument("--no-first-render", action="store_true", help="leave out each page's first render")
+    ap.add_argument("--workload", choices=("explore", "orders"), default="explore",
+                    help="what the sessions do: search, draw and query, or the closed loop's pages (wire only)")
+    ap.add_argument("--dispatch", type=int, default=1000, help="clues dispatched as orders for --workload orders")
     args = ap.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}; "
@@ -455,13 +586,20 @@ def main() -> None:
         subjects = [c["subject_id"] for c in clue_rows]
         towns = sorted({(c["region_code"] or "")[:9] for c in clue_rows if c["region_code"]})
         print(f"county: {args.db} ({len(clue_rows):,} active clues)")
+        if args.workload == "orders":
+            password = "bench-" + secrets.token_urlsafe(12)
+            names = seed_orders(app_db, clue_rows, password, args.sessions, args.dispatch)
+            args.client = "wire"
+            print("\nthe loop's pages, in process (their database reads, no Streamlit):")
+            order_pages_in_process(app_db)
         if not args.skip_in_process:
             print("\nin process:")
             ego_bench(args.db, subjects, args.samples)
             pyvis_bench()
         if args.no_browser:
             return
-        password, names = bench_accounts(app_db, args.sessions)
+        if args.workload != "orders":
+            password, names = bench_accounts(app_db, args.sessions)
         for client in (("wire", "browser") if args.client == "both" else (args.client,)):
             port = free_port()
             url = f"http://127.0.0.1:{port}"
@@ -475,7 +613,7 @@ def main() -> None:
                     print(f"\nserved at {url}, pid {server.pid}" + (f"; Chromium {CHROMIUM}" if client == "browser" else ""))
                     asyncio.run(sessions_bench(client, url, names, password, subjects, towns, args.duration,
                                                args.ramp, server.pid, engine_pid_of(args.db),
-                                               first=not args.no_first_render))
+                                               first=not args.no_first_render, workload=args.workload))
                 finally:
                     server.terminate()
                     server.wait(timeout=30)

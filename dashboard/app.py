@@ -8,22 +8,35 @@ from __future__ import annotations
 
 import streamlit as st
 
-from reliefgraph.dashboard import accounts, audit, pages_signin, ui
+from reliefgraph.dashboard import accounts, audit, pages_signin, ui, units
 from reliefgraph.dashboard.permissions import PermissionDenied, can
 
 PAGES = {
     "总览 Overview": "pages_overview",
+    "派单 Dispatch": "pages_dispatch",
+    "工单 Orders": "pages_orders",
+    "审核 Review": "pages_review",
     "线索 Clues": "pages_clues",
     "图谱 Explore": "pages_explore",
     "查询 Saved queries": "pages_queries",
     "核查 Cases": "pages_cases",
     "报告 Reports": "pages_reports",
+    "统计 Statistics": "pages_stats",
+    "规则 Rules": "pages_rules",
     "管理 Admin": "pages_admin",
+}
+# Pages only some roles need; every other page is open to every role.
+PAGE_ROLES = {
+    "pages_dispatch": {"dispatcher"},
+    "pages_orders": {"dispatcher", "verifier", "reviewer", "admin"},
+    "pages_review": {"reviewer"},
+    "pages_cases": {"admin", "verifier"},     # cases from before orders, worked to their end
 }
 
 
 def pages_for(role: str) -> list[str]:
-    return [name for name, module in PAGES.items() if module != "pages_admin" or can(role, "manage_users")]
+    return [name for name, module in PAGES.items()
+            if (module != "pages_admin" or can(role, "manage_users")) and role in PAGE_ROLES.get(module, {role})]
 
 
 def main() -> None:
@@ -41,7 +54,8 @@ def main() -> None:
         return
     ctx = ui.Ctx(engine, store, user, ui.viewer_for(engine, user, store))
     with st.sidebar:
-        st.markdown(f"**{user.display_name}** · {user.role_zh} {user.role}")
+        unit = units.get_unit(engine, user.unit_id)
+        st.markdown(f"**{user.display_name}** · {user.role_zh} {user.role}" + (f"  \n{unit['name']}" if unit else ""))
         page = st.radio("页面 page", pages_for(user.role), key="page")
         if st.button("退出 sign out"):
             audit.record(engine, user.username, "sign_out", [], {}, user.role)
@@ -54,6 +68,10 @@ def main() -> None:
     import importlib
 
     module = importlib.import_module(f"reliefgraph.dashboard.{PAGES[page]}")
+    ui.show_flashes()
+    from reliefgraph.dashboard.pages_orders import deadline_notice
+
+    deadline_notice(ctx)
     try:
         module.render(ctx)
     except PermissionDenied as exc:

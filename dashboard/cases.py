@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, select, update
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text, func, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from reliefgraph.appdb import metadata
@@ -209,6 +209,17 @@ def list_cases(engine: Engine, assignee: str | None = None, statuses: list[str] 
         query = query.where(clues.c.status.in_(statuses))
     with engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def waiting_count(engine: Engine) -> int:
+    """Active clues nobody has been given yet (no case, no order): what an
+    assigning role must see beside its cases."""
+    from reliefgraph.dashboard.orders import orders
+
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(clues)
+                            .where(clues.c.status == "new", clues.c.active.is_(True),
+                                   clues.c.clue_id.not_in(select(orders.c.clue_id)))).scalar_one()
 
 
 def clue_case_query():

@@ -47,12 +47,15 @@ class Demo:
     passwords: dict[str, str]       # user name → password, printed once for the demo
 
     def env(self) -> dict[str, str]:
-        return {"RELIEFGRAPH_URI": self.graph_uri, "RELIEFGRAPH_APP_DB": self.app_db}
+        # Attachments of the demo's orders stay in its folder too.
+        return {"RELIEFGRAPH_URI": self.graph_uri, "RELIEFGRAPH_APP_DB": self.app_db,
+                "RELIEFGRAPH_APP_FILES": str(self.folder / "files")}
 
 
 def demo_env(folder: Path) -> dict[str, str]:
     folder = folder.resolve()
-    return {"RELIEFGRAPH_URI": str(folder / "graph"), "RELIEFGRAPH_APP_DB": f"sqlite:///{folder / 'app.db'}"}
+    return {"RELIEFGRAPH_URI": str(folder / "graph"), "RELIEFGRAPH_APP_DB": f"sqlite:///{folder / 'app.db'}",
+            "RELIEFGRAPH_APP_FILES": str(folder / "files")}
 
 
 def prepare(folder: Path, persons: int = 20_000, seed: int = 1) -> Demo:

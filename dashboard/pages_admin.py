@@ -11,7 +11,7 @@ import streamlit as st
 from reliefgraph.dashboard import accounts, audit
 from reliefgraph.dashboard.permissions import require
 from reliefgraph.dashboard.queryform import to_csv
-from reliefgraph.dashboard.ui import Ctx
+from reliefgraph.dashboard.ui import Ctx, flash
 
 CHOOSE = "请选择 choose"
 AUDIT_LIMIT = 2000
@@ -99,7 +99,7 @@ def _change(ctx: Ctx, who: str | None, action: str, role: str, password: str) ->
     except accounts.AccountError as exc:
         st.error(str(exc))
         return
-    st.success(f"已完成 done: {who}")
+    flash(f"已完成 done: {who}")
     st.rerun()
 
 

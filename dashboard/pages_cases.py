@@ -7,8 +7,8 @@ import streamlit as st
 
 from reliefgraph.beijing import shown
 from reliefgraph.dashboard import accounts, cases
-from reliefgraph.dashboard.permissions import mask_for, mask_text
-from reliefgraph.dashboard.ui import Ctx, status_zh
+from reliefgraph.dashboard.permissions import can, mask_for, mask_text
+from reliefgraph.dashboard.ui import Ctx, flash, status_zh
 from reliefgraph.queries.rules import FAMILIES
 
 
@@ -26,6 +26,13 @@ def render(ctx: Ctx) -> None:
         # confirmed): keep it open so its user sees the outcome.
         rows += [r for r in cases.list_cases(ctx.engine, assignee=assignee) if r["clue_id"] == opened]
     st.caption(("分派给我的案件 cases assigned to me" if mine_only else "全部案件 all cases") + f": {len(rows)}")
+    waiting = cases.waiting_count(ctx.engine) if can(ctx.user.role, "assign_case") else 0
+    if waiting:
+        # A case exists once a clue is assigned; clues still waiting are not
+        # cases yet, and "0 cases" alone read as if nothing needed doing.
+        st.info(f"另有 {waiting} 条线索待分派 clues waiting to be assigned — 请在「线索 Clues」页打开线索并分派 "
+                "open them on the Clues page to assign; 或由派单员在「派单 Dispatch」页批量派单给承办单位 "
+                "or a dispatcher sends them to a unit in bulk on the Dispatch page")
     if not rows:
         return
     table = [{"编号 id": r["clue_id"], "类别 family": FAMILIES.get(r["family"], (r["family"],))[0],
@@ -76,7 +83,7 @@ def case_panel(ctx: Ctx, cid: str) -> None:
                 except cases.CaseError as exc:
                     st.error(str(exc))
                 else:
-                    st.success(f"已{cases.ACTIONS[step.action][0]}：{status_zh(step.from_status)} → "
+                    flash(f"已{cases.ACTIONS[step.action][0]}：{status_zh(step.from_status)} → "
                                f"{status_zh(step.to_status)}")
                     st.rerun()
     history = cases.history_of(ctx.engine, cid)

@@ -17,6 +17,7 @@ from reliefgraph.graph.store import GraphStore, open_store
 from reliefgraph.settings import Settings
 
 TOKEN = "session_token"
+FLASH = "flash_messages"
 
 
 @dataclass
@@ -114,3 +115,16 @@ def draw(sub: graphview.Subgraph, height: int = 520, centre: str | None = None, 
 def status_zh(status: str) -> str:
     zh, en = cases.STATUSES.get(status, (status, status))
     return f"{zh} {en}"
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """Say `message` on the next run of the page. A step that changes data
+    reruns the page at once (st.rerun), which discards anything drawn in the
+    run that took the step; the message waits in the session instead."""
+    st.session_state.setdefault(FLASH, []).append((kind, message))
+
+
+def show_flashes() -> None:
+    """Show, once, what the previous run's steps reported."""
+    for kind, message in st.session_state.pop(FLASH, []):
+        getattr(st, kind if kind in ("success", "info", "warning", "error") else "info")(message)

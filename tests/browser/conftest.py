@@ -34,7 +34,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
+# One county and one served dashboard for every browser module (the walks
+# use different clues); each module has its own browser context.
+@pytest.fixture(scope="session")
 def demo(tmp_path_factory) -> Demo:
     folder = tmp_path_factory.mktemp("demo")
     try:
@@ -43,7 +45,7 @@ def demo(tmp_path_factory) -> Demo:
         EmbeddedServer(folder / "graph").stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def dashboard_url(demo, tmp_path_factory):
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -79,7 +81,7 @@ def browser_context(tmp_path_factory):
         context.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def artifacts(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("browser-artifacts")
     shutil.rmtree(REPO_ARTIFACTS, ignore_errors=True)

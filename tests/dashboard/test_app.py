@@ -94,7 +94,7 @@ def test_the_sign_in_page_says_how_to_create_the_first_admin(tmp_path, monkeypat
 def test_each_role_gets_its_pages_and_signs_out(env):
     at = _sign_in(_app(), "li")
     assert at.sidebar.radio[0].options == ["总览 Overview", "线索 Clues", "图谱 Explore", "查询 Saved queries",
-                                           "核查 Cases", "报告 Reports"]
+                                           "报告 Reports", "统计 Statistics", "规则 Rules"]
     assert "li" in at.sidebar.markdown[0].value and "分析人员" in at.sidebar.markdown[0].value
     _one(at.sidebar.button, "退出").click()
     at.run()
@@ -150,8 +150,20 @@ def test_a_clue_is_opened_and_assigned_from_the_clues_page(env, tiny):
     assert not at.exception, at.exception
     assert cases.case_of(env, cid)["status"] == "open" and cases.case_of(env, cid)["assignee"] == "zhang"
     assert at.selectbox(key="open_clue").value == cid and "已立案待核查" in _shown(at)
+    assert [m.value for m in at.success if "已分派" in m.value], "the step's message survives the page's rerun"
+    at.run()
+    assert not [m.value for m in at.success if "已分派" in m.value], "and shows once"
     actions = [e.action for e in reversed(audit.entries(env)) if e.action in ("view_clue", "case_change")]
     assert actions == ["view_clue", "case_change"]
+
+
+def test_an_admins_case_page_counts_the_clues_waiting_to_be_assigned(env, tiny):
+    detect(tiny, env, [r for r in load_rules() if r.id == "car_during_grant"], "2026-10-31")
+    waiting = len(clues.list_clues(env))
+    at = _page(_sign_in(_app(), "boss"), "核查 Cases")
+    assert waiting and f"另有 {waiting} 条线索待分派" in _shown(at)
+    at = _page(_sign_in(_app(), "zhang"), "核查 Cases")
+    assert "待分派" not in _shown(at), "an inspector cannot assign: no such hint"
 
 
 def test_analysts_open_clues_masked(env, tiny):
