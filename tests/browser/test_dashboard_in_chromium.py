@@ -383,7 +383,7 @@ def test_6_an_analysts_browser_never_receives_a_clear_id(browser_context, dashbo
         page.close()
 
 
-@pytest.mark.parametrize("role", ["admin", "inspector", "analyst"])
+@pytest.mark.parametrize("role", ["admin", "verifier", "analyst"])
 def test_7_every_page_as_each_role_speaks_in_names(browser_context, dashboard_url, demo, planted, artifacts,
                                                    role):
     """Each page each role sees, screenshotted: Chinese text, no English
