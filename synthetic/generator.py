@@ -16,7 +16,7 @@ import numpy as np
 
 from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, favour_relief, hidden_assets, households, ids, lookalikes, mashan, names,
                population, readme, regions, truth)
-from . import at_risk, cadre_self, custody, extracts_quhua, extracts_yibao, funeral, housing_fund
+from . import at_risk, at_risk_jobs, cadre_self, custody, extracts_quhua, extracts_yibao, funeral, housing_fund
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -80,6 +80,7 @@ def plant_and_fill(w: World, persons: int):
     housing_fund.plant(pl, n_true)
     cadre_self.plant(pl, n_true)
     at_risk.plant(pl, a, n_true)
+    at_risk_jobs.plant(pl, a, n_true)
     n_planted_grants = len(w.tables["grants"])
     on_roster = mashan.roster(pl) if w.scenario == "mashan" else np.zeros(w.people.n, dtype=bool)
 

@@ -376,7 +376,54 @@ def main_earner_death(k: County) -> set:
     return found
 
 
+def _helped_since(k: County) -> dict:
+    """register household -> [(start, end)] of its dibao / destitute / temporary grants (own or a member's)."""
+    spans = defaultdict(list)
+    for gid, g in k.grants.items():
+        if g["programme"] in ("1", "2", "3"):
+            for hh in {g["household"]} | {k.household.get(x) for x in k.members[gid]}:
+                spans[hh].append((g["start"], g["end"]))
+    return spans
+
+
+def welfare_job_lost(k: County) -> set:
+    """A public-welfare post ended in the year before as_of; no living member holds a post, payroll, provident
+    fund or company role at as_of; no relief ending on or after the earliest loss. Subject: the head."""
+    y, m, d = _ymd(k.as_of)
+    since = int(np.datetime64(f"{y - 1:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    lost = {}
+    held = defaultdict(list)
+    for x, s, e in zip(k.welfare["身份证号"], k.welfare["上岗日期"], k.welfare["离岗日期"]):
+        held[x].append((s, e))
+        if x and e is not None and since < e <= k.as_of and not (x in k.death and k.death[x] <= k.as_of):
+            hh = k.household.get(x)
+            if hh is not None:
+                lost[hh] = min(lost.get(hh, INF), e)
+    for x, spans in k.payroll_spans().items():
+        held[x] += spans
+    for x, roles in k.company_roles().items():
+        held[x] += [(s, e) for _, s, e in roles]
+    for x, s, e in zip(k.fund["身份证号"], k.fund["开户日期"], k.fund["封存日期"]):
+        held[x].append((s, e))
+    members = defaultdict(set)
+    for x, hh in k.household.items():
+        members[hh].add(x)
+    helped = _helped_since(k)
+    heads = {hh: x for x, hh, r in zip(*(clean(k.out, "gongan_huji.csv")[c] for c in ("公民身份号码", "户号", "与户主关系")))
+             if r == "02"}
+    found = set()
+    for hh, first in lost.items():
+        alive = [x for x in members[hh] if not (x in k.death and k.death[x] <= k.as_of)]
+        if any(s <= k.as_of and (e is None or e > k.as_of) for x in alive for s, e in held.get(x, ())):
+            continue
+        if any(e >= first and s <= k.as_of for s, e in helped.get(hh, ())):
+            continue
+        found.add(heads[hh])
+    return found
+
+
 def at_risk_all(k: County) -> dict[str, set]:
     hits = at_risk(k)
     hits["main_earner_death"] = main_earner_death(k)
+    hits["welfare_job_lost"] = welfare_job_lost(k)
     return hits
