@@ -31,6 +31,7 @@ PATTERNS = """\
 | at_risk | large_medical_bill | 无救助的户近12个月医保个人自付 ≥2万元 a household without relief paid ≥ 20 000 yuan out of pocket in the last year | on_dibao, temporary_relief_given, reimbursed_by_insurance (large total, small 个人自付) |
 | at_risk | main_earner_death | 有工资或经营收入的劳动年龄成员死亡，仅余老幼，无救助 the earner died, only children/elderly remain, no relief | elderly_non_earner, other_earner_remains, relief_after_death |
 | at_risk | welfare_job_lost | 公益性岗位近12个月离岗，户内无其他收入，无救助 a public-welfare post ended in the last year, no other income, no relief | new_post (转岗), other_earner (payroll), relief_after_loss |
+| at_risk | disaster_no_relief | 近12个月因灾房屋倒塌或严重损坏，无救助 house collapsed or severely damaged in a disaster in the last year, no relief | moderate_damage (一般损坏), relief_after_disaster, on_dibao |
 """
 
 

@@ -422,8 +422,27 @@ def welfare_job_lost(k: County) -> set:
     return found
 
 
+def disaster_no_relief(k: County) -> set:
+    """A house collapsed or severely damaged in the year before as_of; no relief ending on or after the
+    earliest such disaster. Subject: the head of the registered person's household."""
+    y, m, d = _ymd(k.as_of)
+    since = int(np.datetime64(f"{y - 1:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    first = {}
+    reg = clean(k.out, "yingji_shouzai.csv")
+    for x, s, damage in zip(reg["户主身份证号"], reg["受灾日期"], reg["房屋倒损程度"]):
+        hh = k.household.get(x)
+        if hh is not None and since < s <= k.as_of and damage in ("倒塌", "严重损坏"):
+            first[hh] = min(first.get(hh, INF), s)
+    helped = _helped_since(k)
+    heads = {hh: x for x, hh, r in zip(*(clean(k.out, "gongan_huji.csv")[c] for c in ("公民身份号码", "户号", "与户主关系")))
+             if r == "02"}
+    return {heads[hh] for hh, f in first.items()
+            if not any(e >= f and s <= k.as_of for s, e in helped.get(hh, ()))}
+
+
 def at_risk_all(k: County) -> dict[str, set]:
     hits = at_risk(k)
     hits["main_earner_death"] = main_earner_death(k)
     hits["welfare_job_lost"] = welfare_job_lost(k)
+    hits["disaster_no_relief"] = disaster_no_relief(k)
     return hits

@@ -14,7 +14,8 @@ PATTERNS = {
     "favour_relief": {"cadre_relative_unfiled", "approved_by_relative", "kin_network_concentration",
                       "shared_contact_hidden_tie", "cadre_on_relief"},
     "cadre_conflict": {"relative_company_project", "relative_welfare_post", "cadre_shareholder_funded"},
-    "at_risk": {"large_medical_bill", "main_earner_death", "welfare_job_lost"},
+    "at_risk": {"large_medical_bill", "main_earner_death", "welfare_job_lost",
+                "disaster_no_relief"},
 }
 
 
