@@ -106,9 +106,12 @@ def format_days(days, styles) -> list[str]:
 
 
 def format_months(mis, styles) -> list[str]:
-    """Format month indices (y*12+m-1): 2024-01, 2024/1, 2024年1月, 202401."""
+    """Format month indices (y*12+m-1): 2024-01, 2024/1, 2024年1月, 202401; a negative index → ''."""
     out = []
     for mi, st in zip(np.asarray(mis, dtype=np.int64).tolist(), styles):
+        if mi < 0:
+            out.append("")
+            continue
         yy, mm = divmod(mi, 12)
         mm += 1
         if st == "iso":

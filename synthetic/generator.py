@@ -17,6 +17,7 @@ import numpy as np
 from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, favour_relief, hidden_assets, households, ids, lookalikes, mashan, names,
                population, readme, regions, truth)
 from . import at_risk, at_risk_jobs, cadre_self, disaster, custody, extracts_quhua, extracts_yibao, funeral, housing_fund
+from . import disability, pension
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -82,6 +83,8 @@ def plant_and_fill(w: World, persons: int):
     at_risk.plant(pl, a, n_true)
     at_risk_jobs.plant(pl, a, n_true)
     disaster.plant(pl, n_true)
+    disability.plant(pl, n_true)
+    pension.plant(pl, n_true)
     n_planted_grants = len(w.tables["grants"])
     on_roster = mashan.roster(pl) if w.scenario == "mashan" else np.zeros(w.people.n, dtype=bool)
 
@@ -111,6 +114,8 @@ def plant_and_fill(w: World, persons: int):
     background.companies(w, a, bg)
     background.payroll(w, a, bg)
     housing_fund.background(w, bg)
+    disability.background(w, bg)
+    pension.background(w, bg)
     C, Ro = w.tables["companies"], w.tables["roles"]
     dirty = pl.near_cadre | w.used
     clean = ~dirty[C.col("rep").astype(np.int64)]

@@ -20,6 +20,11 @@ PATTERNS = """\
 | hidden_assets | member_in_custody | 保障成员在救助期间在押服刑 a covered member in custody during the grant | released_before_grant, non_member_relative |
 | hidden_assets | paid_after_cremation | 已火化(户籍无死亡)仍发放 paid after the payee's cremation month, no registered death | stopped_in_death_month |
 | hidden_assets | housing_fund_during_grant | 成员在救助期间缴存住房公积金 a member contributes to the housing fund during the grant | sealed_before_grant |
+| hidden_assets | disability_subsidy_after_death | 残疾人死亡后仍发放两项补贴 a disability subsidy paid for months after the recipient's death (subject: the recipient, no grant) | stopped_in_death_month |
+| hidden_assets | disability_subsidy_without_cert | 残疾人证注销或过期未换领后仍发放 paid in months without a valid disability certificate | renewed_on_expiry, stopped_on_revocation; background: renewals, revocations |
+| hidden_assets | disability_subsidy_twice | 同一补贴同月发放两次 the same subsidy paid twice for one month | back_payment (补发 for a missed month), both_subsidies (living and care) |
+| hidden_assets | pension_above_dibao_line | 保障成员养老金人均超过低保标准(700元) covered members' pensions per member above the dibao line | shared_by_large_household; background: residents' pensions (150–300元) of every member aged 60+ |
+| hidden_assets | public_pension_member | 保障成员领取机关事业单位养老金 a covered member draws a public-staff pension | parent_in_other_household, pension_after_grant |
 | favour_relief | cadre_relative_unfiled | 本村干部或本镇经办人员的近亲属享受且未备案 unfiled close relative of the village's cadre or town's handler | filed_properly, other_village_cadre, before_term |
 | favour_relief | approved_by_relative | 审核人或审批人是申请人的近亲属 assessed/approved by a relative | approver_same_surname (no kinship) |
 | favour_relief | kin_network_concentration | 村干部亲属在本村 ≥4 户享受 a village cadre's kin hold ≥4 grants in the cadre's village | small_network (2 grants), kin_in_other_villages (5 grants, all in other villages) |

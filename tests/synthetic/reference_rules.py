@@ -446,3 +446,46 @@ def at_risk_all(k: County) -> dict[str, set]:
     hits["welfare_job_lost"] = welfare_job_lost(k)
     hits["disaster_no_relief"] = disaster_no_relief(k)
     return hits
+
+
+def _month(day: int) -> int:
+    return int(np.datetime64(int(day), "D").astype("datetime64[M]").astype(np.int64)) + 1970 * 12
+
+
+def disability(k: County) -> dict[str, set]:
+    """The two disability subsidies: after death, without a valid certificate, twice for one month."""
+    hits = defaultdict(set)
+    certs = defaultdict(list)
+    c = clean(k.out, "canlian_canjizheng.csv")
+    for x, s, v, r in zip(c["身份证号"], c["发证日期"], c["有效期至"], c["注销日期"]):
+        end = min(e for e in (v, r, 10 ** 9) if e is not None)
+        certs[x].append((_month(s), _month(end) if end < 10 ** 9 else 10 ** 9))
+    pay = clean(k.out, "canlian_liangxiang.csv")
+    seen = defaultdict(set)
+    for x, kind, m, serial in zip(pay["身份证号"], pay["补贴类别"], pay["补贴月份"], pay["发放流水号"]):
+        died = k.death.get(x, k.cremated.get(x))
+        if died is not None and m > _month(died):
+            hits["disability_subsidy_after_death"].add(x)
+        elif not any(a <= m <= b for a, b in certs.get(x, ())):
+            hits["disability_subsidy_without_cert"].add(x)
+        seen[(x, kind, m)].add(serial)
+    hits["disability_subsidy_twice"] = {x for (x, _, _), s in seen.items() if len(s) > 1}
+    return hits
+
+
+def pensions(k: County, line: float = 700) -> dict[str, set]:
+    """Covered members' pensions per covered member above the line (dibao); a public-staff pension of a member."""
+    hits = defaultdict(set)
+    by = defaultdict(list)
+    t = clean(k.out, "renshe_yanglaojin.csv")
+    for x, scheme, s, e, amount in zip(t["身份证号"], t["险种类型"], t["待遇开始年月"], t["待遇终止年月"], t["月养老金(元)"]):
+        by[x].append((scheme, s, e if e is not None else 10 ** 9, float(amount)))
+    for gid, g in k.grants.items():
+        covered = k.members[gid] | {g["holder"]}
+        g0, g1 = _month(g["start"]), _month(g["end"])
+        spells = [(x, p) for x in covered for p in by.get(x, ()) if p[1] <= g1 and p[2] >= g0]
+        if g["programme"] == "1" and sum(p[3] for _, p in spells) / len(covered) > line:
+            hits["pension_above_dibao_line"].add(g["holder"])
+        if any(p[0] == "120" for _, p in spells):
+            hits["public_pension_member"].add(g["holder"])
+    return hits

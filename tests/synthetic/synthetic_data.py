@@ -115,7 +115,7 @@ def clean(out: Path, file: str) -> pd.DataFrame:
     for c in spec["date_cols"]:  # object dtype keeps None (pandas would turn it into NaN)
         df[c] = pd.Series([parse_date(s) for s in df[c]], index=df.index, dtype=object)
     for c in spec["month_cols"]:
-        df[c] = pd.Series([parse_month(s) for s in df[c]], index=df.index, dtype=object)
+        df[c] = pd.Series([parse_month(s) if s else None for s in df[c]], index=df.index, dtype=object)
     return df
 
 
