@@ -440,11 +440,43 @@ def disaster_no_relief(k: County) -> set:
             if not any(e >= f and s <= k.as_of for s, e in helped.get(hh, ()))}
 
 
+def disabled_earner(k: County) -> set:
+    """A first certificate of grade 1-2 issued in the year before as_of to a member aged 16-59 at issue, alive
+    at as_of; every other living member under 16 or 60+ at as_of; no relief ending on or after the earliest
+    such certificate. Subject: the head (else the holder)."""
+    y, m, d = _ymd(k.as_of)
+    since = int(np.datetime64(f"{y - 1:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    reg = clean(k.out, "gongan_huji.csv")
+    birth = dict(zip(reg["公民身份号码"], reg["出生日期"]))
+    heads = {hh: x for x, hh, r in zip(reg["公民身份号码"], reg["户号"], reg["与户主关系"]) if r == "02"}
+    members = defaultdict(set)
+    for x, hh in k.household.items():
+        members[hh].add(x)
+    alive = {x for x in k.household if not (x in k.death and k.death[x] <= k.as_of)}
+    c = clean(k.out, "canlian_canjizheng.csv")
+    issued = defaultdict(list)
+    for x, s, g, r in zip(c["身份证号"], c["发证日期"], c["残疾等级"], c["注销日期"]):
+        issued[x].append((s, g, r))
+    first = {}
+    for x, cs in issued.items():
+        s, g, r = min(cs, key=lambda t: t[0])
+        hh = k.household.get(x)
+        if (hh is None or x not in alive or x not in birth or not since < s <= k.as_of or g not in ("一级", "二级")
+                or (r is not None and r <= k.as_of) or not 16 <= _age(birth[x], s) < 60):
+            continue
+        if any(16 <= _age(birth[o], k.as_of) < 60 for o in members[hh] - {x} if o in alive and o in birth):
+            continue
+        first[hh] = min(first.get(hh, INF), s)
+    helped = _helped_since(k)
+    return {heads.get(hh) for hh, f in first.items() if not any(e >= f and s <= k.as_of for s, e in helped.get(hh, ()))}
+
+
 def at_risk_all(k: County) -> dict[str, set]:
     hits = at_risk(k)
     hits["main_earner_death"] = main_earner_death(k)
     hits["welfare_job_lost"] = welfare_job_lost(k)
     hits["disaster_no_relief"] = disaster_no_relief(k)
+    hits["disabled_earner"] = disabled_earner(k)
     return hits
 
 
