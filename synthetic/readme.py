@@ -38,6 +38,7 @@ PATTERNS = """\
 | at_risk | welfare_job_lost | 公益性岗位近12个月离岗，户内无其他收入，无救助 a public-welfare post ended in the last year, no other income, no relief | new_post (转岗), other_earner (payroll), relief_after_loss |
 | at_risk | disaster_no_relief | 近12个月因灾房屋倒塌或严重损坏，无救助 house collapsed or severely damaged in a disaster in the last year, no relief | moderate_damage (一般损坏), relief_after_disaster, on_dibao |
 | at_risk | disabled_earner | 唯一劳动年龄成员近12个月首次认定一、二级残疾，无救助 the only working-age member first certified grade 1–2 disabled in the last year, no relief | other_earner_remains, mild_grade (三/四级), renewed_certificate (换证), relief_after_certificate |
+| at_risk | ill_after_dibao_exit | 近2年退出低保，退保后近12个月医保个人自付 ≥1万元，无救助 left dibao in the last 2 years, then ≥ 10 000 yuan out of pocket, no relief | bills_before_exit, relief_after_bills, small_bills |
 """
 
 

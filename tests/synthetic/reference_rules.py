@@ -471,12 +471,41 @@ def disabled_earner(k: County) -> set:
     return {heads.get(hh) for hh, f in first.items() if not any(e >= f and s <= k.as_of for s, e in helped.get(hh, ()))}
 
 
+def ill_after_dibao_exit(k: County) -> set:
+    """The household's last dibao ended within 2 years before as_of; bills settled after it and within the
+    year before as_of add up to >= 10 000 yuan out of pocket; no relief ending on or after the first such bill."""
+    y, m, d = _ymd(k.as_of)
+
+    def back(n):
+        return int(np.datetime64(f"{y - n:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    since, exit_since = back(1), back(2)
+    exited = {}
+    for g in k.grants.values():
+        if g["programme"] == "1" and exit_since < g["end"] < k.as_of:
+            exited[g["household"]] = max(exited.get(g["household"], 0), g["end"])
+    bills = clean(k.out, "yibao_jiesuan.csv")
+    oop, first, seen = defaultdict(float), {}, set()
+    for b, x, s, amount in zip(bills["结算单号"], bills["身份证号"], bills["结算日期"], bills["个人自付(元)"]):
+        hh = k.household.get(x)
+        if hh not in exited or b in seen or not (s > exited[hh] and since < s <= k.as_of):
+            continue
+        seen.add(b)
+        oop[hh] += float(amount)
+        first[hh] = min(first.get(hh, INF), s)
+    helped = _helped_since(k)
+    heads = {hh: x for x, hh, r in zip(*(clean(k.out, "gongan_huji.csv")[c] for c in ("公民身份号码", "户号", "与户主关系")))
+             if r == "02"}
+    return {heads[hh] for hh, total in oop.items()
+            if total >= 10_000 and not any(e >= first[hh] and s <= k.as_of for s, e in helped.get(hh, ()))}
+
+
 def at_risk_all(k: County) -> dict[str, set]:
     hits = at_risk(k)
     hits["main_earner_death"] = main_earner_death(k)
     hits["welfare_job_lost"] = welfare_job_lost(k)
     hits["disaster_no_relief"] = disaster_no_relief(k)
     hits["disabled_earner"] = disabled_earner(k)
+    hits["ill_after_dibao_exit"] = ill_after_dibao_exit(k)
     return hits
 
 
