@@ -17,7 +17,7 @@ import numpy as np
 from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, favour_relief, hidden_assets, households, ids, lookalikes, mashan, names,
                population, readme, regions, truth)
 from . import at_risk, at_risk_jobs, cadre_self, disaster, custody, extracts_quhua, extracts_yibao, funeral, housing_fund
-from . import at_risk_disability, at_risk_exit, disability, pension
+from . import at_risk_custody, at_risk_disability, at_risk_exit, disability, pension
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -87,6 +87,7 @@ def plant_and_fill(w: World, persons: int):
     pension.plant(pl, n_true)
     at_risk_disability.plant(pl, n_true)
     at_risk_exit.plant(pl, n_true)
+    at_risk_custody.plant(pl, n_true)
     n_planted_grants = len(w.tables["grants"])
     on_roster = mashan.roster(pl) if w.scenario == "mashan" else np.zeros(w.people.n, dtype=bool)
 

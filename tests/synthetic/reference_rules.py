@@ -499,6 +499,32 @@ def ill_after_dibao_exit(k: County) -> set:
             if total >= 10_000 and not any(e >= first[hh] and s <= k.as_of for s, e in helped.get(hh, ()))}
 
 
+def earner_in_custody(k: County) -> set:
+    """Custody begun in the year before as_of and still running, of a member aged 16-59 at admission; at least
+    one other living member, all under 16 or 60+ at as_of; no relief ending on or after the admission."""
+    y, m, d = _ymd(k.as_of)
+    since = int(np.datetime64(f"{y - 1:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    reg = clean(k.out, "gongan_huji.csv")
+    birth = dict(zip(reg["公民身份号码"], reg["出生日期"]))
+    heads = {hh: x for x, hh, r in zip(reg["公民身份号码"], reg["户号"], reg["与户主关系"]) if r == "02"}
+    members = defaultdict(set)
+    for x, hh in k.household.items():
+        members[hh].add(x)
+    first = {}
+    for x, s, e in zip(k.custody["身份证号"], k.custody["入监(所)日期"], k.custody["出监(所)日期"]):
+        hh = k.household.get(x)
+        if hh is None or x not in birth or not since < s <= k.as_of or (e is not None and e <= k.as_of):
+            continue
+        if not 16 <= _age(birth[x], s) < 60:
+            continue
+        rest = [o for o in members[hh] - {x} if not (o in k.death and k.death[o] <= k.as_of) and o in birth]
+        if not rest or any(16 <= _age(birth[o], k.as_of) < 60 for o in rest):
+            continue
+        first[hh] = min(first.get(hh, INF), s)
+    helped = _helped_since(k)
+    return {heads.get(hh) for hh, f in first.items() if not any(e >= f and s <= k.as_of for s, e in helped.get(hh, ()))}
+
+
 def at_risk_all(k: County) -> dict[str, set]:
     hits = at_risk(k)
     hits["main_earner_death"] = main_earner_death(k)
@@ -506,6 +532,7 @@ def at_risk_all(k: County) -> dict[str, set]:
     hits["disaster_no_relief"] = disaster_no_relief(k)
     hits["disabled_earner"] = disabled_earner(k)
     hits["ill_after_dibao_exit"] = ill_after_dibao_exit(k)
+    hits["earner_in_custody"] = earner_in_custody(k)
     return hits
 
 

@@ -17,7 +17,8 @@ PATTERNS = {
                       "shared_contact_hidden_tie", "cadre_on_relief"},
     "cadre_conflict": {"relative_company_project", "relative_welfare_post", "cadre_shareholder_funded"},
     "at_risk": {"large_medical_bill", "main_earner_death", "welfare_job_lost",
-                "disaster_no_relief", "disabled_earner", "ill_after_dibao_exit"},
+                "disaster_no_relief", "disabled_earner", "ill_after_dibao_exit",
+                "earner_in_custody"},
 }
 # Patterns about money another agency pays (no civil-affairs grant): the subject is its recipient.
 PAID_BY_OTHERS = {"disability_subsidy_after_death", "disability_subsidy_without_cert", "disability_subsidy_twice"}
