@@ -3,8 +3,8 @@
 When the one adult of working age goes to prison or is held on remand,
 children and elderly are left without an earner (and children may be
 事实无人抚养). With no relief or monitoring since the custody began, the
-household is at risk. Decoys: another working-age member remains, dibao
-followed the custody, or the member was released again.
+household is at risk. Decoys: another working-age member remains, temporary
+relief followed the custody, or the member was released again.
 
 The background's custody spells and custody's relative decoys begin before
 the rule's window (see custody.WINDOW_START), so every hit is a planted one.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from . import custody, dates
 from .dates import BASE, NONE
-from .grants import DIBAO
+from .grants import TEMPORARY
 from .planting import Planter, per_kind
 
 FAMILY = "at_risk"
@@ -61,10 +61,11 @@ def plant(pl: Planter, n: int) -> None:
         head = int(w.hh.head[h])
         g = -1
         if kind == "relief_after_custody":
-            # The member in custody is not covered (else member_in_custody would rightly fire).
-            g = pl.grant(h, min(start + int(rng.integers(30, 90)), BASE - 5), DIBAO, holder=head,
+            # Temporary relief, not dibao: where the grant roll lists no members, the register's members are
+            # covered, the person in custody among them, and member_in_custody would rightly fire.
+            g = pl.grant(h, min(start + int(rng.integers(30, 90)), BASE - 5), TEMPORARY, holder=head,
                          members=[int(m) for m in pl.members_of(h) if int(m) != e])
-            note = f"decoy: dibao granted after the custody of {dates.iso1(start)} 羁押后已纳入低保"
+            note = f"decoy: temporary relief granted after the custody of {dates.iso1(start)} 羁押后已给予临时救助"
         elif kind == "other_earner_remains":
             note = "decoy: another working-age member remains 仍有其他劳动力"
         elif kind == "released":

@@ -39,7 +39,7 @@ PATTERNS = """\
 | at_risk | disaster_no_relief | 近12个月因灾房屋倒塌或严重损坏，无救助 house collapsed or severely damaged in a disaster in the last year, no relief | moderate_damage (一般损坏), relief_after_disaster, on_dibao |
 | at_risk | disabled_earner | 唯一劳动年龄成员近12个月首次认定一、二级残疾，无救助 the only working-age member first certified grade 1–2 disabled in the last year, no relief | other_earner_remains, mild_grade (三/四级), renewed_certificate (换证), relief_after_certificate |
 | at_risk | ill_after_dibao_exit | 近2年退出低保，退保后近12个月医保个人自付 ≥1万元，无救助 left dibao in the last 2 years, then ≥ 10 000 yuan out of pocket, no relief | bills_before_exit, relief_after_bills, small_bills |
-| at_risk | earner_in_custody | 唯一劳动年龄成员近12个月入监（所）且仍在押，仅余老幼，无救助 the only working-age member taken into custody in the last year, only children/elderly remain, no relief | other_earner_remains, relief_after_custody, released |
+| at_risk | earner_in_custody | 唯一劳动年龄成员近12个月入监（所）且仍在押，仅余老幼，无救助 the only working-age member taken into custody in the last year, only children/elderly remain, no relief | other_earner_remains, relief_after_custody (temporary relief), released |
 """
 
 
