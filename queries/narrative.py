@@ -45,6 +45,7 @@ CODED = {
     "company_type": ("Company", "company_type"), "programme": ("Programme", "code"),
     "status": ("Company", "status"), "cadre_role": ("HOLDS_POST", "role"),
     "facility_type": ("Org", "org_type"), "custody_type": ("IN_CUSTODY", "custody_type"),
+    "income_type": ("TAX_INCOME", "income_type"),
 }
 
 

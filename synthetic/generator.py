@@ -17,6 +17,7 @@ import numpy as np
 from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, favour_relief, hidden_assets, households, ids, lookalikes, mashan, names,
                population, readme, regions, truth)
 from . import at_risk, cadre_self, custody, extracts_quhua, extracts_yibao, funeral, housing_fund
+from . import tax
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -78,6 +79,7 @@ def plant_and_fill(w: World, persons: int):
     custody.plant(pl, n_true)
     funeral.plant(pl, n_true)
     housing_fund.plant(pl, n_true)
+    tax.plant(pl, n_true)
     cadre_self.plant(pl, n_true)
     at_risk.plant(pl, a, n_true)
     n_planted_grants = len(w.tables["grants"])
@@ -108,6 +110,7 @@ def plant_and_fill(w: World, persons: int):
     background.companies(w, a, bg)
     background.payroll(w, a, bg)
     housing_fund.background(w, bg)
+    tax.background(w, pl, bg, n_planted_grants)
     C, Ro = w.tables["companies"], w.tables["roles"]
     dirty = pl.near_cadre | w.used
     clean = ~dirty[C.col("rep").astype(np.int64)]

@@ -97,6 +97,7 @@ class County:
         self.welfare = clean(out, "xiangcun_gongyigangwei.csv")
         self.custody = clean(out, "sifa_zaiya.csv")
         self.fund = clean(out, "gongjijin_jiaocun.csv")
+        self.tax = clean(out, "shuiwu_geshui.csv")
         c = clean(out, "minzheng_huohua.csv")
         self.cremated = dict(zip(c["逝者身份证号"], c["火化日期"]))
         si = clean(out, "shebao_canbao.csv")
@@ -215,7 +216,33 @@ def hidden_assets(k: County) -> dict[str, set]:
                 a, b = k.grants[gs[i]], k.grants[gs[j]]
                 if _overlap(a["start"], a["end"], b["start"], b["end"]):
                     hits["double_enrolment"].add(x)
+    _tax(k, hits)
     return hits
+
+
+def _year(d) -> int:
+    return int(str(np.datetime64(int(d), "D"))[:4])
+
+
+def _tax(k: County, hits) -> None:
+    """Annual income per (person, item group, year) from the tax records; members and duty kin."""
+    wage, business, every = defaultdict(float), defaultdict(float), defaultdict(float)
+    for x, item, s, inc in zip(k.tax["纳税人身份证号"], k.tax["所得项目"], k.tax["税款所属期起"], k.tax["收入额(元)"]):
+        key = (x, _year(s))
+        (wage if item == "工资薪金所得" else business)[key] += float(inc)
+        every[key] += float(inc)
+    for gid, g in k.grants.items():
+        years = range(_year(g["start"]), _year(g["end"]) + 1)
+        for x in k.members[gid] | {g["holder"]}:
+            if any(wage.get((x, y), 0) >= 60_000 for y in years):
+                hits["taxable_wage_income"].add(g["holder"])
+            if any(business.get((x, y), 0) >= 60_000 for y in years):
+                hits["business_income_member"].add(g["holder"])
+        h = g["holder"]
+        duty = (k.children.get(h, set()) | k.parents.get(h, set()) | k.spouse.get(h, set())) - k.members[gid] - {h}
+        for r in duty:
+            if k.household.get(r) != g["household"] and any(every.get((r, y), 0) >= 120_000 for y in years):
+                hits["kin_high_income"].add(h)
 
 
 def favour_relief(k: County) -> dict[str, set]:

@@ -10,7 +10,8 @@ FAMILIES = {"hidden_assets", "favour_relief", "cadre_conflict", "at_risk"}
 PATTERNS = {
     "hidden_assets": {"car_during_grant", "commercial_housing", "multiple_properties", "company_role",
                       "public_payroll", "paid_after_death", "double_enrolment", "relative_asset",
-                      "member_in_custody", "paid_after_cremation", "housing_fund_during_grant"},
+                      "member_in_custody", "paid_after_cremation", "housing_fund_during_grant",
+                      "taxable_wage_income", "business_income_member", "kin_high_income"},
     "favour_relief": {"cadre_relative_unfiled", "approved_by_relative", "kin_network_concentration",
                       "shared_contact_hidden_tie", "cadre_on_relief"},
     "cadre_conflict": {"relative_company_project", "relative_welfare_post", "cadre_shareholder_funded"},
