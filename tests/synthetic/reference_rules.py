@@ -98,6 +98,7 @@ class County:
         self.custody = clean(out, "sifa_zaiya.csv")
         self.fund = clean(out, "gongjijin_jiaocun.csv")
         self.tax = clean(out, "shuiwu_geshui.csv")
+        self.contrib = clean(out, "shebao_jiaofei.csv")
         c = clean(out, "minzheng_huohua.csv")
         self.cremated = dict(zip(c["逝者身份证号"], c["火化日期"]))
         si = clean(out, "shebao_canbao.csv")
@@ -217,7 +218,24 @@ def hidden_assets(k: County) -> dict[str, set]:
                 if _overlap(a["start"], a["end"], b["start"], b["end"]):
                     hits["double_enrolment"].add(x)
     _tax(k, hits)
+    _contributions(k, hits)
     return hits
+
+
+def _contributions(k: County, hits) -> None:
+    employee, flexible = defaultdict(list), defaultdict(list)
+    for x, who, base, s, e in zip(k.contrib["身份证号"], k.contrib["参保身份"], k.contrib["缴费基数(元)"],
+                                  k.contrib["参保日期"], k.contrib["停保日期"]):
+        if who == "在职职工":
+            employee[x].append((s, e))
+        elif who == "灵活就业人员" and base and float(base) >= 6_000:
+            flexible[x].append((s, e))
+    for gid, g in k.grants.items():
+        for x in k.members[gid] | {g["holder"]}:
+            if any(_overlap(g["start"], g["end"], a, b) for a, b in employee.get(x, ())):
+                hits["employee_insurance_during_grant"].add(g["holder"])
+            if any(_overlap(g["start"], g["end"], a, b) for a, b in flexible.get(x, ())):
+                hits["flexible_high_base"].add(g["holder"])
 
 
 def _year(d) -> int:
