@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import contributions, custody, funeral, housing_fund, tax, extracts_gongan as ga, extracts_minzheng as mz, extracts_others as ot
+from . import contributions, custody, funeral, housing_fund, renovation, tax, extracts_gongan as ga, extracts_minzheng as mz, extracts_others as ot
 from .assets import VEHICLE_CODES
 from .cadres import BUREAU, TERMS, TITLES, TOWN, VILLAGE
 from .dates import NONE, day, ymd
@@ -320,6 +320,7 @@ UNITS = [
     ("housing_fund", [housing_fund.extract], [housing_fund.extract_b]),
     ("tax", [tax.extract], [tax.extract_b]),
     ("contributions", [contributions.extract], [contributions.extract_b]),
+    ("renovation", [renovation.extract], [renovation.extract_b]),
 ]
 ROSTER_UNIT = ("roster", [ot.poverty_roster], [poverty_roster])
 LAYOUTS = ("a", "b", "mixed")
@@ -332,14 +333,14 @@ FILES = {
           "xiangcun_gongyigangwei.csv", "shebao_canbao.csv", ot.ROSTER_FILE,
           "sifa_zaiya.csv", "minzheng_huohua.csv", "gongjijin_jiaocun.csv",
           "yibao_jiesuan.csv",
-          "shuiwu_geshui.csv", "shebao_jiaofei.csv"],
+          "shuiwu_geshui.csv", "shebao_jiaofei.csv", "zhujian_weigai.csv"],
     "b": ["常住人口信息表.csv", "人员亲属信息.csv", "死亡人员汇总.xlsx", "车辆档案信息.csv", "社会救助对象花名册.csv",
           "救助金发放记录.csv", "结婚登记档案.csv", "干部亲属享受救助报备表.csv", "房地产权登记信息.csv",
           "企业及个体户登记名录.csv", "出资人信息.csv", "企业高管信息.csv", "工资统发人员名单.csv", "村社区干部名册.xlsx",
           "单位名录.csv", "衔接资金项目安排表.csv", "乡村公益岗人员.xlsx", "社保卡持卡人信息.csv", "脱贫人口信息.csv",
           "在押服刑人员名单.xlsx", "殡仪馆火化登记.xlsx", "公积金缴存职工名册.csv",
           "医保结算明细.xlsx",
-          "个人所得税扣缴申报明细.xlsx", "社会保险缴费明细.csv"],
+          "个人所得税扣缴申报明细.xlsx", "社会保险缴费明细.csv", "农村危房改造农户档案.xlsx"],
 }
 
 

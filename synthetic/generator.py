@@ -17,7 +17,7 @@ import numpy as np
 from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, favour_relief, hidden_assets, households, ids, lookalikes, mashan, names,
                population, readme, regions, truth)
 from . import at_risk, cadre_self, custody, extracts_quhua, extracts_yibao, funeral, housing_fund
-from . import contributions, tax
+from . import contributions, renovation, tax
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -81,6 +81,7 @@ def plant_and_fill(w: World, persons: int):
     housing_fund.plant(pl, n_true)
     tax.plant(pl, n_true)
     contributions.plant(pl, n_true)
+    renovation.plant(pl, a, n_true)
     cadre_self.plant(pl, n_true)
     at_risk.plant(pl, a, n_true)
     n_planted_grants = len(w.tables["grants"])
@@ -113,6 +114,7 @@ def plant_and_fill(w: World, persons: int):
     housing_fund.background(w, bg)
     tax.background(w, pl, bg, n_planted_grants)
     contributions.background(w, bg, n_planted_grants)
+    renovation.background(w, pl, n_planted_grants)
     C, Ro = w.tables["companies"], w.tables["roles"]
     dirty = pl.near_cadre | w.used
     clean = ~dirty[C.col("rep").astype(np.int64)]

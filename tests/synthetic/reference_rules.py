@@ -99,6 +99,7 @@ class County:
         self.fund = clean(out, "gongjijin_jiaocun.csv")
         self.tax = clean(out, "shuiwu_geshui.csv")
         self.contrib = clean(out, "shebao_jiaofei.csv")
+        self.renovation = clean(out, "zhujian_weigai.csv")
         c = clean(out, "minzheng_huohua.csv")
         self.cremated = dict(zip(c["逝者身份证号"], c["火化日期"]))
         si = clean(out, "shebao_canbao.csv")
@@ -219,7 +220,35 @@ def hidden_assets(k: County) -> dict[str, set]:
                     hits["double_enrolment"].add(x)
     _tax(k, hits)
     _contributions(k, hits)
+    _renovation(k, hits)
     return hits
+
+
+def _renovation(k: County, hits) -> None:
+    """Register households as of the extract: the planted households do not move."""
+    comm = k.properties(("1",))
+    members = defaultdict(set)
+    for x, hh in k.household.items():
+        members[hh].add(x)
+    held = defaultdict(list)   # household -> (programme, start, end)
+    for g in k.grants.values():
+        held[g["household"]].append((g["programme"], g["start"], g["end"]))
+    by_hh = defaultdict(list)
+    code = {"低保户": "1", "农村分散供养特困人员": "2"}
+    for x, cat, method, t in zip(k.renovation["户主身份证号"], k.renovation["对象类别"], k.renovation["改造方式"],
+                                 k.renovation["批准日期"]):
+        hh = k.household.get(x)
+        by_hh[hh].append((t, method, x))
+        if any(a <= t and (b is None or b >= t) for m in members[hh] for a, b in comm.get(m, ())):
+            hits["renovation_with_commercial_housing"].add(x)
+        if cat in code and not any(p == code[cat] and s <= t and e >= t - 183 for p, s, e in held[hh]):
+            hits["renovation_not_priority_object"].add(x)
+    for hh, rs in by_hh.items():
+        rs.sort()
+        for i, (t1, _, _) in enumerate(rs):
+            for t2, method, x in rs[i + 1:]:
+                if method != "灾后恢复重建" and t2 - t1 < 3652:
+                    hits["renovation_twice"].add(x)
 
 
 def _contributions(k: County, hits) -> None:
