@@ -201,6 +201,8 @@ def _ordinary_grants(w: World, pl, rng, n_planted_grants: int) -> None:
     modest wages of ordinary holders' children who live in another household."""
     G, M = w.tables["grants"], w.tables["members"]
     p = w.people
+    R = w.tables.get("roster")
+    on_roster = set(R.col("person").astype(np.int64).tolist()) if R is not None and len(R) else set()
     gm = M.col("grant").astype(np.int64)
     mp = M.col("person").astype(np.int64)
     by_grant: dict[int, list[int]] = {}
@@ -224,6 +226,7 @@ def _ordinary_grants(w: World, pl, rng, n_planted_grants: int) -> None:
             holder = int(G.col("holder")[gi])
             hh = int(G.col("household")[gi])
             kids = [int(c) for c in pl.kin.children(holder) if w.hh.of[c] != hh and not pl.member[c]
+                    and int(c) not in on_roster
                     and not w.used[c] and not pl.cadre[c] and 22 <= dates.age_on(p.birth[c], BASE) <= 60]
             if kids:
                 c = kids[0]
