@@ -18,6 +18,7 @@ from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, 
                population, readme, regions, truth)
 from . import at_risk, at_risk_jobs, cadre_self, disaster, custody, extracts_quhua, extracts_yibao, funeral, housing_fund
 from . import at_risk_custody, at_risk_disability, at_risk_exit, disability, pension
+from . import contributions, renovation, tax
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -79,6 +80,9 @@ def plant_and_fill(w: World, persons: int):
     custody.plant(pl, n_true)
     funeral.plant(pl, n_true)
     housing_fund.plant(pl, n_true)
+    tax.plant(pl, n_true)
+    contributions.plant(pl, n_true)
+    renovation.plant(pl, a, n_true)
     cadre_self.plant(pl, n_true)
     at_risk.plant(pl, a, n_true)
     at_risk_jobs.plant(pl, a, n_true)
@@ -119,6 +123,9 @@ def plant_and_fill(w: World, persons: int):
     housing_fund.background(w, bg)
     disability.background(w, bg)
     pension.background(w, bg)
+    tax.background(w, pl, bg, n_planted_grants)
+    contributions.background(w, bg, n_planted_grants)
+    renovation.background(w, pl, n_planted_grants)
     C, Ro = w.tables["companies"], w.tables["roles"]
     dirty = pl.near_cadre | w.used
     clean = ~dirty[C.col("rep").astype(np.int64)]

@@ -25,6 +25,14 @@ PATTERNS = """\
 | hidden_assets | disability_subsidy_twice | 同一补贴同月发放两次 the same subsidy paid twice for one month | back_payment (补发 for a missed month), both_subsidies (living and care) |
 | hidden_assets | pension_above_dibao_line | 保障成员养老金人均超过低保标准(700元) covered members' pensions per member above the dibao line | shared_by_large_household; background: residents' pensions (150–300元) of every member aged 60+ |
 | hidden_assets | public_pension_member | 保障成员领取机关事业单位养老金 a covered member draws a public-staff pension | parent_in_other_household, pension_after_grant |
+| hidden_assets | taxable_wage_income | 成员救助期间年度工资薪金收入 ≥ 6万元 a member's annual wages reach the tax deduction during the grant | income_under_threshold, income_before_grant; background: small wages of ordinary members |
+| hidden_assets | business_income_member | 成员救助期间年度经营所得 ≥ 6万元 a member's annual business income reaches the deduction during the grant | business_income_small, business_before_grant |
+| hidden_assets | kin_high_income | 另立户的父母/子女年收入 ≥ 12万元 a parent or child in another household earns ≥ 120 000 a year during the grant | sibling_high_income, kin_income_under_threshold; background: modest wages of ordinary holders' children |
+| hidden_assets | employee_insurance_during_grant | 成员救助期间以在职职工身份缴纳职工养老保险 a member pays employees' pension insurance as an employee during the grant | stopped_before_grant, resident_insurance; background: residents' scheme for ordinary members |
+| hidden_assets | flexible_high_base | 成员救助期间以灵活就业身份按 ≥ 6000 元/月基数缴费 a member pays as a flexible worker on a base ≥ 6 000 | flexible_minimum_base, high_base_before_grant; background: lowest base for a few ordinary members |
+| hidden_assets | renovation_with_commercial_housing | 危房改造批准时户内成员有商品房 a renovation subsidy to a household owning commercial housing | bought_after_renovation, sold_before_renovation |
+| hidden_assets | renovation_twice | 同一户十年内两次危改补助 one household subsidised twice within ten years (subject: the second applicant) | disaster_rebuild, repeat_after_window |
+| hidden_assets | renovation_not_priority_object | 按低保户补助但批准时无低保 subsidised as a dibao household without dibao | dibao_ended_after_approval, dibao_ended_before_approval |
 | favour_relief | cadre_relative_unfiled | 本村干部或本镇经办人员的近亲属享受且未备案 unfiled close relative of the village's cadre or town's handler | filed_properly, other_village_cadre, before_term |
 | favour_relief | approved_by_relative | 审核人或审批人是申请人的近亲属 assessed/approved by a relative | approver_same_surname (no kinship) |
 | favour_relief | kin_network_concentration | 村干部亲属在本村 ≥4 户享受 a village cadre's kin hold ≥4 grants in the cadre's village | small_network (2 grants), kin_in_other_villages (5 grants, all in other villages) |

@@ -97,6 +97,9 @@ class County:
         self.welfare = clean(out, "xiangcun_gongyigangwei.csv")
         self.custody = clean(out, "sifa_zaiya.csv")
         self.fund = clean(out, "gongjijin_jiaocun.csv")
+        self.tax = clean(out, "shuiwu_geshui.csv")
+        self.contrib = clean(out, "shebao_jiaofei.csv")
+        self.renovation = clean(out, "zhujian_weigai.csv")
         c = clean(out, "minzheng_huohua.csv")
         self.cremated = dict(zip(c["逝者身份证号"], c["火化日期"]))
         si = clean(out, "shebao_canbao.csv")
@@ -215,7 +218,78 @@ def hidden_assets(k: County) -> dict[str, set]:
                 a, b = k.grants[gs[i]], k.grants[gs[j]]
                 if _overlap(a["start"], a["end"], b["start"], b["end"]):
                     hits["double_enrolment"].add(x)
+    _tax(k, hits)
+    _contributions(k, hits)
+    _renovation(k, hits)
     return hits
+
+
+def _renovation(k: County, hits) -> None:
+    """Register households as of the extract: the planted households do not move."""
+    comm = k.properties(("1",))
+    members = defaultdict(set)
+    for x, hh in k.household.items():
+        members[hh].add(x)
+    held = defaultdict(list)   # household -> (programme, start, end)
+    for g in k.grants.values():
+        held[g["household"]].append((g["programme"], g["start"], g["end"]))
+    by_hh = defaultdict(list)
+    code = {"低保户": "1", "农村分散供养特困人员": "2"}
+    for x, cat, method, t in zip(k.renovation["户主身份证号"], k.renovation["对象类别"], k.renovation["改造方式"],
+                                 k.renovation["批准日期"]):
+        hh = k.household.get(x)
+        by_hh[hh].append((t, method, x))
+        if any(a <= t and (b is None or b >= t) for m in members[hh] for a, b in comm.get(m, ())):
+            hits["renovation_with_commercial_housing"].add(x)
+        if cat in code and not any(p == code[cat] and s <= t and e >= t - 183 for p, s, e in held[hh]):
+            hits["renovation_not_priority_object"].add(x)
+    for hh, rs in by_hh.items():
+        rs.sort()
+        for i, (t1, _, _) in enumerate(rs):
+            for t2, method, x in rs[i + 1:]:
+                if method != "灾后恢复重建" and t2 - t1 < 3652:
+                    hits["renovation_twice"].add(x)
+
+
+def _contributions(k: County, hits) -> None:
+    employee, flexible = defaultdict(list), defaultdict(list)
+    for x, who, base, s, e in zip(k.contrib["身份证号"], k.contrib["参保身份"], k.contrib["缴费基数(元)"],
+                                  k.contrib["参保日期"], k.contrib["停保日期"]):
+        if who == "在职职工":
+            employee[x].append((s, e))
+        elif who == "灵活就业人员" and base and float(base) >= 6_000:
+            flexible[x].append((s, e))
+    for gid, g in k.grants.items():
+        for x in k.members[gid] | {g["holder"]}:
+            if any(_overlap(g["start"], g["end"], a, b) for a, b in employee.get(x, ())):
+                hits["employee_insurance_during_grant"].add(g["holder"])
+            if any(_overlap(g["start"], g["end"], a, b) for a, b in flexible.get(x, ())):
+                hits["flexible_high_base"].add(g["holder"])
+
+
+def _year(d) -> int:
+    return int(str(np.datetime64(int(d), "D"))[:4])
+
+
+def _tax(k: County, hits) -> None:
+    """Annual income per (person, item group, year) from the tax records; members and duty kin."""
+    wage, business, every = defaultdict(float), defaultdict(float), defaultdict(float)
+    for x, item, s, inc in zip(k.tax["纳税人身份证号"], k.tax["所得项目"], k.tax["税款所属期起"], k.tax["收入额(元)"]):
+        key = (x, _year(s))
+        (wage if item == "工资薪金所得" else business)[key] += float(inc)
+        every[key] += float(inc)
+    for gid, g in k.grants.items():
+        years = range(_year(g["start"]), _year(g["end"]) + 1)
+        for x in k.members[gid] | {g["holder"]}:
+            if any(wage.get((x, y), 0) >= 60_000 for y in years):
+                hits["taxable_wage_income"].add(g["holder"])
+            if any(business.get((x, y), 0) >= 60_000 for y in years):
+                hits["business_income_member"].add(g["holder"])
+        h = g["holder"]
+        duty = (k.children.get(h, set()) | k.parents.get(h, set()) | k.spouse.get(h, set())) - k.members[gid] - {h}
+        for r in duty:
+            if k.household.get(r) != g["household"] and any(every.get((r, y), 0) >= 120_000 for y in years):
+                hits["kin_high_income"].add(h)
 
 
 def favour_relief(k: County) -> dict[str, set]:
