@@ -11,7 +11,7 @@ import numpy as np
 
 from . import dates, ids, regions as reg
 from .assets import _BRANDS, Assets
-from .dates import BASE, NONE, day, years
+from .dates import BASE, HORIZON, NONE, day, years
 from .world import World
 
 
@@ -133,7 +133,10 @@ def payroll(w: World, a: Assets, allowed: np.ndarray) -> None:
     rng = w.rng("background.payroll")
     p, hh = w.people, w.hh
     age = dates.age_on(p.birth, np.full(p.n, BASE))
-    pool = np.flatnonzero(allowed & (age >= 23) & (age <= 80) & ~p.single)
+    # A staff member who dies of working age may leave only dependants: that is a planted at-risk case
+    # (main_earner_death), never a background one.
+    dies_working = (p.death <= HORIZON) & (dates.age_on(p.birth, np.minimum(p.death, HORIZON)) < 60)
+    pool = np.flatnonzero(allowed & (age >= 23) & (age <= 80) & ~p.single & ~dies_working)
     pick = pool[rng.random(len(pool)) < 0.035]
     for x in pick:
         start = max(day(1985, 1, 1), int(p.birth[x]) + int(rng.integers(years(21), years(28))))

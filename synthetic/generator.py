@@ -19,6 +19,7 @@ from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, 
 from . import at_risk, at_risk_jobs, cadre_self, disaster, custody, extracts_quhua, extracts_yibao, funeral, housing_fund
 from . import at_risk_custody, at_risk_disability, at_risk_exit, disability, pension
 from . import contributions, renovation, tax
+from . import cross_county, education
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -92,6 +93,8 @@ def plant_and_fill(w: World, persons: int):
     at_risk_disability.plant(pl, n_true)
     at_risk_exit.plant(pl, n_true)
     at_risk_custody.plant(pl, n_true)
+    cross_county.plant(pl, n_true)
+    education.plant(pl, n_true)
     n_planted_grants = len(w.tables["grants"])
     on_roster = mashan.roster(pl) if w.scenario == "mashan" else np.zeros(w.people.n, dtype=bool)
 
@@ -126,6 +129,8 @@ def plant_and_fill(w: World, persons: int):
     tax.background(w, pl, bg, n_planted_grants)
     contributions.background(w, bg, n_planted_grants)
     renovation.background(w, pl, n_planted_grants)
+    cross_county.background(w, bg)
+    education.background(w)
     C, Ro = w.tables["companies"], w.tables["roles"]
     dirty = pl.near_cadre | w.used
     clean = ~dirty[C.col("rep").astype(np.int64)]

@@ -33,6 +33,9 @@ PATTERNS = """\
 | hidden_assets | renovation_with_commercial_housing | 危房改造批准时户内成员有商品房 a renovation subsidy to a household owning commercial housing | bought_after_renovation, sold_before_renovation |
 | hidden_assets | renovation_twice | 同一户十年内两次危改补助 one household subsidised twice within ten years (subject: the second applicant) | disaster_rebuild, repeat_after_window |
 | hidden_assets | renovation_not_priority_object | 按低保户补助但批准时无低保 subsidised as a dibao household without dibao | dibao_ended_after_approval, dibao_ended_before_approval |
+| hidden_assets | cross_county_enrolment | 保障成员同时在外县享受低保/特困(月份重叠) a covered member is on a neighbouring county's roll in the same months | moved_between_counties (ended before the grant began), namesake (same name and sex, another ID); background: residents enrolled only in the other county |
+| hidden_assets | student_aid_twice | 同一学生同一学期同一资助项目发放两次 the same student aid paid twice for one term (subject: the student, no grant) | combinable_programmes (国家助学金 + 免学杂费) |
+| hidden_assets | student_aid_basis_lapsed | 家庭低保已停保仍按低保认定学生资助 aid certified on the dibao basis after the household's grant ended (subject: the student) | certified_before_grant_ended; background: students of enrolled households certified while the grant runs |
 | favour_relief | cadre_relative_unfiled | 本村干部或本镇经办人员的近亲属享受且未备案 unfiled close relative of the village's cadre or town's handler | filed_properly, other_village_cadre, before_term |
 | favour_relief | approved_by_relative | 审核人或审批人是申请人的近亲属 assessed/approved by a relative | approver_same_surname (no kinship) |
 | favour_relief | kin_network_concentration | 村干部亲属在本村 ≥4 户享受 a village cadre's kin hold ≥4 grants in the cadre's village | small_network (2 grants), kin_in_other_villages (5 grants, all in other villages) |

@@ -651,3 +651,44 @@ def pensions(k: County, line: float = 700) -> dict[str, set]:
         if any(p[0] == "120" for _, p in spells):
             hits["public_pension_member"].add(g["holder"])
     return hits
+
+
+def cross_county(k: County) -> dict[str, set]:
+    """A covered member of a dibao or destitute grant on another county's roll in an overlapping month."""
+    by = defaultdict(list)
+    t = clean(k.out, "waixian_jiuzhu.csv")
+    for x, s, e in zip(t["身份证号"], t["享受起始年月"], t["享受终止年月"]):
+        by[x].append((s, e if e is not None else 10 ** 9))
+    hits = defaultdict(set)
+    for gid, g in k.grants.items():
+        if g["programme"] not in ("1", "2"):
+            continue
+        g0, g1 = _month(g["start"]), _month(g["end"])
+        if any(s <= g1 and e >= g0 for x in k.members[gid] | {g["holder"]} for s, e in by.get(x, ())):
+            hits["cross_county_enrolment"].add(g["holder"])
+    return hits
+
+
+def student_aid(k: County) -> dict[str, set]:
+    """Student aid: the same kind twice for one term; certified on the dibao / destitute basis after the
+    household's grant of that programme ended, with none of it running on the day of certification."""
+    hits = defaultdict(set)
+    t = clean(k.out, "jiaoyu_zizhu.csv")
+    seen = defaultdict(set)
+    programme = {"1": "1", "2": "2"}   # 认定类型 低保家庭 / 特困供养 → 救助类别 最低生活保障 / 特困人员供养
+    by_hh = defaultdict(list)
+    for g in k.grants.values():
+        by_hh[g["household"]].append(g)
+    for x, year, sem, kind, basis, cert, serial in zip(t["身份证件号"], t["学年"], t["学期"], t["资助项目代码"],
+                                                       t["认定类型"], t["认定日期"], t["发放流水号"]):
+        seen[(x, kind, f"{year}-{sem}")].add(serial)
+        if basis not in programme or cert is None:
+            continue
+        gs = [g for g in by_hh.get(k.household.get(x), ()) if g["programme"] == programme[basis]]
+        covered = [g for gid, g in k.grants.items() if g["programme"] == programme[basis] and x in k.members[gid]]
+        ended = any(g["end"] < cert for g in gs)
+        running = any(g["start"] <= cert <= g["end"] for g in gs + covered)
+        if ended and not running:
+            hits["student_aid_basis_lapsed"].add(x)
+    hits["student_aid_twice"] = {x for (x, _, _), s in seen.items() if len(s) > 1}
+    return hits

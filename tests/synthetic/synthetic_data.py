@@ -80,7 +80,8 @@ def parse_month(s: str) -> int:
 
 
 def _norm(s: str) -> str:
-    return ids.normalise_id(s) if s else ""
+    # another county's IDs may be typed in groups with spaces: the loader drops them
+    return ids.normalise_id(s).replace(" ", "") if s else ""
 
 
 def rejection(spec: dict, row: dict) -> str | None:

@@ -15,7 +15,8 @@ PATTERNS = {
                       "disability_subsidy_twice", "pension_above_dibao_line", "public_pension_member",
                       "taxable_wage_income", "business_income_member", "kin_high_income",
                       "employee_insurance_during_grant", "flexible_high_base",
-                      "renovation_with_commercial_housing", "renovation_twice", "renovation_not_priority_object"},
+                      "renovation_with_commercial_housing", "renovation_twice", "renovation_not_priority_object",
+                      "cross_county_enrolment", "student_aid_twice", "student_aid_basis_lapsed"},
     "favour_relief": {"cadre_relative_unfiled", "approved_by_relative", "kin_network_concentration",
                       "shared_contact_hidden_tie", "cadre_on_relief"},
     "cadre_conflict": {"relative_company_project", "relative_welfare_post", "cadre_shareholder_funded"},
@@ -24,7 +25,8 @@ PATTERNS = {
                 "earner_in_custody"},
 }
 # Patterns about money another agency pays (no civil-affairs grant): the subject is its recipient.
-PAID_BY_OTHERS = {"disability_subsidy_after_death", "disability_subsidy_without_cert", "disability_subsidy_twice"}
+PAID_BY_OTHERS = {"disability_subsidy_after_death", "disability_subsidy_without_cert", "disability_subsidy_twice",
+                  "student_aid_twice", "student_aid_basis_lapsed"}
 
 
 def test_every_pattern_has_cases_and_decoys():
@@ -51,7 +53,8 @@ def test_truth_rows_point_at_records_in_the_extracts():
              "code": set(clean(out, "shichang_zhuti.csv")["统一社会信用代码"]),
              "project": set(clean(out, "xiangcun_xiangmu.xlsx")["项目编号"]), "grant": set(holder)}
     cadres = set(clean(out, "zuzhi_ganbu.xlsx")["身份证号"])
-    subsidised = set(clean(out, "canlian_liangxiang.csv")["身份证号"])
+    paid = {"disability": set(clean(out, "canlian_liangxiang.csv")["身份证号"]),
+            "student_aid": set(clean(out, "jiaoyu_zizhu.csv")["身份证件号"])}
     for r in t.to_dict("records"):
         assert household[r["subject_id"]] == r["household_id"], r
         if r["family"] == "cadre_conflict":
@@ -61,7 +64,7 @@ def test_truth_rows_point_at_records_in_the_extracts():
         else:  # renovation subsidies name their applicant, not a grant
             assert r["family"] == "at_risk" or r["pattern"] in PAID_BY_OTHERS or r["pattern"].startswith("renovation_"), r
         if r["pattern"] in PAID_BY_OTHERS:
-            assert r["subject_id"] in subsidised, r
+            assert r["subject_id"] in paid["student_aid" if r["pattern"].startswith("student_aid") else "disability"], r
         if r["related_id"]:
             assert r["related_id"] in household
         for ev in filter(None, r["evidence"].split(";")):
@@ -78,7 +81,8 @@ def test_truth_rows_point_at_records_in_the_extracts():
 def hits():
     k = rr.County(dataset())
     found = {}
-    for rules in (rr.hidden_assets, rr.favour_relief, rr.cadre_conflict, rr.at_risk_all, rr.disability, rr.pensions):
+    for rules in (rr.hidden_assets, rr.favour_relief, rr.cadre_conflict, rr.at_risk_all, rr.disability, rr.pensions,
+                  rr.cross_county, rr.student_aid):
         found.update(rules(k))
     return found
 
