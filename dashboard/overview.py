@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from reliefgraph.dashboard.cases import STATUSES, precision_by_rule
 from reliefgraph.graph.store import GraphStore
-from reliefgraph.queries import clues as clue_store
+from reliefgraph.queries import at_risk_summary, clues as clue_store
 from reliefgraph.queries.rules import FAMILIES
 
 TOWN_DIGITS = 9   # GB/T 2260 + town: the first nine digits of a village code
@@ -67,3 +67,11 @@ def town_names(store: GraphStore) -> dict[str, str]:
 
 def precision_table(engine: Engine) -> list[dict]:
     return precision_by_rule(engine)
+
+
+def at_risk_lines(engine: Engine, titles: dict[str, str]) -> list[at_risk_summary.RiskLine]:
+    """Households at risk per at_risk rule and the help they may get, from the active clues (the same
+    tally `reliefgraph summary` makes from the rules)."""
+    from reliefgraph.queries.rules import load_rules
+    ids = [r.id for r in load_rules(families={at_risk_summary.FAMILY})]
+    return at_risk_summary.tally(at_risk_summary.rows_from_clues(engine), {i: titles.get(i, i) for i in ids})

@@ -7,6 +7,7 @@ import streamlit as st
 from reliefgraph.beijing import shown
 from reliefgraph.dashboard import overview
 from reliefgraph.dashboard.ui import Ctx, rule_files, settings
+from reliefgraph.queries import at_risk_summary
 from reliefgraph.queries.names import names_for
 
 
@@ -64,6 +65,8 @@ def render(ctx: Ctx) -> None:
         st.dataframe(pd.DataFrame([(titles.get(rid, rid), rid, n) for rid, n in counts.by_rule.most_common()],
                                   columns=["规则 rule", "id", "线索 clues"]), hide_index=True, width="stretch")
 
+    _at_risk(ctx, titles)
+
     st.subheader("核查查准率 precision per rule (confirmed / concluded)")
     precision = overview.precision_table(ctx.engine)
     if precision:
@@ -87,3 +90,19 @@ def render(ctx: Ctx) -> None:
     if programmes:
         st.caption("救助对象按类别 grants by programme: " +
                    "，".join(f"{names.label('programme', p)} {n:,}" for p, n in programmes.items()))
+
+
+def _at_risk(ctx: Ctx, titles: dict) -> None:
+    """Households at risk (应保未保), counted from the active at_risk clues, and the help they may get."""
+    county = [x for x in overview.at_risk_lines(ctx.engine, titles) if x.scope == "county"]
+    total = next(x for x in county if x.rule == at_risk_summary.TOTAL)
+    st.subheader("应保未保（防返贫风险） households at risk")
+    if not total.households:
+        st.caption("暂无应保未保线索 no at-risk clue")
+        return
+    left, right = st.columns(2)
+    left.metric("应保未保户 households", f"{total.households:,}")
+    left.dataframe(pd.DataFrame([(x.title_zh, x.households) for x in county if x.rule != at_risk_summary.TOTAL],
+                                columns=["规则 rule", "户数 households"]), hide_index=True, width="stretch")
+    right.dataframe(pd.DataFrame(total.help.most_common(), columns=["可能的帮扶 help", "户数 households"]),
+                    hide_index=True, width="stretch")

@@ -12,6 +12,7 @@ from reliefgraph import exports
 from reliefgraph.appdb import connect
 from reliefgraph.graph.store import open_store
 from reliefgraph.queries import clues as clue_store
+from reliefgraph.queries.at_risk_summary import TOTAL as AT_RISK_TOTAL, summarise_at_risk
 from reliefgraph.queries.cypher_files import CypherFileError
 from reliefgraph.queries.detect import detect
 from reliefgraph.queries.evaluate import TruthFileError, evaluate
@@ -133,6 +134,7 @@ def summary_command(
     _writable(out)
     with open_store(db) as store:
         lines = summarise(store, programme or None, as_of, town)
+        risk = summarise_at_risk(store, as_of, town)
         names = names_for(store)
     scopes = list(dict.fromkeys(line.scope for line in lines))
     for scope in scopes:
@@ -146,6 +148,7 @@ def summary_command(
             table.add_row(f"{bold}{line.title_zh}", f"{bold}{line.people}",
                           "" if line.records is None else str(line.records))
         console.print(table)
+    _print_at_risk(risk, names)
     if out:
         if exports.format_of(out) == "xlsx":
             exports.write_table(out, ["范围", "类别代码", "类别", "人数", "记录数"],
@@ -154,3 +157,21 @@ def summary_command(
         else:
             write_csv(lines, out)
         console.print(f"已导出 written to {out}")
+
+
+def _print_at_risk(lines, names) -> None:
+    """The at-risk households (应保未保) per rule and the help they may get: a table of its own, since an
+    at-risk household is enrolled in no programme and so in none of the categories above."""
+    for scope in dict.fromkeys(line.scope for line in lines):
+        place = "全县 county" if scope == "county" else f"乡镇 town {names.label('region', scope)}"
+        table = Table(title=f"应保未保（防返贫风险） households at risk — {place}", header_style="bold")
+        table.add_column("规则 rule")
+        table.add_column("户数 households", justify="right")
+        for line in (x for x in lines if x.scope == scope):
+            if line.rule == AT_RISK_TOTAL:
+                table.add_row(f"[bold]{line.title_zh}", f"[bold]{line.households}")
+                for item, n in line.help.most_common():
+                    table.add_row(f"  可能的帮扶 help: {item}", str(n))
+            else:
+                table.add_row(line.title_zh, str(line.households))
+        console.print(table)

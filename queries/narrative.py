@@ -45,6 +45,10 @@ CODED = {
     "company_type": ("Company", "company_type"), "programme": ("Programme", "code"),
     "status": ("Company", "status"), "cadre_role": ("HOLDS_POST", "role"),
     "facility_type": ("Org", "org_type"), "custody_type": ("IN_CUSTODY", "custody_type"),
+    "income_type": ("TAX_INCOME", "income_type"),
+    "insurance": ("SOCIAL_CONTRIBUTION", "insurance"), "insured_as": ("SOCIAL_CONTRIBUTION", "insured_as"),
+    "category": ("Renovation", "category"), "method": ("Renovation", "method"),
+    "first_method": ("Renovation", "method"), "second_method": ("Renovation", "method"),
 }
 
 

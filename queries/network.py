@@ -68,16 +68,18 @@ def signals(store: GraphStore, pairs: list[tuple[str, str]]) -> tuple[dict[str, 
     frame = pd.DataFrame({"ref": refs, "community": community, "betweenness": between})
     frame["recipient"] = [r.startswith("Person:") and r.split(":", 1)[1] in recipients for r in refs]
     per_community = frame.groupby("community").agg(size=("ref", "size"), recipients=("recipient", "sum"))
-    rank = frame["betweenness"].rank(pct=True)
+    rank = frame["betweenness"].rank(pct=True).to_numpy()
+    # Look cadres up by position: scanning the frame once per cadre took over a minute at 300 k persons.
+    position = {r: i for i, r in enumerate(refs)}
+    sizes, held = per_community["size"].to_dict(), per_community["recipients"].to_dict()
     out = {}
     for cadre in cadres:
-        ref = f"Person:{cadre}"
-        if ref not in set(frame["ref"]):
+        i = position.get(f"Person:{cadre}")
+        if i is None:
             continue
-        row = frame[frame["ref"] == ref].iloc[0]
-        comm = per_community.loc[row["community"]]
-        out[cadre] = {"community_size": int(comm["size"]), "community_recipients": int(comm["recipients"]),
-                      "broker_percentile": round(float(rank[frame["ref"] == ref].iloc[0]), 3)}
+        comm = community[i]
+        out[cadre] = {"community_size": int(sizes[comm]), "community_recipients": int(held[comm]),
+                      "broker_percentile": round(float(rank[i]), 3)}
     return out, time.perf_counter() - started
 
 

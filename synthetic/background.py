@@ -172,7 +172,8 @@ def welfare_posts(w: World, allowed: np.ndarray) -> None:
     for x in pick:
         s = int(rng.integers(day(2017, 1, 1), BASE))
         e = s + int(rng.integers(years(1), years(4))) if rng.random() < 0.5 else NONE
-        e = e if e <= BASE else NONE
+        # A post ending within the last year before BASE would be a welfare_job_lost case: kept running.
+        e = e if e <= BASE - years(1) - 31 else NONE
         w.tables["welfare"].add(person=int(x), village=int(hh.village[hh.of[x]]),
                                 job=jobs[int(rng.integers(len(jobs)))], start=s, end=e,
                                 pay=int(rng.integers(5, 13) * 100))

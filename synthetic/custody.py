@@ -24,6 +24,7 @@ FACILITIES = {PRISON: ["广西壮族自治区河池监狱", "广西壮族自治�
 KIND = {PRISON: "服刑", DETENTION: "羁押"}
 RELEASE = {PRISON: ["刑满释放", "刑满释放", "假释"], DETENTION: ["取保候审", "拘役期满释放", "不起诉释放"]}
 BACKGROUND_SHARE = 0.003
+WINDOW_START = BASE - years(1) - 40   # custody starting after this is left to planted at_risk cases
 
 
 def table(w: World) -> Table:
@@ -91,7 +92,8 @@ def _relative_decoy(pl, rng) -> None:
     w.protected[r] = True
     pl.no_grant[r] = True
     w.hh_used[w.hh.of[r]] = True
-    a = s + int(rng.integers(0, max(1, min(BASE - s - 60, years(2)))))
+    # Before earner_in_custody's one-year window (at_risk), so the relative's household is not a hit there.
+    a = s + int(rng.integers(0, max(1, min(WINDOW_START - s, years(2)))))
     add(w, rng, r, a, NONE)
     _truth(pl, g, "non_member_relative", "decoy: a relative in another household (not covered) in custody "
            "非保障成员的亲属在押", r)
@@ -111,7 +113,10 @@ def background(w: World, allowed: np.ndarray) -> None:
     cand = np.flatnonzero(allowed & ~w.used & (age >= 20) & (age <= 60) & (p.death > BASE))
     k = rng.choice(cand, min(len(cand), int(p.n * BACKGROUND_SHARE)), replace=False) if len(cand) else cand
     for x in np.sort(k):
-        a = int(rng.integers(max(int(p.birth[x]) + years(18), dates.day(2008, 1, 1)), BASE - 30))
+        lo = max(int(p.birth[x]) + years(18), dates.day(2008, 1, 1))
+        if lo >= WINDOW_START:
+            continue
+        a = int(rng.integers(lo, WINDOW_START))  # older than earner_in_custody's window (at_risk)
         e = a + int(rng.integers(90, years(6)))
         add(w, rng, int(x), a, e if e < BASE else NONE)
 

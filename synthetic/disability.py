@@ -212,9 +212,10 @@ def background(w: World, allowed: np.ndarray) -> None:
     for x in np.sort(k):
         x = int(x)
         lo = max(int(p.birth[x]) + years(3), day(2008, 1, 1))
-        if lo >= BASE - 60:
+        # A first certificate within the last year would be a disabled_earner case (at_risk): older only.
+        if lo >= BASE - years(1) - 40:
             continue
-        issued = int(rng.integers(lo, BASE - 60))
+        issued = int(rng.integers(lo, BASE - years(1) - 40))
         valid = issued + years(VALID_YEARS)
         spells = []
         revoked = int(rng.integers(issued + 30, BASE)) if rng.random() < 0.03 else NONE

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import cross_county, custody, disability, education, funeral, housing_fund, pension, extracts_gongan as ga, extracts_minzheng as mz, extracts_others as ot
+from . import contributions, cross_county, custody, disability, education, funeral, housing_fund, pension, renovation, tax, extracts_gongan as ga, extracts_minzheng as mz, extracts_others as ot
 from .assets import VEHICLE_CODES
 from .cadres import BUREAU, TERMS, TITLES, TOWN, VILLAGE
 from .dates import NONE, day, ymd
@@ -321,6 +321,9 @@ UNITS = [
     ("disability_certs", [disability.cert_extract], [disability.cert_extract_b]),
     ("disability_pay", [disability.pay_extract], [disability.pay_extract_b]),
     ("pensions", [pension.extract], [pension.extract_b]),
+    ("tax", [tax.extract], [tax.extract_b]),
+    ("contributions", [contributions.extract], [contributions.extract_b]),
+    ("renovation", [renovation.extract], [renovation.extract_b]),
     ("elsewhere", [cross_county.extract], [cross_county.extract_b]),
     ("student_aid", [education.extract], [education.extract_b]),
 ]
@@ -336,6 +339,8 @@ FILES = {
           "sifa_zaiya.csv", "minzheng_huohua.csv", "gongjijin_jiaocun.csv",
           "yibao_jiesuan.csv",
           "canlian_canjizheng.csv", "canlian_liangxiang.csv", "renshe_yanglaojin.csv",
+          "yingji_shouzai.csv",
+          "shuiwu_geshui.csv", "shebao_jiaofei.csv", "zhujian_weigai.csv",
           "waixian_jiuzhu.csv", "jiaoyu_zizhu.csv"],
     "b": ["常住人口信息表.csv", "人员亲属信息.csv", "死亡人员汇总.xlsx", "车辆档案信息.csv", "社会救助对象花名册.csv",
           "救助金发放记录.csv", "结婚登记档案.csv", "干部亲属享受救助报备表.csv", "房地产权登记信息.csv",
@@ -344,6 +349,8 @@ FILES = {
           "在押服刑人员名单.xlsx", "殡仪馆火化登记.xlsx", "公积金缴存职工名册.csv",
           "医保结算明细.xlsx",
           "残疾人证核发台账.xlsx", "残疾人两项补贴花名册.csv", "离退休人员养老金台账.xlsx",
+          "自然灾害受灾人员台账.xlsx",
+          "个人所得税扣缴申报明细.xlsx", "社会保险缴费明细.csv", "农村危房改造农户档案.xlsx",
           "邻县救助对象比对名单.csv", "学生资助发放名单.xlsx"],
 }
 

@@ -16,8 +16,10 @@ import numpy as np
 
 from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, favour_relief, hidden_assets, households, ids, lookalikes, mashan, names,
                population, readme, regions, truth)
-from . import at_risk, cadre_self, custody, extracts_quhua, extracts_yibao, funeral, housing_fund
-from . import cross_county, disability, education, pension
+from . import at_risk, at_risk_jobs, cadre_self, disaster, custody, extracts_quhua, extracts_yibao, funeral, housing_fund
+from . import at_risk_custody, at_risk_disability, at_risk_exit, disability, pension
+from . import contributions, renovation, tax
+from . import cross_county, education
 from .assets import Assets
 from .dates import NONE, day
 from .grants import GrantBook, background as background_grants
@@ -79,10 +81,18 @@ def plant_and_fill(w: World, persons: int):
     custody.plant(pl, n_true)
     funeral.plant(pl, n_true)
     housing_fund.plant(pl, n_true)
+    tax.plant(pl, n_true)
+    contributions.plant(pl, n_true)
+    renovation.plant(pl, a, n_true)
     cadre_self.plant(pl, n_true)
     at_risk.plant(pl, a, n_true)
+    at_risk_jobs.plant(pl, a, n_true)
+    disaster.plant(pl, n_true)
     disability.plant(pl, n_true)
     pension.plant(pl, n_true)
+    at_risk_disability.plant(pl, n_true)
+    at_risk_exit.plant(pl, n_true)
+    at_risk_custody.plant(pl, n_true)
     cross_county.plant(pl, n_true)
     education.plant(pl, n_true)
     n_planted_grants = len(w.tables["grants"])
@@ -103,6 +113,7 @@ def plant_and_fill(w: World, persons: int):
     bg = allowed & ~w.used
     custody.background(w, bg)
     funeral.background(w)
+    disaster.background(w, ~w.used)
     background.vehicles(w, a, bg)
     before = np.full(w.hh.n, NONE)
     before[pl.skip_homestead] = day(1900, 1, 1)
@@ -115,6 +126,9 @@ def plant_and_fill(w: World, persons: int):
     housing_fund.background(w, bg)
     disability.background(w, bg)
     pension.background(w, bg)
+    tax.background(w, pl, bg, n_planted_grants)
+    contributions.background(w, bg, n_planted_grants)
+    renovation.background(w, pl, n_planted_grants)
     cross_county.background(w, bg)
     education.background(w)
     C, Ro = w.tables["companies"], w.tables["roles"]
@@ -165,7 +179,8 @@ def generate(persons: int = 20_000, seed: int = 1, out: str | Path = "./data/ext
     ctx = extracts.Ctx(w=w, as_of=as_of, fullname=_fullnames(w), truth_grants=truth_grants, cadre_posts=cad.posts)
     builders, chosen = extracts_b.choose(layout, scenario == "mashan", w.rng("layout.mixed"))
     medical, chosen["medical"] = extracts_yibao.choose(layout, w.rng("layout.mixed.medical"))
-    builders = builders + medical + [extracts_quhua.region_table]
+    disasters, chosen["disaster"] = disaster.choose(layout, w.rng("layout.mixed.disaster"))
+    builders = builders + medical + disasters + [extracts_quhua.region_table]
     report = Report()
     written = extracts.write_all(ctx, builders, out, seed, report)
     # A file an earlier run left in the same folder (the other layout, a mashan roster) would be read as data.

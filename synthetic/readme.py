@@ -25,6 +25,14 @@ PATTERNS = """\
 | hidden_assets | disability_subsidy_twice | 同一补贴同月发放两次 the same subsidy paid twice for one month | back_payment (补发 for a missed month), both_subsidies (living and care) |
 | hidden_assets | pension_above_dibao_line | 保障成员养老金人均超过低保标准(700元) covered members' pensions per member above the dibao line | shared_by_large_household; background: residents' pensions (150–300元) of every member aged 60+ |
 | hidden_assets | public_pension_member | 保障成员领取机关事业单位养老金 a covered member draws a public-staff pension | parent_in_other_household, pension_after_grant |
+| hidden_assets | taxable_wage_income | 成员救助期间年度工资薪金收入 ≥ 6万元 a member's annual wages reach the tax deduction during the grant | income_under_threshold, income_before_grant; background: small wages of ordinary members |
+| hidden_assets | business_income_member | 成员救助期间年度经营所得 ≥ 6万元 a member's annual business income reaches the deduction during the grant | business_income_small, business_before_grant |
+| hidden_assets | kin_high_income | 另立户的父母/子女年收入 ≥ 12万元 a parent or child in another household earns ≥ 120 000 a year during the grant | sibling_high_income, kin_income_under_threshold; background: modest wages of ordinary holders' children |
+| hidden_assets | employee_insurance_during_grant | 成员救助期间以在职职工身份缴纳职工养老保险 a member pays employees' pension insurance as an employee during the grant | stopped_before_grant, resident_insurance; background: residents' scheme for ordinary members |
+| hidden_assets | flexible_high_base | 成员救助期间以灵活就业身份按 ≥ 6000 元/月基数缴费 a member pays as a flexible worker on a base ≥ 6 000 | flexible_minimum_base, high_base_before_grant; background: lowest base for a few ordinary members |
+| hidden_assets | renovation_with_commercial_housing | 危房改造批准时户内成员有商品房 a renovation subsidy to a household owning commercial housing | bought_after_renovation, sold_before_renovation |
+| hidden_assets | renovation_twice | 同一户十年内两次危改补助 one household subsidised twice within ten years (subject: the second applicant) | disaster_rebuild, repeat_after_window |
+| hidden_assets | renovation_not_priority_object | 按低保户补助但批准时无低保 subsidised as a dibao household without dibao | dibao_ended_after_approval, dibao_ended_before_approval |
 | hidden_assets | cross_county_enrolment | 保障成员同时在外县享受低保/特困(月份重叠) a covered member is on a neighbouring county's roll in the same months | moved_between_counties (ended before the grant began), namesake (same name and sex, another ID); background: residents enrolled only in the other county |
 | hidden_assets | student_aid_twice | 同一学生同一学期同一资助项目发放两次 the same student aid paid twice for one term (subject: the student, no grant) | combinable_programmes (国家助学金 + 免学杂费) |
 | hidden_assets | student_aid_basis_lapsed | 家庭低保已停保仍按低保认定学生资助 aid certified on the dibao basis after the household's grant ended (subject: the student) | certified_before_grant_ended; background: students of enrolled households certified while the grant runs |
@@ -38,6 +46,11 @@ PATTERNS = """\
 | cadre_conflict | cadre_shareholder_funded | 干部本人为中标公司股东 cadre is a shareholder of a funded company | exited_before_award, award_before_term |
 | at_risk | large_medical_bill | 无救助的户近12个月医保个人自付 ≥2万元 a household without relief paid ≥ 20 000 yuan out of pocket in the last year | on_dibao, temporary_relief_given, reimbursed_by_insurance (large total, small 个人自付) |
 | at_risk | main_earner_death | 有工资或经营收入的劳动年龄成员死亡，仅余老幼，无救助 the earner died, only children/elderly remain, no relief | elderly_non_earner, other_earner_remains, relief_after_death |
+| at_risk | welfare_job_lost | 公益性岗位近12个月离岗，户内无其他收入，无救助 a public-welfare post ended in the last year, no other income, no relief | new_post (转岗), other_earner (payroll), relief_after_loss |
+| at_risk | disaster_no_relief | 近12个月因灾房屋倒塌或严重损坏，无救助 house collapsed or severely damaged in a disaster in the last year, no relief | moderate_damage (一般损坏), relief_after_disaster, on_dibao |
+| at_risk | disabled_earner | 唯一劳动年龄成员近12个月首次认定一、二级残疾，无救助 the only working-age member first certified grade 1–2 disabled in the last year, no relief | other_earner_remains, mild_grade (三/四级), renewed_certificate (换证), relief_after_certificate |
+| at_risk | ill_after_dibao_exit | 近2年退出低保，退保后近12个月医保个人自付 ≥1万元，无救助 left dibao in the last 2 years, then ≥ 10 000 yuan out of pocket, no relief | bills_before_exit, relief_after_bills, small_bills |
+| at_risk | earner_in_custody | 唯一劳动年龄成员近12个月入监（所）且仍在押，仅余老幼，无救助 the only working-age member taken into custody in the last year, only children/elderly remain, no relief | other_earner_remains, relief_after_custody (temporary relief), released |
 """
 
 

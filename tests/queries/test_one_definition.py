@@ -42,7 +42,10 @@ def from_rules(store) -> dict[str, set[tuple]]:
     # retired public staff are publicly funded too: a public-staff pension counts with the payroll
     payroll = {(h.related_id, h.related_id) for rule in ("public_payroll", "public_pension_member")
                for h in rule_hits(store, rule)}
-    return {"cars": cars, "housing": housing, "business": business, "public_payroll": payroll}
+    income = {(h.related_id, h.related_id) for rule in ("taxable_wage_income", "business_income_member",
+                                                        "employee_insurance_during_grant", "flexible_high_base")
+              for h in rule_hits(store, rule)}
+    return {"cars": cars, "housing": housing, "business": business, "public_payroll": payroll, "income": income}
 
 
 def from_summary(store) -> dict[str, set[tuple]]:
@@ -64,7 +67,7 @@ def assert_summary_agrees_with_rules(store):
     programmes = [r[0] for r in store.read("MATCH (g:Grant) RETURN DISTINCT g.programme").rows]
     table = {line.category: (line.people, line.records) for line in summarise(store, programmes, AS_OF)
              if line.scope == "county"}
-    for category in ("cars", "business", "public_payroll"):
+    for category in ("cars", "business", "public_payroll", "income"):
         people = {p for p, _ in rules[category]}
         assert table[category] == (len(people), len({r for _, r in rules[category]})), category
     assert all(rules[c] for c in rules), "every category has cases on the generated county"

@@ -66,3 +66,10 @@ def test_second_layout_is_detected_as_well_as_the_first(layout_b):
     for s in by_pattern:
         assert s.recall >= 0.95, s
     assert not decoys
+
+
+def test_each_new_agency_rule_meets_the_targets_in_the_second_layout(layout_b):
+    from rule_scores import rule_scores
+    from test_rules import AGENCY_RULES
+    for s in rule_scores(layout_b["truth"], layout_b["clues"], AGENCY_RULES).values():
+        assert s.truth >= 10 and s.precision >= 0.90 and s.recall >= 0.95, s

@@ -97,6 +97,9 @@ class County:
         self.welfare = clean(out, "xiangcun_gongyigangwei.csv")
         self.custody = clean(out, "sifa_zaiya.csv")
         self.fund = clean(out, "gongjijin_jiaocun.csv")
+        self.tax = clean(out, "shuiwu_geshui.csv")
+        self.contrib = clean(out, "shebao_jiaofei.csv")
+        self.renovation = clean(out, "zhujian_weigai.csv")
         c = clean(out, "minzheng_huohua.csv")
         self.cremated = dict(zip(c["逝者身份证号"], c["火化日期"]))
         si = clean(out, "shebao_canbao.csv")
@@ -215,7 +218,78 @@ def hidden_assets(k: County) -> dict[str, set]:
                 a, b = k.grants[gs[i]], k.grants[gs[j]]
                 if _overlap(a["start"], a["end"], b["start"], b["end"]):
                     hits["double_enrolment"].add(x)
+    _tax(k, hits)
+    _contributions(k, hits)
+    _renovation(k, hits)
     return hits
+
+
+def _renovation(k: County, hits) -> None:
+    """Register households as of the extract: the planted households do not move."""
+    comm = k.properties(("1",))
+    members = defaultdict(set)
+    for x, hh in k.household.items():
+        members[hh].add(x)
+    held = defaultdict(list)   # household -> (programme, start, end)
+    for g in k.grants.values():
+        held[g["household"]].append((g["programme"], g["start"], g["end"]))
+    by_hh = defaultdict(list)
+    code = {"低保户": "1", "农村分散供养特困人员": "2"}
+    for x, cat, method, t in zip(k.renovation["户主身份证号"], k.renovation["对象类别"], k.renovation["改造方式"],
+                                 k.renovation["批准日期"]):
+        hh = k.household.get(x)
+        by_hh[hh].append((t, method, x))
+        if any(a <= t and (b is None or b >= t) for m in members[hh] for a, b in comm.get(m, ())):
+            hits["renovation_with_commercial_housing"].add(x)
+        if cat in code and not any(p == code[cat] and s <= t and e >= t - 183 for p, s, e in held[hh]):
+            hits["renovation_not_priority_object"].add(x)
+    for hh, rs in by_hh.items():
+        rs.sort()
+        for i, (t1, _, _) in enumerate(rs):
+            for t2, method, x in rs[i + 1:]:
+                if method != "灾后恢复重建" and t2 - t1 < 3652:
+                    hits["renovation_twice"].add(x)
+
+
+def _contributions(k: County, hits) -> None:
+    employee, flexible = defaultdict(list), defaultdict(list)
+    for x, who, base, s, e in zip(k.contrib["身份证号"], k.contrib["参保身份"], k.contrib["缴费基数(元)"],
+                                  k.contrib["参保日期"], k.contrib["停保日期"]):
+        if who == "在职职工":
+            employee[x].append((s, e))
+        elif who == "灵活就业人员" and base and float(base) >= 6_000:
+            flexible[x].append((s, e))
+    for gid, g in k.grants.items():
+        for x in k.members[gid] | {g["holder"]}:
+            if any(_overlap(g["start"], g["end"], a, b) for a, b in employee.get(x, ())):
+                hits["employee_insurance_during_grant"].add(g["holder"])
+            if any(_overlap(g["start"], g["end"], a, b) for a, b in flexible.get(x, ())):
+                hits["flexible_high_base"].add(g["holder"])
+
+
+def _year(d) -> int:
+    return int(str(np.datetime64(int(d), "D"))[:4])
+
+
+def _tax(k: County, hits) -> None:
+    """Annual income per (person, item group, year) from the tax records; members and duty kin."""
+    wage, business, every = defaultdict(float), defaultdict(float), defaultdict(float)
+    for x, item, s, inc in zip(k.tax["纳税人身份证号"], k.tax["所得项目"], k.tax["税款所属期起"], k.tax["收入额(元)"]):
+        key = (x, _year(s))
+        (wage if item == "工资薪金所得" else business)[key] += float(inc)
+        every[key] += float(inc)
+    for gid, g in k.grants.items():
+        years = range(_year(g["start"]), _year(g["end"]) + 1)
+        for x in k.members[gid] | {g["holder"]}:
+            if any(wage.get((x, y), 0) >= 60_000 for y in years):
+                hits["taxable_wage_income"].add(g["holder"])
+            if any(business.get((x, y), 0) >= 60_000 for y in years):
+                hits["business_income_member"].add(g["holder"])
+        h = g["holder"]
+        duty = (k.children.get(h, set()) | k.parents.get(h, set()) | k.spouse.get(h, set())) - k.members[gid] - {h}
+        for r in duty:
+            if k.household.get(r) != g["household"] and any(every.get((r, y), 0) >= 120_000 for y in years):
+                hits["kin_high_income"].add(h)
 
 
 def favour_relief(k: County) -> dict[str, set]:
@@ -376,9 +450,163 @@ def main_earner_death(k: County) -> set:
     return found
 
 
+def _helped_since(k: County) -> dict:
+    """register household -> [(start, end)] of its dibao / destitute / temporary grants (own or a member's)."""
+    spans = defaultdict(list)
+    for gid, g in k.grants.items():
+        if g["programme"] in ("1", "2", "3"):
+            for hh in {g["household"]} | {k.household.get(x) for x in k.members[gid]}:
+                spans[hh].append((g["start"], g["end"]))
+    return spans
+
+
+def welfare_job_lost(k: County) -> set:
+    """A public-welfare post ended in the year before as_of; no living member holds a post, payroll, provident
+    fund or company role at as_of; no relief ending on or after the earliest loss. Subject: the head."""
+    y, m, d = _ymd(k.as_of)
+    since = int(np.datetime64(f"{y - 1:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    lost = {}
+    held = defaultdict(list)
+    for x, s, e in zip(k.welfare["身份证号"], k.welfare["上岗日期"], k.welfare["离岗日期"]):
+        held[x].append((s, e))
+        if x and e is not None and since < e <= k.as_of and not (x in k.death and k.death[x] <= k.as_of):
+            hh = k.household.get(x)
+            if hh is not None:
+                lost[hh] = min(lost.get(hh, INF), e)
+    for x, spans in k.payroll_spans().items():
+        held[x] += spans
+    for x, roles in k.company_roles().items():
+        held[x] += [(s, e) for _, s, e in roles]
+    for x, s, e in zip(k.fund["身份证号"], k.fund["开户日期"], k.fund["封存日期"]):
+        held[x].append((s, e))
+    members = defaultdict(set)
+    for x, hh in k.household.items():
+        members[hh].add(x)
+    helped = _helped_since(k)
+    heads = {hh: x for x, hh, r in zip(*(clean(k.out, "gongan_huji.csv")[c] for c in ("公民身份号码", "户号", "与户主关系")))
+             if r == "02"}
+    found = set()
+    for hh, first in lost.items():
+        alive = [x for x in members[hh] if not (x in k.death and k.death[x] <= k.as_of)]
+        if any(s <= k.as_of and (e is None or e > k.as_of) for x in alive for s, e in held.get(x, ())):
+            continue
+        if any(e >= first and s <= k.as_of for s, e in helped.get(hh, ())):
+            continue
+        found.add(heads[hh])
+    return found
+
+
+def disaster_no_relief(k: County) -> set:
+    """A house collapsed or severely damaged in the year before as_of; no relief ending on or after the
+    earliest such disaster. Subject: the head of the registered person's household."""
+    y, m, d = _ymd(k.as_of)
+    since = int(np.datetime64(f"{y - 1:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    first = {}
+    reg = clean(k.out, "yingji_shouzai.csv")
+    for x, s, damage in zip(reg["户主身份证号"], reg["受灾日期"], reg["房屋倒损程度"]):
+        hh = k.household.get(x)
+        if hh is not None and since < s <= k.as_of and damage in ("倒塌", "严重损坏"):
+            first[hh] = min(first.get(hh, INF), s)
+    helped = _helped_since(k)
+    heads = {hh: x for x, hh, r in zip(*(clean(k.out, "gongan_huji.csv")[c] for c in ("公民身份号码", "户号", "与户主关系")))
+             if r == "02"}
+    return {heads[hh] for hh, f in first.items()
+            if not any(e >= f and s <= k.as_of for s, e in helped.get(hh, ()))}
+
+
+def disabled_earner(k: County) -> set:
+    """A first certificate of grade 1-2 issued in the year before as_of to a member aged 16-59 at issue, alive
+    at as_of; every other living member under 16 or 60+ at as_of; no relief ending on or after the earliest
+    such certificate. Subject: the head (else the holder)."""
+    y, m, d = _ymd(k.as_of)
+    since = int(np.datetime64(f"{y - 1:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    reg = clean(k.out, "gongan_huji.csv")
+    birth = dict(zip(reg["公民身份号码"], reg["出生日期"]))
+    heads = {hh: x for x, hh, r in zip(reg["公民身份号码"], reg["户号"], reg["与户主关系"]) if r == "02"}
+    members = defaultdict(set)
+    for x, hh in k.household.items():
+        members[hh].add(x)
+    alive = {x for x in k.household if not (x in k.death and k.death[x] <= k.as_of)}
+    c = clean(k.out, "canlian_canjizheng.csv")
+    issued = defaultdict(list)
+    for x, s, g, r in zip(c["身份证号"], c["发证日期"], c["残疾等级"], c["注销日期"]):
+        issued[x].append((s, g, r))
+    first = {}
+    for x, cs in issued.items():
+        s, g, r = min(cs, key=lambda t: t[0])
+        hh = k.household.get(x)
+        if (hh is None or x not in alive or x not in birth or not since < s <= k.as_of or g not in ("一级", "二级")
+                or (r is not None and r <= k.as_of) or not 16 <= _age(birth[x], s) < 60):
+            continue
+        if any(16 <= _age(birth[o], k.as_of) < 60 for o in members[hh] - {x} if o in alive and o in birth):
+            continue
+        first[hh] = min(first.get(hh, INF), s)
+    helped = _helped_since(k)
+    return {heads.get(hh) for hh, f in first.items() if not any(e >= f and s <= k.as_of for s, e in helped.get(hh, ()))}
+
+
+def ill_after_dibao_exit(k: County) -> set:
+    """The household's last dibao ended within 2 years before as_of; bills settled after it and within the
+    year before as_of add up to >= 10 000 yuan out of pocket; no relief ending on or after the first such bill."""
+    y, m, d = _ymd(k.as_of)
+
+    def back(n):
+        return int(np.datetime64(f"{y - n:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    since, exit_since = back(1), back(2)
+    exited = {}
+    for g in k.grants.values():
+        if g["programme"] == "1" and exit_since < g["end"] < k.as_of:
+            exited[g["household"]] = max(exited.get(g["household"], 0), g["end"])
+    bills = clean(k.out, "yibao_jiesuan.csv")
+    oop, first, seen = defaultdict(float), {}, set()
+    for b, x, s, amount in zip(bills["结算单号"], bills["身份证号"], bills["结算日期"], bills["个人自付(元)"]):
+        hh = k.household.get(x)
+        if hh not in exited or b in seen or not (s > exited[hh] and since < s <= k.as_of):
+            continue
+        seen.add(b)
+        oop[hh] += float(amount)
+        first[hh] = min(first.get(hh, INF), s)
+    helped = _helped_since(k)
+    heads = {hh: x for x, hh, r in zip(*(clean(k.out, "gongan_huji.csv")[c] for c in ("公民身份号码", "户号", "与户主关系")))
+             if r == "02"}
+    return {heads[hh] for hh, total in oop.items()
+            if total >= 10_000 and not any(e >= first[hh] and s <= k.as_of for s, e in helped.get(hh, ()))}
+
+
+def earner_in_custody(k: County) -> set:
+    """Custody begun in the year before as_of and still running, of a member aged 16-59 at admission; at least
+    one other living member, all under 16 or 60+ at as_of; no relief ending on or after the admission."""
+    y, m, d = _ymd(k.as_of)
+    since = int(np.datetime64(f"{y - 1:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    reg = clean(k.out, "gongan_huji.csv")
+    birth = dict(zip(reg["公民身份号码"], reg["出生日期"]))
+    heads = {hh: x for x, hh, r in zip(reg["公民身份号码"], reg["户号"], reg["与户主关系"]) if r == "02"}
+    members = defaultdict(set)
+    for x, hh in k.household.items():
+        members[hh].add(x)
+    first = {}
+    for x, s, e in zip(k.custody["身份证号"], k.custody["入监(所)日期"], k.custody["出监(所)日期"]):
+        hh = k.household.get(x)
+        if hh is None or x not in birth or not since < s <= k.as_of or (e is not None and e <= k.as_of):
+            continue
+        if not 16 <= _age(birth[x], s) < 60:
+            continue
+        rest = [o for o in members[hh] - {x} if not (o in k.death and k.death[o] <= k.as_of) and o in birth]
+        if not rest or any(16 <= _age(birth[o], k.as_of) < 60 for o in rest):
+            continue
+        first[hh] = min(first.get(hh, INF), s)
+    helped = _helped_since(k)
+    return {heads.get(hh) for hh, f in first.items() if not any(e >= f and s <= k.as_of for s, e in helped.get(hh, ()))}
+
+
 def at_risk_all(k: County) -> dict[str, set]:
     hits = at_risk(k)
     hits["main_earner_death"] = main_earner_death(k)
+    hits["welfare_job_lost"] = welfare_job_lost(k)
+    hits["disaster_no_relief"] = disaster_no_relief(k)
+    hits["disabled_earner"] = disabled_earner(k)
+    hits["ill_after_dibao_exit"] = ill_after_dibao_exit(k)
+    hits["earner_in_custody"] = earner_in_custody(k)
     return hits
 
 

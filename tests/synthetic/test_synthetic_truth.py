@@ -13,11 +13,16 @@ PATTERNS = {
                       "member_in_custody", "paid_after_cremation", "housing_fund_during_grant",
                       "disability_subsidy_after_death", "disability_subsidy_without_cert",
                       "disability_subsidy_twice", "pension_above_dibao_line", "public_pension_member",
+                      "taxable_wage_income", "business_income_member", "kin_high_income",
+                      "employee_insurance_during_grant", "flexible_high_base",
+                      "renovation_with_commercial_housing", "renovation_twice", "renovation_not_priority_object",
                       "cross_county_enrolment", "student_aid_twice", "student_aid_basis_lapsed"},
     "favour_relief": {"cadre_relative_unfiled", "approved_by_relative", "kin_network_concentration",
                       "shared_contact_hidden_tie", "cadre_on_relief"},
     "cadre_conflict": {"relative_company_project", "relative_welfare_post", "cadre_shareholder_funded"},
-    "at_risk": {"large_medical_bill", "main_earner_death"},
+    "at_risk": {"large_medical_bill", "main_earner_death", "welfare_job_lost",
+                "disaster_no_relief", "disabled_earner", "ill_after_dibao_exit",
+                "earner_in_custody"},
 }
 # Patterns about money another agency pays (no civil-affairs grant): the subject is its recipient.
 PAID_BY_OTHERS = {"disability_subsidy_after_death", "disability_subsidy_without_cert", "disability_subsidy_twice",
@@ -56,8 +61,8 @@ def test_truth_rows_point_at_records_in_the_extracts():
             assert r["subject_id"] in cadres
         elif r["grant_id"]:  # at_risk cases have no grant, its decoys the household head's
             assert holder[r["grant_id"]] == r["subject_id"], r
-        else:
-            assert r["family"] == "at_risk" or r["pattern"] in PAID_BY_OTHERS, r
+        else:  # renovation subsidies name their applicant, not a grant
+            assert r["family"] == "at_risk" or r["pattern"] in PAID_BY_OTHERS or r["pattern"].startswith("renovation_"), r
         if r["pattern"] in PAID_BY_OTHERS:
             assert r["subject_id"] in paid["student_aid" if r["pattern"].startswith("student_aid") else "disability"], r
         if r["related_id"]:
