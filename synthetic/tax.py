@@ -109,6 +109,9 @@ def _member(pl, n: int, pattern: str, item: str, decoys: list[str]) -> None:
         if c is None:
             continue
         h, s, g, x = c
+        if kind == "income_under_threshold":
+            # These grants end in the next data month: every county shows some grants closing.
+            w.tables["grants"].set("end", g, BASE + int(rng.integers(5, 25)))
         sy = _year(s)
         payer = _employer(rng) if item == WAGE else _shop(w, rng)
         if kind == "true":

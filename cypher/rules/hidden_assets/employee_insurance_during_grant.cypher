@@ -10,7 +10,7 @@ legal_basis: >
   缴费基数为职工工资——以在职职工身份缴费即表明有正式用工和工资收入。《最低生活保障审核确认办法》
   （民发〔2021〕57号）：家庭收入包括工资性收入，申请和享受期间应如实申报；隐瞒收入骗取救助的，依
   《社会救助暂行办法》（国务院令第649号）第六十八条停止救助、责令退回。
-narrative: "该户成员{member}以{insured_as}身份在{unit}参加{insurance}（缴费基数{base}元/月），自{paid_from}起缴费，与其{programme}保障期间（{covered_from}起）重叠。"
+narrative: "该户成员{member}以{insured_as}身份在{unit}参加{insurance}（缴费基数{base}元/月），自{paid_from}起缴费，与其{programme}享受期间（{covered_from}起）重叠。"
 evidence: 救助对象 → 保障成员 → 参保单位（单位职工身份缴费期间与其保障期间重叠）
 false_positives:
   - 救助开始前已停保（离职）者不计

@@ -10,7 +10,7 @@ legal_basis: >
   缴费；各省规定其缴费基数在本省上年度全口径城镇单位就业人员平均工资的60%至300%之间自选。选择不低于
   平均工资的基数，即本人有相应的经营或劳务收入。《最低生活保障审核确认办法》（民发〔2021〕57号）：
   家庭收入包括经营净收入和其他劳动收入，应如实申报。
-narrative: "该户成员{member}以{insured_as}身份参加{insurance}，缴费基数{base}元/月（不低于{min_base}元/月），自{paid_from}起缴费，与其{programme}保障期间（{covered_from}起）重叠。"
+narrative: "该户成员{member}以{insured_as}身份参加{insurance}，缴费基数{base}元/月（不低于{min_base}元/月），自{paid_from}起缴费，与其{programme}享受期间（{covered_from}起）重叠。"
 evidence: 救助对象 → 保障成员 → 社保经办机构（灵活就业缴费，基数不低于阈值，期间与其保障期间重叠）
 false_positives:
   - 按最低档（平均工资的60%）缴费的灵活就业人员不计：困难人员常享受灵活就业社保补贴
