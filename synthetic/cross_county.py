@@ -117,7 +117,8 @@ def background(w: World, allowed: np.ndarray) -> None:
     rng = w.rng("cross_county.background")
     p = w.people
     age = dates.age_on(p.birth, np.full(p.n, BASE))
-    cand = np.flatnonzero(allowed & ~w.used & (age >= 18) & (p.death > BASE))
+    # 19, not 18: an adult enrolled at least a month before the data's base date
+    cand = np.flatnonzero(allowed & ~w.used & (age >= 19) & (p.death > BASE))
     k = rng.choice(cand, min(len(cand), int(p.n * BACKGROUND_SHARE)), replace=False) if len(cand) else cand
     for x in np.sort(k):
         a = int(rng.integers(max(int(p.birth[x]) + years(18), day(2015, 1, 1)), BASE - 30))
