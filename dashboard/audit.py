@@ -39,7 +39,7 @@ ACTIONS = {
     "search": "检索", "view_subgraph": "查看图谱", "view_clue": "查看线索",
     "run_query": "运行查询", "run_adhoc": "运行自定义查询", "export": "导出",
     "case_change": "案件变更", "view_audit": "查看审计日志", "report": "生成报告",
-    "pending_discard": "放弃暂存导入行",
+    "pending_discard": "放弃暂存导入行", "resolution_link": "复核关联人员",
     "unit_add": "新增单位", "user_unit": "变更所属单位",
     "order_dispatch": "派单", "order_claim": "认领派单", "order_assign": "指派核查员",
     "order_feedback": "提交核查反馈", "order_review": "审核派单", "order_vanished": "线索消失标记",

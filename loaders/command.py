@@ -33,6 +33,8 @@ LOAD_LOCK = "load.lock"
 STATUS_ZH = {"loaded": "已导入 loaded", "unchanged": "未变化 unchanged", "failed": "失败 failed",
              "rejected": "全部拒收 all rejected", "no_mapping": "无映射 no mapping", "not_run": "未运行 not run",
              "lookup": "查找表 look-up table"}
+REASON_ZH = {pending.REASON: "引用对象尚未入库 reference not in the graph yet",
+             pending.UNRESOLVED: "无身份证号，人员未能唯一识别 no ID, person not identified"}
 # Statuses that make `reliefgraph load` exit non-zero.
 FAILED = ("failed", "rejected", "not_run")
 
@@ -61,7 +63,7 @@ def load_command(
         if not show_pending:
             console.print("[red]--discard 需与 --pending 一起使用 --discard goes with --pending[/red]")
             raise typer.Exit(2)
-        _pending(db, discard, user)
+        _pending(db, discard, user, mappings)
         return
     if directory is None or not directory.is_dir():
         console.print(f"[red]目录不存在 not a folder:[/red] {directory or '(none given)'}")
@@ -153,8 +155,12 @@ def _settle(loader: Loader, reports: list[FileReport]) -> PendingReport | None:
         return None
 
 
-def _pending(db: str | None, discard: list[str], user: str) -> None:
+def _pending(db: str | None, discard: list[str], user: str, mappings: Path = MAPPINGS_DIR) -> None:
     """`load --pending`: list the pending store, masked; with --discard, drop rows for good."""
+    try:
+        maps = {m.id: m for m in load_mappings(mappings)}
+    except MappingError:
+        maps = {}  # the listing names the mapping; a broken mapping file only hides the masked name
     try:
         store = open_store(db)
     except Exception as exc:
@@ -173,18 +179,28 @@ def _pending(db: str | None, discard: list[str], user: str) -> None:
                           "(audited, now counted as rejected in their batch)")
             held = pending.read_all(store)
     table = Table(title="等待引用对象的暂存行 rows waiting for a reference", header_style="bold")
-    for col in ("暂存编号 pending id", "映射 mapping", "文件 file", "行 row", "等待 waiting", "缺少 missing", "值 value",
-                "首次出现 first seen"):
+    for col in ("暂存编号 pending id", "映射 mapping", "文件 file", "行 row", "等待 waiting", "原因 reason",
+                "缺少 missing", "值 value", "首次出现 first seen"):
         table.add_column(col)
     for h in held:
         refs = h.missing_fields()
         shown = ", ".join(mask_value(str(h.values.get(f, ""))) for f in refs)
         waits = "可选关联 optional link" if h.partial else "整行 whole row"
-        table.add_row(h.pending_id, h.mapping, h.file, str(h.row), waits, ", ".join(h.missing), shown,
+        if h.reason == pending.UNRESOLVED:
+            # The row names its person by name and birth date only: show the name, masked.
+            fields = [f for f in (m.person.name, m.person.birth_date) if f] if (m := maps.get(h.mapping)) and m.person else []
+            shown = " ".join(mask_value(str(h.values.get(f) or "")) for f in fields)
+        table.add_row(h.pending_id, h.mapping, h.file, str(h.row), waits, REASON_ZH.get(h.reason, h.reason),
+                      ", ".join(h.missing), shown,
                       beijing.shown(h.first_seen))
     console.print(table)
     console.print(f"共 {len(held)} 条暂存行 pending rows; 引用对象入库后自动导入 they load by themselves once "
                   "what they refer to is in the graph")
+    if any(h.reason == pending.UNRESOLVED for h in held):
+        console.print("人员未识别的行：用 `reliefgraph resolve list --outcome ambiguous` 查看候选，"
+                      "`reliefgraph resolve link <编号> <身份证号>` 关联后，下次 `reliefgraph load` 自动导入 "
+                      "rows whose person is not identified: review the candidates, link the row, and the next load "
+                      "loads it")
 
 
 @contextmanager
@@ -252,13 +268,28 @@ def confirm_durable(store, loader: Loader, reports: list[FileReport]) -> None:
             r.error = "图数据库中断，该文件未保存，请重新运行 the graph engine stopped before this file was saved; re-run the load"
 
 
+RELOADED_ZH = {"as_of": "重新载入 reloaded (基准日变化 as-of changed)",
+               "mapping": "重新载入 reloaded (映射已修改 mapping edited)",
+               "as_of+mapping": "重新载入 reloaded (基准日变化且映射已修改 as-of changed, mapping edited)"}
+
+
+def status_text(r: FileReport) -> str:
+    """A file's status as the summary prints it: a file loaded again under
+    another as-of date or an edited mapping says so (its facts are updated
+    in place, nothing doubled)."""
+    if r.status == "loaded" and r.reloaded:
+        return RELOADED_ZH.get(r.reloaded, f"重新载入 reloaded ({r.reloaded})")
+    return STATUS_ZH.get(r.status, r.status)
+
+
 def print_summary(reports: list[FileReport], seconds: float, settled: PendingReport | None = None) -> None:
     table = Table(title="导入汇总 load summary", header_style="bold")
     for col in ("文件 file", "映射 mapping", "状态 status", "读取 read", "导入 loaded", "拒收 rejected",
                 "暂存 pending", "重复 dup", "按身份证 by ID", "匹配 by match", "未识别 unresolved", "秒 s"):
-        table.add_column(col, justify="right" if col[0] in "读导拒暂重按匹未秒" else "left")
+        table.add_column(col, justify="right" if col[0] in "读导拒暂重按匹未秒" else "left",
+                         no_wrap=col.startswith("状态"))   # a status reads as one phrase
     for r in reports:
-        table.add_row(r.file, r.mapping, STATUS_ZH.get(r.status, r.status), f"{r.rows_read:,}",
+        table.add_row(r.file, r.mapping, status_text(r), f"{r.rows_read:,}",
                       f"{r.rows_loaded:,}", f"{r.rows_rejected:,}", f"{r.rows_pending:,}", f"{r.duplicates:,}",
                       f"{r.resolved_by_id:,}", f"{r.resolved_by_match:,}", f"{r.unresolved:,}",
                       f"{r.seconds:.1f}")
@@ -316,6 +347,25 @@ def resolve_list(
         table.add_row(str(d["id"]), d["file_name"], str(d["row"]), d["name"] or "", d["birth_date"] or "",
                       d["outcome"], show(d["person_id"]) or "", f"{d['score']:.3f}", cands, d["status"])
     console.print(table)
+
+
+@resolve_app.command("link")
+def resolve_link(
+    decision: Annotated[int, typer.Argument(help="识别记录编号 decision id (`reliefgraph resolve list`)")],
+    citizen_id: Annotated[str, typer.Argument(help="该行所指人员的身份证号 the citizen ID of the row's person")],
+    user: Annotated[str, typer.Option(help="操作人 who decides, for the audit log")] = "admin",
+    db: Annotated[Optional[str], typer.Option("--db", envvar="RELIEFGRAPH_URI")] = None,
+):
+    """复核关联：把未识别的行关联到已登记人员，下次导入时自动载入 link an unidentified row to a registered
+    person; the row, waiting in the pending store, loads at the next `reliefgraph load`."""
+    with load_lock(db), open_store(db) as store:
+        try:
+            done = resolution.link(connect(), store, decision, citizen_id, user)
+        except (LookupError, ValueError) as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+    console.print(f"已关联 linked: {done['file_name']} 第 {done['row']} 行 row → {mask('citizen_id', citizen_id.strip().upper())}；"
+                  "下次 `reliefgraph load` 时导入 it loads at the next `reliefgraph load`")
 
 
 @resolve_app.command("undo")

@@ -27,6 +27,9 @@ from reliefgraph.graph.store import GraphStore
 from reliefgraph.loaders.mapping import Mapping
 
 REASON = "pending_reference"
+# An ID-less row whose person the resolver could not tell (no match, or
+# namesakes): it waits for a reviewer's decision or a later register.
+UNRESOLVED = "unresolved_person"
 # Columns the loader adds to a row that are not the mapping's values.
 _NOT_VALUES = ["_row", "_resolved"]
 
@@ -34,7 +37,7 @@ HOLD = ("UNWIND $rows AS row MERGE (p:PendingRow {pending_id: row.id}) "
         "ON CREATE SET p.first_seen = row.now "
         "SET p.mapping = row.mapping, p.mapping_digest = row.digest, p.src_agency = row.agency, "
         "p.src_file = row.file, p.src_row = row.row, p.src_batch = row.batch, "
-        "p.row_values = row.values, p.missing = row.missing, p.partial = row.partial")
+        "p.row_values = row.values, p.missing = row.missing, p.partial = row.partial, p.reason = row.reason")
 # A row loaded from the store leaves it and counts as loaded in its own
 # batch, once: a row already gone (a re-run after a crash) counts nothing.
 SETTLE = ("MATCH (p:PendingRow) WHERE p.pending_id IN $ids "
@@ -56,7 +59,7 @@ DISCARD = ("MATCH (p:PendingRow) WHERE p.pending_id IN $ids "
            "FOREACH (p IN gone | DELETE p) "
            "RETURN dropped")
 READ = ("MATCH (p:PendingRow) RETURN p.pending_id, p.mapping, p.src_agency, p.src_file, p.src_row, "
-        "p.src_batch, p.row_values, p.missing, p.first_seen, p.partial ORDER BY p.src_batch, p.src_row")
+        "p.src_batch, p.row_values, p.missing, p.first_seen, p.partial, p.reason ORDER BY p.src_batch, p.src_row")
 
 
 @dataclass
@@ -72,6 +75,7 @@ class Held:
     missing: list[str]       # "Label.field" of each reference not found when it was held
     first_seen: str
     partial: bool = False    # the row's other facts are loaded; only optional links wait
+    reason: str = REASON     # why it waits: a reference not in the graph, or a person not yet identified
 
     def missing_fields(self) -> list[str]:
         return [m.split(".", 1)[1] for m in self.missing]
@@ -84,7 +88,7 @@ def pending_id(batch: str, row: int, partial: bool = False) -> str:
 
 
 def hold_rows(frame: pd.DataFrame, missing: dict[str, list[bool]], mapping: Mapping, src: dict,
-              partial: bool = False) -> list[dict]:
+              partial: bool = False, reason: str = REASON) -> list[dict]:
     """The store's parameters for the rows of `frame` (every one of which
     misses a reference): `missing` maps "Label.field" to a per-row flag."""
     values = json.loads(frame.drop(columns=[c for c in _NOT_VALUES if c in frame.columns])
@@ -94,14 +98,15 @@ def hold_rows(frame: pd.DataFrame, missing: dict[str, list[bool]], mapping: Mapp
     return [{"id": pending_id(src["src_batch"], int(row), partial), "partial": partial,
              "mapping": mapping.id, "digest": mapping.digest,
              "agency": src["src_agency"], "file": src["src_file"], "row": int(row), "batch": src["src_batch"],
-             "values": json.dumps(v, ensure_ascii=False, sort_keys=True), "missing": refs, "now": now}
+             "values": json.dumps(v, ensure_ascii=False, sort_keys=True), "missing": refs, "now": now,
+             "reason": reason}
             for row, v, refs in zip(frame["_row"].tolist(), values, lacks)]
 
 
 def read_all(store: GraphStore) -> list[Held]:
     return [Held(pid, mapping, agency, file, int(row), batch, json.loads(values or "{}"), list(missing or []),
-                 first_seen or "", bool(partial))
-            for pid, mapping, agency, file, row, batch, values, missing, first_seen, partial
+                 first_seen or "", bool(partial), reason or REASON)
+            for pid, mapping, agency, file, row, batch, values, missing, first_seen, partial, reason
             in store.read(READ).rows]
 
 

@@ -18,7 +18,7 @@ from collections import defaultdict
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -38,6 +38,8 @@ from reliefgraph.loaders.writer import BackgroundWriter
 
 # A row that waits for a reference is neither loaded nor refused.
 PENDING = "pending"
+_OUTCOME_ZH = {"ambiguous": "多名同名候选，待复核 several candidates, awaiting review",
+               "no_match": "户籍中无匹配人员 no matching person in the register"}
 REJECT_COLUMNS = ["file", "mapping", "row", "field", "value_masked", "reason_code", "reason", "severity"]
 
 
@@ -62,6 +64,9 @@ class FileReport:
     error: str = ""
     reject_file: str = ""
     engine_failed: bool = False  # failed because the graph store did, not the file: re-run
+    # Loaded before under another identity, and why it was loaded again:
+    # "as_of", "mapping" or both ("as_of+mapping"); facts are MERGEd in place.
+    reloaded: str = ""
 
 
 def plan(directory: Path, mappings: list[Mapping]) -> tuple[list[tuple[Path, Mapping]], list[FileReport]]:
@@ -128,6 +133,8 @@ class Loader:
         self.mappings: dict[str, Mapping] = {m.id: m for m in mappings or []}
         # Labels pending rows wait for; None until first asked (one small read per run).
         self._awaited: set[str] | None = None
+        # Earlier batches of the file being loaded (same file, same mapping id).
+        self._earlier: list[str] = []
 
     # -- one file -------------------------------------------------------------
     def load_file(self, path: Path, mapping: Mapping) -> FileReport:
@@ -137,11 +144,13 @@ class Loader:
             file_hash = file_sha256(path)
             self.mappings.setdefault(mapping.id, mapping)
             report.batch_id = batch_id_of(mapping, file_hash, self.as_of)
+            self._earlier = []
             if self._batch_done(report.batch_id):
                 report.status = "unchanged"
                 return report
             check_header(header_of(path, encoding=mapping.encoding, sheet=mapping.sheet,
                                    header_row=mapping.header_row), mapping, path.name)
+            report.reloaded = self._reload_reason(mapping, file_hash)
             self._tables = lookups.read_tables(mapping, path.parent) if mapping.lookups else None
             self._mark_running(report, path, file_hash)
             plan = compile_mapping(mapping, self.store.schema)
@@ -214,8 +223,9 @@ class Loader:
         report.duplicates += t.duplicate_rows
         bad: list[Reject] = list(t.rejects)
         frame = t.fields
+        unresolved = frame.iloc[:0]
         if identity is not None and len(frame):
-            frame, more = self._resolve(frame, mapping, report, file_name)
+            frame, more, unresolved = self._resolve(frame, mapping, report, file_name)
             bad += more
 
         # A row that refers to an unknown entity writes nothing now: it waits
@@ -231,6 +241,14 @@ class Loader:
             if held.any():
                 self._hold(part[held], self._missing(part[held], plan.anchors), mapping, src)
             bad += self._write_frame(part[~held], plan, src, mapping)
+        # A row naming its person without an ID whom the resolver could not
+        # tell (no match, or namesakes) waits too: for a reviewer's decision
+        # (`reliefgraph resolve link`) or a later register that settles it.
+        for agency, part in _by_agency(unresolved, mapping) if len(unresolved) else []:
+            src = {"src_agency": agency, "src_file": file_name, "src_batch": report.batch_id}
+            self._hold(part, {f"Person.{identity.id}": [True] * len(part)}, mapping, src,
+                       reason=pending.UNRESOLVED)
+        report.rows_pending += len(unresolved)
         frame = frame[~waiting]
 
         rejected_rows = t.rejected_rows | {r.row for r in bad if r.severity == REJECT}
@@ -292,11 +310,13 @@ class Loader:
         return {ref: hit.tolist() for ref, hit in found.items()}
 
     def _hold(self, rows: pd.DataFrame, missing: dict[str, list[bool]], mapping: Mapping, src: dict,
-              partial: bool = False) -> None:
+              partial: bool = False, reason: str = pending.REASON) -> None:
         """Keep rows that miss a reference in the pending store (`partial`:
         only their optional links wait), written in order with the file's
         data, so the batch's snapshot holds both."""
-        params = pending.hold_rows(rows, missing, mapping, src, partial)
+        if not len(rows):
+            return
+        params = pending.hold_rows(rows, missing, mapping, src, partial, reason)
         self.writer.submit(lambda: self.store.write_batches(pending.HOLD, params, snapshot=False))
         if self._awaited is not None:
             self._awaited |= {ref.split(".", 1)[0] for ref, hits in missing.items() if any(hits)}
@@ -358,7 +378,8 @@ class Loader:
     def _settle_rows(self, frame: pd.DataFrame, plan: Plan, mapping: Mapping, src: dict,
                      result: PendingReport) -> None:
         """Pending rows whose anchors now exist: load them whole."""
-        ready = self._unknown(plan.anchors, frame).isna()
+        frame, unknown_person = self._identify(frame, mapping, src)
+        ready = self._unknown(plan.anchors, frame).isna() & ~unknown_person
         result.waiting += int((~ready).sum())
         if not ready.any():
             return
@@ -368,6 +389,33 @@ class Loader:
         ids = [pending.pending_id(src["src_batch"], r) for r in frame.loc[ready, "_row"].tolist()]
         self.writer.submit(lambda b=src["src_batch"], i=ids: pending.settle(self.store, b, i))
         result.loaded += len(ids)
+
+    def _identify(self, frame: pd.DataFrame, mapping: Mapping, src: dict) -> tuple[pd.DataFrame, pd.Series]:
+        """Pending rows that name their person without an ID: the ID a
+        reviewer linked the row to, or else the one the resolver finds in
+        the graph as it is now (a later register may hold the person); and,
+        per row, whether the person is still unknown."""
+        ident = mapping.person
+        none = pd.Series(False, index=frame.index)
+        if ident is None or ident.id not in frame.columns or ident.name not in frame.columns:
+            return frame, none
+        blank = frame[ident.id].isna() & frame[ident.name].notna()
+        if not blank.any():
+            return frame, none
+        batch = src["src_batch"]
+        rows = frame.loc[blank, "_row"].astype(int).tolist()
+        linked = resolution.linked_rows(self.engine, batch, rows)
+        undone = resolution.undone_rows(self.engine, batch, rows)
+        ask = frame[blank & ~frame["_row"].isin(set(linked) | undone)]
+        if len(ask):
+            queries = _queries(ask, ident)
+            self.writer.flush()
+            made = resolution.resolve(self.store, queries)
+            resolution.record(self.engine, batch, mapping.id, src["src_file"], queries, made)
+            linked |= {d.row: d.person_id for d in made if d.outcome == "linked"}
+        frame = frame.copy()
+        frame[ident.id] = frame[ident.id].where(~blank, frame["_row"].map(linked))
+        return frame, blank & frame[ident.id].isna()
 
     def _settle_links(self, frame: pd.DataFrame, held: list[pending.Held], plan: Plan, mapping: Mapping,
                       src: dict, result: PendingReport) -> None:
@@ -482,39 +530,62 @@ class Loader:
         return blame
 
     def _resolve(self, fields: pd.DataFrame, mapping: Mapping, report: FileReport,
-                 file_name: str) -> tuple[pd.DataFrame, list[Reject]]:
+                 file_name: str) -> tuple[pd.DataFrame, list[Reject], pd.DataFrame]:
+        """The rows with their person's ID (given, or found by name, birth
+        date and region), the rejects, and the ID-less rows the resolver
+        could not link (they wait in the pending store)."""
         ident = mapping.person
         has_id = fields[ident.id].notna()
         report.resolved_by_id += int(has_id.sum())
         need = fields[~has_id & fields[ident.name].notna()]
         no_name = fields[~has_id & fields[ident.name].isna()]
         rejects = [Reject(int(r), ident.id, "", "missing_required") for r in no_name["_row"]]
-        def column(name: str | None) -> list:
-            if not name:
-                return [None] * len(need)
-            return need[name].astype(object).where(need[name].notna(), None).tolist()
-
-        queries = [resolution.Query(row=int(row), name=name, birth_date=born, region=region)
-                   for row, name, born, region in zip(need["_row"], column(ident.name),
-                                                      column(ident.birth_date), column(ident.region))]
+        queries = _queries(need, ident)
         self.writer.flush()
         made = resolution.resolve(self.store, queries)
+        # A reviewer's link on an earlier load of this very file holds for this one.
+        kept = resolution.reviewed_links(self.engine, self._earlier, [d.row for d in made if d.outcome != "linked"])
+        made = [replace(d, outcome="linked", person_id=kept[d.row]) if d.row in kept else d for d in made]
         resolution.record(self.engine, report.batch_id, mapping.id, file_name, queries, made)
         linked = {d.row: d.person_id for d in made if d.outcome == "linked"}
         report.resolved_by_match += len(linked)
         report.unresolved += len(made) - len(linked)
-        rejects += [Reject(d.row, ident.id, "", "unresolved_person") for d in made if d.outcome != "linked"]
+        rejects += [Reject(d.row, ident.id, "", pending.UNRESOLVED, PENDING, detail=_OUTCOME_ZH[d.outcome])
+                    for d in made if d.outcome != "linked"]
         fields = fields.copy()
         fill = fields["_row"].map(linked)
         fields[ident.id] = fields[ident.id].where(has_id, fill)
         fields["_resolved"] = ~has_id & fill.notna()
         keep = has_id | fill.notna()
-        return fields[keep], rejects
+        unlinked = {d.row for d in made if d.outcome != "linked"}
+        return fields[keep], rejects, fields[fields["_row"].isin(unlinked)]
 
     # -- batch bookkeeping -------------------------------------------------
     def _batch_done(self, batch_id: str) -> bool:
         return self.store.read("MATCH (b:LoadBatch {batch_id: $id}) RETURN b.status",
                                {"id": batch_id}).scalar() == "done"
+
+    def _reload_reason(self, mapping: Mapping, file_hash: str) -> str:
+        """Why this very file, loaded before under this mapping, is loaded
+        again: another as-of date, an edited mapping, or both ("" when it
+        was never loaded). A batch written before digests were kept names
+        no digest: then only the as-of date can be compared."""
+        found = self.store.read(
+            "MATCH (o:LoadBatch {file_hash: $hash}) WHERE o.mapping = $mapping AND o.status IN ['done', 'rejected'] "
+            "RETURN o.as_of, o.mapping_digest ORDER BY o.finished DESC LIMIT 1",
+            {"hash": file_hash, "mapping": mapping.id}).rows
+        self._earlier = [r[0] for r in self.store.read(
+            "MATCH (o:LoadBatch {file_hash: $hash}) WHERE o.mapping = $mapping RETURN o.batch_id",
+            {"hash": file_hash, "mapping": mapping.id}).rows]
+        if not found:
+            return ""
+        as_of, digest = found[0]
+        why = []
+        if str(as_of) != self.as_of.isoformat():
+            why.append("as_of")
+        if digest != mapping.digest and (digest is not None or not why):
+            why.append("mapping")
+        return "+".join(why)
 
     def _mark_running(self, report: FileReport, path: Path, file_hash: str) -> None:
         # `started` (to the microsecond) doubles as this attempt's token: see _mark_done.
@@ -522,9 +593,10 @@ class Loader:
         self.store.write(
             "MERGE (b:LoadBatch {batch_id: $id}) SET b.status = 'running', b.mapping = $mapping, "
             "b.agency = $agency, b.file_name = $file, b.file_hash = $hash, b.started = $now, "
-            "b.as_of = $as_of",
+            "b.as_of = $as_of, b.mapping_digest = $digest",
             {"id": report.batch_id, "mapping": report.mapping, "agency": report.agency,
-             "file": path.name, "hash": file_hash, "now": self._started, "as_of": self.as_of.isoformat()},
+             "file": path.name, "hash": file_hash, "now": self._started, "as_of": self.as_of.isoformat(),
+             "digest": self.mappings[report.mapping].digest},
             snapshot=False)
 
     def lost_batches(self) -> list[str]:
@@ -662,6 +734,18 @@ def _by_agency(frame: pd.DataFrame, mapping: Mapping) -> list[tuple[str, pd.Data
         return [(mapping.agency, frame)]
     agency = frame[mapping.agency_field].astype(object).where(frame[mapping.agency_field].notna(), mapping.agency)
     return [(str(a), frame[agency == a]) for a in pd.unique(agency)]
+
+
+def _queries(need: pd.DataFrame, ident) -> list[resolution.Query]:
+    """What the resolver is asked of each ID-less row: name, birth date, region."""
+    def column(name: str | None) -> list:
+        if not name or name not in need.columns:
+            return [None] * len(need)
+        return need[name].astype(object).where(need[name].notna(), None).tolist()
+
+    return [resolution.Query(row=int(row), name=name, birth_date=born, region=region)
+            for row, name, born, region in zip(need["_row"], column(ident.name),
+                                               column(ident.birth_date), column(ident.region))]
 
 
 def _blamed(frame: pd.DataFrame, blame: pd.Series, reason: str, severity: str = REJECT) -> list[Reject]:

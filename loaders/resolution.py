@@ -259,3 +259,68 @@ def undo(engine: Engine, store: GraphStore, decision_id: int, user: str) -> dict
             status="undone", reviewed_by=user,
             reviewed_at=datetime.now(timezone.utc).isoformat(timespec="seconds")))
     return {"relationships_deleted": rels.relationships_deleted, "nodes_deleted": nodes.nodes_deleted}
+
+
+def linked_rows(engine: Engine, batch_id: str, rows: list[int]) -> dict[int, str]:
+    """The rows of a batch with an active link (a reviewer's, or one found
+    when the row was tried again): row → citizen ID."""
+    if not rows:
+        return {}
+    query = select(decisions.c.row, decisions.c.person_id).where(
+        decisions.c.batch_id == batch_id, decisions.c.row.in_(rows), decisions.c.outcome == "linked",
+        decisions.c.status == "active", decisions.c.person_id.is_not(None))
+    with engine.connect() as conn:
+        return {int(r): pid for r, pid in conn.execute(query)}
+
+
+def undone_rows(engine: Engine, batch_id: str, rows: list[int]) -> set[int]:
+    """The rows of a batch whose link a reviewer undid: they are not linked
+    automatically again."""
+    if not rows:
+        return set()
+    query = select(decisions.c.row).where(decisions.c.batch_id == batch_id, decisions.c.row.in_(rows),
+                                          decisions.c.status == "undone")
+    with engine.connect() as conn:
+        return {int(r) for (r,) in conn.execute(query)}
+
+
+def link(engine: Engine, store: GraphStore, decision_id: int, citizen_id: str, user: str) -> dict:
+    """A reviewer's decision: the row of an unlinked decision (namesakes, or
+    no match) is this registered person. The row, waiting in the pending
+    store, loads at the next `reliefgraph load`, with its own provenance."""
+    with engine.connect() as conn:
+        row = conn.execute(select(decisions).where(decisions.c.id == decision_id)).first()
+    if row is None:
+        raise LookupError(f"没有该识别记录 no resolution decision {decision_id}")
+    d = row._mapping
+    if d["outcome"] == "linked" and d["status"] == "active":
+        raise ValueError(f"识别记录 {decision_id} 已关联 is already linked; 如需更改请先撤销 undo it first")
+    person = citizen_id.strip().upper()
+    found = store.read("MATCH (p:Person {citizen_id: $id}) RETURN count(p)", {"id": person}).scalar()
+    if not found:
+        raise LookupError("图中没有该身份证号的人员 no registered person has this citizen ID")
+    from reliefgraph.dashboard import audit
+
+    # Audited first (who linked which source row; no ID): a decision is never made unrecorded.
+    audit.record(engine, user, "resolution_link", [str(decision_id)],
+                 {"batch": d["batch_id"], "file": d["file_name"], "row": d["row"], "was": d["outcome"]})
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    with engine.begin() as conn:
+        conn.execute(update(decisions).where(decisions.c.id == decision_id).values(
+            outcome="linked", person_id=person, status="active", reviewed_by=user, reviewed_at=now))
+    return {"batch_id": d["batch_id"], "file_name": d["file_name"], "row": d["row"], "was": d["outcome"]}
+
+
+def reviewed_links(engine: Engine, batch_ids: list[str], rows: list[int]) -> dict[int, str]:
+    """A reviewer's links made on earlier batches of the same file (the file
+    loaded again under another as-of date or an edited mapping): row →
+    citizen ID. A decision is made once, not again for every reload."""
+    if not batch_ids or not rows:
+        return {}
+    query = (select(decisions.c.row, decisions.c.person_id)
+             .where(decisions.c.batch_id.in_(batch_ids), decisions.c.row.in_(rows),
+                    decisions.c.outcome == "linked", decisions.c.status == "active",
+                    decisions.c.reviewed_by.is_not(None), decisions.c.person_id.is_not(None))
+             .order_by(decisions.c.reviewed_at))
+    with engine.connect() as conn:
+        return {int(r): pid for r, pid in conn.execute(query)}

@@ -33,7 +33,9 @@ LOADER_REASONS = {
     "pending_reference": "引用的人员/实体尚未入库：该行已暂存，待其出现后自动导入（非拒收） referenced person or entity "
                          "not in the graph yet: row kept pending, it loads by itself when the reference appears "
                          "(not a reject; see `reliefgraph load --pending`)",
-    "unresolved_person": "无身份证号且无法唯一匹配人员 no citizen ID and no unique matching person",
+    "unresolved_person": "无身份证号且无法唯一匹配人员：该行已暂存，待复核关联（reliefgraph resolve link）或新户籍数据后自动导入"
+                         "（非拒收） no citizen ID and no unique matching person: row kept pending, it loads once a "
+                         "reviewer links it or a later register identifies the person (not a reject)",
     "optional_reference": "可选关联的对象尚未入库（其余事实已导入，该关联暂存待补） optional link target not in the graph "
                           "yet (rest of row loaded; the link waits in the pending store)",
     "derived_blank": "由其他字段截取或拼接的值为空（原值过短） a value cut or joined from other fields is blank "

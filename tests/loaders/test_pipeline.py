@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reliefgraph.appdb import connect
-from reliefgraph.loaders import resolution
+from reliefgraph.loaders import command, resolution
 from reliefgraph.loaders.mapping import MappingError, load_mapping, load_mappings
 from reliefgraph.loaders.pipeline import Loader, plan
 
@@ -204,8 +204,10 @@ def test_load_links_validates_and_rejects_with_reasons(empty_falkor, county, tmp
         ("机动车登记_202610.csv", 5, "public_security", "2023-04-01")
     assert prov["src_batch"] == vehicles.batch_id
     batch = store.read("MATCH (b:LoadBatch {batch_id: $id}) RETURN b", {"id": vehicles.batch_id}).scalar()
-    assert batch["status"] == "done" and batch["rows_loaded"] == 3 and batch["rows_rejected"] == 4
-    assert batch["rows_pending"] == 1, "a row waiting for its reference is pending, not rejected"
+    assert batch["status"] == "done" and batch["rows_loaded"] == 3 and batch["rows_rejected"] == 3
+    assert batch["rows_pending"] == 2, "a row waiting for its reference or its person is pending, not rejected"
+    severity = {r["row"]: r["severity"] for r in rejects_of(vehicles)}
+    assert severity["4"] == severity["6"] == "pending" and severity["7"] == "reject"
 
 
 def test_resolution_decisions_are_recorded_and_undoable(empty_falkor, county, tmp_path, app_db_url):
@@ -397,10 +399,12 @@ def test_a_row_whose_reference_never_appears_stays_pending(empty_falkor, county,
     extracts, maps = county
     run(store, extracts, maps, tmp_path)
     run(store, extracts, maps, tmp_path, as_of=date(2026, 11, 30))   # the same files, another as-of
-    held = store.read("MATCH (p:PendingRow) RETURN p.src_file, p.src_row, p.missing, p.row_values").rows
-    assert [h[:3] for h in held] == [("机动车登记_202610.csv", 6, ["Person.owner"])], \
-        "周九 is in no register: his car waits, once (the superseded batch's copy is gone), and is not dropped"
-    assert "贵A56789" in held[0][3]
+    held = store.read("MATCH (p:PendingRow) RETURN p.src_file, p.src_row, p.missing, p.row_values "
+                      "ORDER BY p.src_row").rows
+    assert [h[:3] for h in held] == [("机动车登记_202610.csv", 4, ["Person.owner"]),
+                                     ("机动车登记_202610.csv", 6, ["Person.owner"])], \
+        "周九 is in no register, 王伟 has a namesake: their cars wait, once (the superseded batch's copy is gone)"
+    assert "贵A56789" in held[1][3]
 
 
 # ---------------------------------------------------------------- batch identity
@@ -410,18 +414,28 @@ def test_another_as_of_or_an_edited_mapping_is_another_batch_and_counts_once(emp
     store.init_schema()
     extracts, maps = county
     first, _, _ = run(store, extracts, maps, tmp_path)
+    assert [r.reloaded for r in first] == ["", ""]
     facts = store.read("MATCH (n) WHERE NOT n:LoadBatch RETURN count(n)").scalar()
     rels = store.counts()["relationships"]
+    content = graph_content(store)
 
     other_day, _, _ = run(store, extracts, maps, tmp_path, as_of=date(2026, 11, 30))
     assert [r.status for r in other_day] == ["loaded", "loaded"], "another as-of is not `unchanged`"
+    assert [r.reloaded for r in other_day] == ["as_of", "as_of"]
     assert {r.batch_id for r in other_day}.isdisjoint({r.batch_id for r in first})
+    assert graph_content(store) == content, "the same files under another as-of: nothing doubled or lost"
+    with command.console.capture() as shown:
+        command.print_summary(other_day, 1.0)
+    assert shown.get().count("重新载入 reloaded (基准日变化 as-of changed)") == 2, shown.get()
     (maps / "vehicles.yaml").write_text(MAPPINGS["vehicles.yaml"] + "# 2026-11: reviewed\n", encoding="utf-8")
     edited, _, _ = run(store, extracts, maps, tmp_path, as_of=date(2026, 11, 30))
     assert [r.status for r in edited] == ["unchanged", "loaded"], "an edited mapping is not `unchanged`"
+    assert edited[1].reloaded == "mapping"
+    assert command.status_text(edited[1]) == "重新载入 reloaded (映射已修改 mapping edited)"
 
     assert store.read("MATCH (n) WHERE NOT n:LoadBatch RETURN count(n)").scalar() == facts
     assert store.counts()["relationships"] == rels, "facts MERGEd in place, not doubled"
+    assert graph_content(store) == content
     batches = store.read("MATCH (b:LoadBatch) RETURN b.file_name, b.as_of, b.status, b.rows_loaded "
                          "ORDER BY b.file_name, b.finished").rows
     counted = [b for b in batches if b[2] == "done"]
@@ -431,6 +445,17 @@ def test_another_as_of_or_an_edited_mapping_is_another_batch_and_counts_once(emp
     assert sorted(b[2] for b in batches) == ["done", "done", "superseded", "superseded", "superseded"]
     owned = store.read("MATCH (:Person)-[o:OWNS]->(:Vehicle {plate: '贵A45678'}) RETURN o.src_batch").scalar()
     assert owned == edited[1].batch_id, "the facts name the batch that loaded them last"
+
+
+def graph_content(store) -> dict:
+    """What the graph holds besides the batches themselves: nodes per label,
+    relationships per type, property values of each (provenance aside), and
+    the pending rows by source row."""
+    nodes = store.read("MATCH (n) WHERE NOT n:LoadBatch AND NOT n:PendingRow "
+                       "RETURN labels(n)[0] AS label, count(n), sum(size(keys(n)))").rows
+    rels = store.read("MATCH ()-[r]->() RETURN type(r), count(r), sum(size(keys(r)))").rows
+    held = store.read("MATCH (p:PendingRow) RETURN p.src_file, p.src_row, p.missing ORDER BY p.src_file, p.src_row")
+    return {"nodes": sorted(nodes), "relationships": sorted(rels), "pending": held.rows}
 
 
 def test_a_file_with_every_row_rejected_fails_and_is_tried_again(empty_falkor, county, tmp_path):
