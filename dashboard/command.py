@@ -206,7 +206,8 @@ def audit_list(
     """最近的审计记录 the latest audit entries."""
     table = Table(header_style="bold")
     for col in ("#", "时间 when (北京时间)", "用户 who", "操作 action", "对象 subjects", "详情 detail"):
-        table.add_column(col)
+        # A time or a user name broken over two lines reads as two entries.
+        table.add_column(col, no_wrap=col.startswith(("#", "时间", "用户")))
     for e in audit.entries(connect(), limit=limit, actor=actor, action=action):
         table.add_row(str(e.seq), beijing.shown(e.at, seconds=True, suffix=False), e.actor, f"{audit.ACTIONS.get(e.action, '')} {e.action}",
                       ", ".join(e.subjects[:5]) + (" …" if len(e.subjects) > 5 else ""),

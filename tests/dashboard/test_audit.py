@@ -145,7 +145,11 @@ def test_audit_list_command_shows_beijing_time_and_readable_detail(tmp_path, mon
     with connect(url).begin() as conn:
         audit.append(conn, "li", "search", ["Person:X"], {"text": "张三", "hits": 2},
                      now=datetime(2026, 3, 1, 23, 30, tzinfo=timezone.utc))
-    out = CliRunner().invoke(app, ["audit", "list"], env={"COLUMNS": "200"})
+    from reliefgraph.dashboard import command
+
+    # The command's console is made at import, its width fixed then by whatever terminal imported it first.
+    monkeypatch.setattr(command.console, "width", 200)
+    out = CliRunner().invoke(app, ["audit", "list"])
     assert out.exit_code == 0, out.output
     assert "2026-03-02 07:30:00" in out.output and "北京时间" in out.output
     assert "23:30" not in out.output and "+00:00" not in out.output
