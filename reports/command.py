@@ -96,12 +96,13 @@ def report_command(
         # Refused before any work, and before an audit entry claims a report exists.
         check_writable(out if out else Path.cwd() / "report")
     except (ValueError, OutputPathError) as exc:
-        err.print(f"[red]{exc}[/red]")
+        err.print(f"[red]{exc}[/red]", soft_wrap=True)  # a path broken over lines cannot be copied
         raise typer.Exit(2) from exc
     engine = connect()
     os_user = getpass.getuser()
     user = user or os_user
     try:
+        viewer_for(engine, user, role)  # an unknown role is refused before the password is asked
         if role != "analyst":
             authenticate(engine, user, role, _password())
         with open_store(db) as store:
