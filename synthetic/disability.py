@@ -168,7 +168,8 @@ def plant(pl, n: int) -> None:
             add_cert(w, rng, x, issued, issued + years(VALID_YEARS), revoked=cut, grade=grade)
             end_m = int(month_index(cut))
             note = f"decoy: certificate revoked {dates.iso1(cut)}; payments stopped that month 注销当月停发"
-        pay(w, rng, x, subsidy, grade, np.arange(PAID_FROM, end_m + 1))
+        # Never paid before the first certificate: that would be a true case of its own.
+        pay(w, rng, x, subsidy, grade, np.arange(max(PAID_FROM, int(month_index(issued))), end_m + 1))
         truth(WITHOUT_CERT, x, kind, note)
 
     # --- paid twice for the same month ---------------------------------------------------
