@@ -116,6 +116,26 @@ def _dependant(pl: Planter, x: int) -> bool:
     return pl.lasting(x) and (pl.age(x) <= 14 or pl.age(x) >= 61)
 
 
+def sole_earner(pl: Planter, h: int, earner_ok, other_earner_remains: bool = False) -> int | None:
+    """The member of household `h` for whom `earner_ok` holds and who is the
+    only working-age one (the rest children or elderly) — or, for the decoy,
+    one beside whom another working-age member remains. None if nobody is."""
+    ms = [int(m) for m in pl.members_of(h)]
+    if len(ms) < 2:
+        return None
+    for e in ms:
+        rest = [m for m in ms if m != e]
+        if not earner_ok(e):
+            continue
+        if other_earner_remains:
+            ok = all(pl.lasting(m) for m in rest) and any(25 <= pl.age(m) <= 55 for m in rest)
+        else:
+            ok = all(_dependant(pl, m) for m in rest)
+        if ok:
+            return e
+    return None
+
+
 def main_earner_death(pl: Planter, a: Assets, n: int):
     """A working-age member with payroll or business income died; only children / elderly remain."""
     w, p, rng = pl.w, pl.w.people, pl.w.rng("at_risk.death")

@@ -14,15 +14,12 @@ from __future__ import annotations
 from . import custody, dates
 from .dates import BASE, NONE
 from .grants import TEMPORARY
+from .at_risk import sole_earner
 from .planting import Planter, per_kind
 
 FAMILY = "at_risk"
 PATTERN = "earner_in_custody"
 WINDOW_DAYS = 365
-
-
-def _dependant(pl: Planter, x: int) -> bool:
-    return pl.lasting(x) and (pl.age(x) <= 14 or pl.age(x) >= 61)
 
 
 def plant(pl: Planter, n: int) -> None:
@@ -35,21 +32,10 @@ def plant(pl: Planter, n: int) -> None:
         start = BASE - int(rng.integers(60, WINDOW_DAYS - 30))
 
         def pick(h):
-            ms = [int(m) for m in pl.members_of(h)]
-            if len(ms) < 2:
-                return None
-            for e in ms:
-                rest = [m for m in ms if m != e]
-                if not (pl.lasting(e) and 22 <= pl.age(e, start) <= 55 and pl.asset_ok(e, h)) or (
-                        kind == "relief_after_custody" and e == int(w.hh.head[h])):
-                    continue
-                if kind == "other_earner_remains":
-                    ok = all(pl.lasting(m) for m in rest) and any(25 <= pl.age(m) <= 55 for m in rest)
-                else:
-                    ok = all(_dependant(pl, m) for m in rest)
-                if ok:
-                    return e
-            return None
+            return sole_earner(pl, h, lambda e: pl.lasting(e) and 22 <= pl.age(e, start) <= 55
+                               and pl.asset_ok(e, h)
+                               and not (kind == "relief_after_custody" and e == int(w.hh.head[h])),
+                               other_earner_remains=kind == "other_earner_remains")
         h = pl.take_household(lambda h: pick(h) is not None)
         if h < 0:
             continue

@@ -16,15 +16,12 @@ from . import dates
 from .dates import BASE, NONE, years
 from .disability import VALID_YEARS, add_cert
 from .grants import DIBAO
+from .at_risk import sole_earner
 from .planting import Planter, per_kind
 
 FAMILY = "at_risk"
 PATTERN = "disabled_earner"
 WINDOW_DAYS = 365
-
-
-def _dependant(pl: Planter, x: int) -> bool:
-    return pl.lasting(x) and (pl.age(x) <= 14 or pl.age(x) >= 61)
 
 
 def plant(pl: Planter, n: int) -> None:
@@ -36,20 +33,9 @@ def plant(pl: Planter, n: int) -> None:
         issued = BASE - int(rng.integers(30, WINDOW_DAYS - 30))
 
         def pick(h):
-            ms = [int(m) for m in pl.members_of(h)]
-            if len(ms) < 2:
-                return None
-            for e in ms:
-                rest = [m for m in ms if m != e]
-                if not (pl.lasting(e) and 25 <= pl.age(e, issued) <= 55 and 25 <= pl.age(e) <= 56):
-                    continue
-                if kind == "other_earner_remains":
-                    ok = all(pl.lasting(m) for m in rest) and any(25 <= pl.age(m) <= 55 for m in rest)
-                else:
-                    ok = all(_dependant(pl, m) for m in rest)
-                if ok:
-                    return e
-            return None
+            return sole_earner(pl, h, lambda e: pl.lasting(e) and 25 <= pl.age(e, issued) <= 55
+                               and 25 <= pl.age(e) <= 56,
+                               other_earner_remains=kind == "other_earner_remains")
         h = pl.take_household(lambda h: pick(h) is not None)
         if h < 0:
             continue
