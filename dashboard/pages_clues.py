@@ -73,12 +73,12 @@ def render(ctx: Ctx) -> None:
         columns, table = list(COLUMNS.values()), [tuple(r.values()) for r in rows]
         audit_detail = {"what": "clues", "rows": len(rows), "filters": str(filters)}
         e1, e2 = st.columns(2)
-        e1.download_button("导出 CSV export", lambda: to_csv(columns, table), file_name="clues.csv",
-                           mime=exports.MIME["csv"], on_click=ctx.audit, key="clues_csv",
-                           args=("export", [], {**audit_detail, "format": "csv"}))
-        e2.download_button("导出 Excel export", lambda: to_xlsx(columns, table), file_name="clues.xlsx",
-                           mime=exports.MIME["xlsx"], on_click=ctx.audit, key="clues_xlsx",
-                           args=("export", [], {**audit_detail, "format": "xlsx"}))
+        e1.download_button("导出 CSV export", ctx.exported(lambda: to_csv(columns, table), [],
+                                                           {**audit_detail, "format": "csv"}),
+                           file_name="clues.csv", mime=exports.MIME["csv"], on_click="ignore", key="clues_csv")
+        e2.download_button("导出 Excel export", ctx.exported(lambda: to_xlsx(columns, table), [],
+                                                             {**audit_detail, "format": "xlsx"}),
+                           file_name="clues.xlsx", mime=exports.MIME["xlsx"], on_click="ignore", key="clues_xlsx")
     with right:
         if not rows:
             st.info("没有符合条件的线索 no clue matches")

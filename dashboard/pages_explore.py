@@ -152,17 +152,17 @@ def _show(ctx: Ctx, state: dict) -> None:
     detail = {"what": "subgraph", "nodes": len(shown.nodes)}
     subjects = list(shown.nodes)
     # Drawn only when asked for: a picture takes longer than the page.
-    d0.download_button("导出 PNG 图片", lambda: graphview.to_png(shown) or b"", file_name="subgraph.png",
-                       mime="image/png", on_click=ctx.audit, args=("export", subjects, {**detail, "format": "png"}))
-    d1.download_button("导出 HTML", lambda: graphview.to_html(shown, centre=state["centre"], inline=True),
-                       file_name="subgraph.html", mime="text/html", on_click=ctx.audit, args=("export", subjects, {**detail, "format": "html"}))
-    d2.download_button("节点 CSV nodes", lambda: graphview.nodes_csv(shown), file_name="nodes.csv", mime=exports.MIME["csv"],
-                       on_click=ctx.audit, args=("export", subjects, {**detail, "format": "nodes.csv"}))
-    d3.download_button("节点 Excel nodes", lambda: graphview.nodes_xlsx(shown), file_name="nodes.xlsx",
-                       mime=exports.MIME["xlsx"], on_click=ctx.audit,
-                       args=("export", subjects, {**detail, "format": "nodes.xlsx"}))
-    d4.download_button("关系 CSV edges", lambda: graphview.edges_csv(shown), file_name="edges.csv", mime=exports.MIME["csv"],
-                       on_click=ctx.audit, args=("export", subjects, {**detail, "format": "edges.csv"}))
+    def button(col, label: str, make, file_name: str, mime: str, fmt: str) -> None:
+        col.download_button(label, ctx.exported(make, subjects, {**detail, "format": fmt}), file_name=file_name,
+                            mime=mime, on_click="ignore")
+
+    button(d0, "导出 PNG 图片", lambda: graphview.to_png(shown) or b"", "subgraph.png", "image/png", "png")
+    button(d1, "导出 HTML", lambda: graphview.to_html(shown, centre=state["centre"], inline=True), "subgraph.html",
+           "text/html", "html")
+    button(d2, "节点 CSV nodes", lambda: graphview.nodes_csv(shown), "nodes.csv", exports.MIME["csv"], "nodes.csv")
+    button(d3, "节点 Excel nodes", lambda: graphview.nodes_xlsx(shown), "nodes.xlsx", exports.MIME["xlsx"],
+           "nodes.xlsx")
+    button(d4, "关系 CSV edges", lambda: graphview.edges_csv(shown), "edges.csv", exports.MIME["csv"], "edges.csv")
 
 
 def _expand(ctx: Ctx, state: dict, target: str, name: str) -> None:

@@ -4,7 +4,7 @@ queryform, cases) so it is tested without Streamlit."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -29,6 +29,20 @@ class Ctx:
 
     def audit(self, action: str, subjects: list[str] | None = None, detail: dict[str, Any] | None = None) -> None:
         audit.record(self.engine, self.user.username, action, subjects, detail, self.user.role)
+
+    def exported(self, make: Callable[[], bytes | str], subjects: list[str] | None = None,
+                 detail: dict[str, Any] | None = None) -> Callable[[], bytes | str]:
+        """The data of a deferred download button that records the export when it is made.
+
+        Made on click only, so the record means a file left the system. The button
+        must not rerun the page (on_click="ignore"): a rerun that finishes before
+        the browser fetches the file drops the deferred data and the click downloads
+        nothing."""
+        def make_and_record() -> bytes | str:
+            data = make()
+            self.audit("export", subjects, detail)
+            return data
+        return make_and_record
 
     def audit_once(self, key: str, action: str, subjects: list[str] | None = None,
                    detail: dict[str, Any] | None = None) -> None:

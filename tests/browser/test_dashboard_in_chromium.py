@@ -227,7 +227,7 @@ def test_3b_the_drawn_graph_downloads_as_a_picture(page, artifacts):
     no_exception(page)
 
 
-def test_3c_graph_nodes_download_as_csv_with_a_bom_and_as_excel(page, artifacts):
+def test_3c_graph_nodes_download_as_csv_with_a_bom_and_as_excel(page, demo, artifacts):
     import openpyxl
 
     with page.expect_download() as download:
@@ -243,6 +243,9 @@ def test_3c_graph_nodes_download_as_csv_with_a_bom_and_as_excel(page, artifacts)
     rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
     assert rows[0][3] == "名称 caption" and len(rows) > 2
     settle(page)
+    # Each file that left the system is in the audit log, once, with what it held.
+    made = [e.detail.get("format") for e in audit.entries(connect(demo.app_db), action="export", limit=20)]
+    assert made.count("nodes.csv") == 1 and made.count("nodes.xlsx") == 1, made
 
 
 def test_3d_the_clue_table_downloads_as_excel_with_ids_as_text(page, demo, artifacts):
