@@ -107,9 +107,16 @@ def static_vocabularies() -> dict[str, dict[str, str]]:
 def agency_names() -> dict[str, str]:
     """Agency code → the Chinese name most of its mapping files give it."""
     seen: dict[str, Counter] = {}
+    merged: dict[str, str] = {}
     for m in load_mappings():
         seen.setdefault(m.agency, Counter())[m.agency_zh] += 1
-    return {agency: c.most_common(1)[0][0] for agency, c in seen.items()}
+        # A file merging several agencies' rows names them in its source column
+        # (卫健 → health): the only name an agency without a file of its own has.
+        if m.agency_field:
+            for written, code in m.fields[m.agency_field].map.items():
+                merged.setdefault(code, written)
+    names = {agency: c.most_common(1)[0][0] for agency, c in seen.items()}
+    return {**merged, **names}
 
 
 _cache: dict[int, tuple[tuple, Names]] = {}

@@ -171,6 +171,9 @@ def test_codes_read_as_names_and_the_names_follow_the_data(tiny):
     assert names.label("programme", "dibao") == "最低生活保障" and names.label("severity", "high") == "高"
     assert names.label("family", "favour_relief") == "人情保" and names.label("agency", "civil_affairs") == "民政局"
     assert names.label("region", None) == "—"
+    # An agency named only in a merged file's source column, and one agency under one code.
+    assert names.label("agency", "health") == "卫健"
+    assert names.label("agency", "human_resources_social_security") == "人力资源和社会保障局"
     tiny.write("CREATE (:Region {code: '520101101299', level: 'village', name: '新设村'})", snapshot=False)
     try:
         assert names_for(tiny).label("region", "520101101299") == "青山镇 新设村 (520101101299)"
