@@ -149,76 +149,83 @@ def _members(c: _Ctx, rng, lo: int, hi: int, when_start: bool = True):
     return g[k], x[k]
 
 
-def car_sold_before_grant(c: _Ctx):
-    w, p, pl = c.w, c.w.people, c.pl
-    rng = w.rng("lookalikes.sold_car")
-    gs, xs = _members(c, rng, 25, 70)
-    want, made = _quota(rng, len(np.unique(gs)), RATES["car_sold_before_grant"]), 0
+def _on_members(c: _Ctx, kind: str, stream: str, lo: int, hi: int, plant) -> None:
+    """Offer members aged lo..hi of background grants, in random order, to
+    `plant(rng, grant, member, start)` until the kind's quota is made. `plant`
+    answers True when it planted, False to pass, None when it can plant no more."""
+    rng = c.w.rng(f"lookalikes.{stream}")   # its own stream: a change to one kind leaves the others
+    gs, xs = _members(c, rng, lo, hi)
+    want, made = _quota(rng, len(np.unique(gs)), RATES[kind]), 0
     for g, x in zip(gs.tolist(), xs.tolist()):
         if made >= want:
-            break
-        s = int(c.start[g])
+            return
         if c.taken_hh[c.hh[g]] or not c.owner_ok(x):
             continue
-        lo = max(day(2005, 1, 1), int(p.birth[x]) + years(20))
-        sold = s - int(rng.integers(60, 700))
-        if sold - lo < 400:
-            continue
+        planted = plant(rng, g, x, int(c.start[g]))
+        if planted is None:
+            return
+        made += planted
+
+
+def _working_life(c: _Ctx, rng, x: int, until: int, least: int) -> tuple[int, int] | None:
+    """(from, until) for an asset x held, adult since 2005, that ended 60–700 days before `until`."""
+    lo = max(day(2005, 1, 1), int(c.w.people.birth[x]) + years(20))
+    ended = until - int(rng.integers(60, 700))
+    return (lo, ended) if ended - lo >= least else None
+
+
+def car_sold_before_grant(c: _Ctx):
+    def plant(rng, g, x, s):
+        span = _working_life(c, rng, x, s, 400)
+        if span is None:
+            return False
+        lo, sold = span
         first = int(rng.integers(lo, sold - 200))
         buyer = c.buyer()
         if buyer < 0:
-            return
+            return None
         v = c.a.vehicle("car", first, [(x, first, sold), (buyer, sold, NONE)])
-        w.used[x] = w.protected[x] = True
+        c.w.used[x] = c.w.protected[x] = True
         c.truth("car_sold_before_grant", g, f"a member's car was transferred {dates.iso1(sold)}, before the grant "
                 "began 申请前已过户", x, c.a.vin(v))
-        made += 1
+        return True
+    _on_members(c, "car_sold_before_grant", "sold_car", 25, 70, plant)
 
 
 def deregistered_business(c: _Ctx):
-    w, p = c.w, c.w.people
-    rng = w.rng("lookalikes.dereg")
-    gs, xs = _members(c, rng, 25, 62)
-    want, made = _quota(rng, len(np.unique(gs)), RATES["deregistered_business"]), 0
-    for g, x in zip(gs.tolist(), xs.tolist()):
-        if made >= want:
-            break
-        s = int(c.start[g])
-        if c.taken_hh[c.hh[g]] or not c.owner_ok(x):
-            continue
-        lo = max(day(2005, 1, 1), int(p.birth[x]) + years(20))
-        dereg = s - int(rng.integers(60, 700))
-        if dereg - lo < 500:
-            continue
+    w = c.w
+
+    def plant(rng, g, x, s):
+        span = _working_life(c, rng, x, s, 500)
+        if span is None:
+            return False
+        lo, dereg = span
         est = int(rng.integers(lo, dereg - 365))
         k = c.a.company("individual_business", x, int(w.hh.village[w.hh.of[x]]), est, dereg)
         w.used[x] = w.protected[x] = True
         c.truth("deregistered_business", g, f"a member's individual business was deregistered {dates.iso1(dereg)}, "
                 "before the grant began 个体户申请前已注销", x, c.a.code(k))
-        made += 1
+        return True
+    _on_members(c, "deregistered_business", "dereg", 25, 62, plant)
 
 
 def retired_public_staff(c: _Ctx):
     w, p = c.w, c.w.people
-    rng = w.rng("lookalikes.retired")
-    gs, xs = _members(c, rng, 58, 85)
-    want, made = _quota(rng, len(np.unique(gs)), RATES["retired_public_staff"]), 0
-    for g, x in zip(gs.tolist(), xs.tolist()):
-        if made >= want:
-            break
-        s = int(c.start[g])
+
+    def plant(rng, g, x, s):
         retired = c.a.retirement(x)
-        if c.taken_hh[c.hh[g]] or retired >= s - 30 or not c.owner_ok(x):
-            continue
+        if retired >= s - 30:
+            return False
         hired = max(day(1980, 1, 1), int(p.birth[x]) + int(rng.integers(years(20), years(30))))
         if hired >= retired - years(5):
-            continue
+            return False
         town = w.town_of_village(int(w.hh.village[w.hh.of[x]]))
         c.a.payroll(x, "school", c.a.employer("school", town), hired, retired, "退休")
         w.used[x] = w.protected[x] = True
         c.truth("retired_public_staff", g, f"a member retired from the public payroll {dates.iso1(retired)}, before "
                 "the grant began 申请前已退休", x)
-        made += 1
+        return True
+    _on_members(c, "retired_public_staff", "retired", 58, 85, plant)
 
 
 def namesake_same_town(c: _Ctx):
