@@ -153,19 +153,13 @@ def background(w: World, allowed: np.ndarray, n_planted_grants: int) -> None:
 
 
 # --- extracts ----------------------------------------------------------------------
-def _rows(ctx):
-    T = table(ctx.w)
-    start = T.col("start").astype(np.int64)
-    k = np.flatnonzero(start <= ctx.as_of)
-    return T, k[np.argsort(start[k], kind="stable")]
-
-
 def extract(ctx):
     """人社局 社会保险个人缴费信息 (layout a)."""
     from .extracts import frame
     from .extracts_others import _end
     from .mess import Spec
-    T, k = _rows(ctx)
+    T = table(ctx.w)
+    k = ctx.known(T, "start")
     spec = Spec(
         file="shebao_jiaofei.csv", agency="人力资源和社会保障局", title="社会保险个人缴费信息",
         title_en="social insurance contributions", encoding="utf-8",

@@ -129,19 +129,13 @@ def background(w: World, allowed: np.ndarray) -> None:
 
 
 # --- extracts ----------------------------------------------------------------------
-def _rows(ctx):
-    T = table(ctx.w)
-    start = T.col("start").astype(np.int64)
-    k = np.flatnonzero(start <= ctx.as_of)
-    return T, k[np.argsort(start[k], kind="stable")]
-
-
 def extract(ctx):
     """外县救助对象信息 (layout a): 年月, programmes in full, many IDs with a lower-case x."""
     from .extracts import frame
     from .extracts_others import _end
     from .mess import Spec
-    T, k = _rows(ctx)
+    T = table(ctx.w)
+    k = ctx.known(T, "start")
     spec = Spec(
         file="waixian_jiuzhu.csv", agency="外县民政局", title="外县救助对象信息",
         title_en="recipients enrolled in another county", encoding="utf-8",

@@ -185,18 +185,12 @@ def background(w: World) -> None:
 
 
 # --- extracts ----------------------------------------------------------------------
-def _rows(ctx):
-    T = table(ctx.w)
-    paid = T.col("paid").astype(np.int64)
-    k = np.flatnonzero(paid <= ctx.as_of)
-    return T, k[np.argsort(paid[k], kind="stable")]
-
-
 def extract(ctx):
     """教育局 学生资助发放信息 (layout a): codes for kind and basis, 学年 and 学期 apart."""
     from .extracts import frame
     from .mess import Spec
-    T, k = _rows(ctx)
+    T = table(ctx.w)
+    k = ctx.known(T, "paid")
     spec = Spec(
         file="jiaoyu_zizhu.csv", agency="教育局(学生资助管理中心)", title="学生资助发放信息",
         title_en="student aid payments", encoding="utf-8-sig",

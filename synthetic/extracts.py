@@ -48,6 +48,13 @@ class Ctx:
     def protected(self, persons) -> np.ndarray:
         return self.w.protected[np.asarray(persons, dtype=np.int64)]
 
+    def known(self, table, column: str) -> np.ndarray:
+        """Rows of `table` whose `column` day is on or before the as-of date, in that day's order:
+        an agency exports what it had recorded by then, oldest first."""
+        day = table.col(column).astype(np.int64)
+        k = np.flatnonzero(day <= self.as_of)
+        return k[np.argsort(day[k], kind="stable")]
+
 
 def chunked(n: int, size: int, make):
     """Yield make(slice) for consecutive slices of range(n) (one empty chunk if n == 0)."""
