@@ -6,6 +6,7 @@ NONE is a day far in the future: an open interval end compares as "not yet".
 """
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import numpy as np
@@ -18,6 +19,7 @@ FIRST_MONTH = (2026, 10)
 MAX_MONTH = 12
 
 
+@functools.lru_cache(maxsize=4096)    # planters ask for the same few days in their inner loops
 def day(y: int, m: int = 1, d: int = 1) -> int:
     return int(np.datetime64(f"{y:04d}-{m:02d}-{d:02d}", "D").astype(np.int64))
 

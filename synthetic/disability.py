@@ -99,9 +99,17 @@ def _person(pl, pred) -> int:
     w = pl.w
     if not hasattr(pl, "_disability_order"):
         pl._disability_order = w.rng("disability.order").permutation(w.people.n)
-    for x in pl._disability_order:
+        pl._disability_from = 0
+
+    def taken(x: int) -> bool:   # for good: these marks are only ever set
+        return w.used[x] or pl.cadre[x] or pl.member[x] or pl.no_grant[x] or pl.near_cadre[x]
+    order, i = pl._disability_order, pl._disability_from
+    while i < len(order) and taken(int(order[i])):
+        i += 1
+    pl._disability_from = i
+    for x in order[i:]:
         x = int(x)
-        if w.used[x] or pl.cadre[x] or pl.member[x] or pl.no_grant[x] or pl.near_cadre[x]:
+        if taken(x):
             continue
         if pred(x):
             w.used[x] = True
