@@ -10,6 +10,7 @@ from rich.table import Table
 
 from reliefgraph import exports
 from reliefgraph.appdb import connect
+from reliefgraph.graph.pii import mask
 from reliefgraph.graph.store import open_store
 from reliefgraph.queries import clues as clue_store
 from reliefgraph.queries.at_risk_summary import TOTAL as AT_RISK_TOTAL, summarise_at_risk
@@ -118,7 +119,9 @@ def evaluate_command(
     if decoys:
         console.print("[yellow]被误报的干扰项 decoys flagged:[/yellow]")
         for d in decoys:
-            console.print(f"  {d['pattern']} {d['subject_id']} ({d['severity']}, {d['rule_ids']}): {d.get('note', '')}")
+            # The truth file names real subjects on a real county's test: show them masked, like every screen.
+            console.print(f"  {d['pattern']} {mask('citizen_id', d['subject_id'])} ({d['severity']}, "
+                          f"{d['rule_ids']}): {d.get('note', '')}")
     else:
         console.print("没有干扰项被标记 no decoy was flagged")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from . import dates
+from . import dates, kin_networks
 from .cadres import COUNTY, TOWN, VILLAGE, Cadres
 from .dates import BASE, day
 from .kinship import relation_zh
@@ -33,6 +33,7 @@ class Favour:
         self.span = spans(pl.cad)
         people = sorted(self.span)
         self.order = [people[i] for i in pl.rng.permutation(len(people))]
+        self.networks: list[kin_networks.Network] = []
 
     def in_scope(self, c: int, h: int) -> bool:
         """Is household h inside cadre c's jurisdiction (village, or town for handlers)?"""
@@ -166,15 +167,21 @@ def approved_by_relative(f: Favour, n: int):
         made += 1
 
 
-def kin_network_concentration(f: Favour, n: int, big: int = 4, most: int = 6, small: int = 2):
-    """A village cadre's kin hold `big` or more grants *in the cadre's own village*.
+def kin_network_concentration(f: Favour, n: int, big: int = 4, most: int = 8, small: int = 2):
+    """A village cadre's kin hold `big` or more grants *in the cadre's own village*,
+    more than the village's coverage explains (see kin_networks: the rule's
+    Poisson test at its declared p).
 
-    Decoys: a network with only `small` grants there, and a cadre whose kin
-    hold `big` + 1 grants all in other villages (a large family spread over
-    the town; the cadre has no say there, so counting them is a false alarm).
-    Few cadres have four relative households of their own village free of
-    other cadres, so true cases use up to `most` and at least `big`.
+    Decoys: a network with only `small` grants there, within what the
+    village's coverage explains, and a cadre whose kin hold `big` + 1 grants
+    all in other villages (a large family spread over the town; the cadre has
+    no say there, so counting them is a false alarm). Few cadres have four
+    relative households of their own village free of other cadres, so true
+    cases use up to `most` and at least `big`, and only where that many are an
+    anomaly against the village's expected coverage. `kin_networks.settle`
+    re-judges every network once all grants exist.
     """
+    rates = kin_networks.VillageRates(f.pl)
     plan = ([("true", True)] * max(2, math.ceil(n / big)) + [("small_network", True)] * max(2, math.ceil(per_kind(n, 2) / small))
             + [("kin_in_other_villages", False)] * max(1, math.ceil(per_kind(n, 2) / (big + 1))))
     for kind, inside in plan:
@@ -186,18 +193,30 @@ def kin_network_concentration(f: Favour, n: int, big: int = 4, most: int = 6, sm
             if len(hs) < need:
                 continue
             take = min(len(hs), most) if kind == "true" else need
+            village = f.span[c][1]
+            if inside:
+                kin = kin_networks.kin_households(f.pl, c, village)
+                k = take + len(kin_networks.granted_households(f.pl, kin))
+                # A true case must stand out even if the village ends up well covered; a small
+                # network must not, even if it ends up thinly covered.
+                rate = rates.upper_estimate(village) if kind == "true" else rates.lower_estimate(village)
+                if kin_networks.significant(k, len(kin), rate) != (kind == "true"):
+                    continue
+            net = kin_networks.Network(kind, c, village)
             for h, (r, lab) in list(hs.items())[:take]:
                 s = f.start_in_term(c)
                 if s < 0:
                     break
                 g = f.grant(c, r, h, s)
+                net.grants.append(g)
                 f.file(c, r, lab, g, s)
-                note = {"true": f"{lab} of a village cadre whose kin hold {take} grants in the cadre's village "
-                                "(all filed) 亲属圈在本村集中享受",
+                note = {"true": f"{lab} of a village cadre whose kin hold {take} grants in the cadre's village, "
+                                "more than its coverage explains (all filed) 亲属圈在本村集中享受",
                         "small_network": f"decoy: the cadre's kin hold only {take} grants in the village, filed 亲属享受但未超常",
                         "kin_in_other_villages": f"decoy: the cadre's kin hold {take} grants, all in other villages "
                                                  "where the cadre has no say 亲属享受均在外村"}[kind]
                 f.truth("kin_network_concentration", g, kind != "true", note, c, kind="" if kind == "true" else kind)
+            f.networks.append(net)
             break
 
 
@@ -242,8 +261,9 @@ def shared_contact_hidden_tie(f: Favour, n: int):
 
 def plant(pl: Planter, n: int):
     f = Favour(pl)
+    # First: few cadres have enough kin households in their own village to stand out there.
+    kin_network_concentration(f, n)
     cadre_relative_unfiled(f, n)
     approved_by_relative(f, n)
-    kin_network_concentration(f, n)
     shared_contact_hidden_tie(f, n)
     return f

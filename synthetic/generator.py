@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, favour_relief, hidden_assets, households, ids, lookalikes, mashan, names,
+from . import (background, cadre_conflict, cadres, dates, extracts, extracts_b, favour_relief, hidden_assets, households, ids, kin_networks, lookalikes, mashan, names,
                population, readme, regions, truth)
 from . import at_risk, at_risk_jobs, cadre_self, disaster, custody, extracts_quhua, extracts_yibao, funeral, housing_fund
 from . import at_risk_custody, at_risk_disability, at_risk_exit, disability, pension
@@ -141,6 +141,7 @@ def plant_and_fill(w: World, persons: int):
     background.projects(w, a, clean, 3 * w.regions.n_villages)
     background.welfare_posts(w, ~pl.near_cadre & ~w.used & ~on_roster)
     at_risk.background_bills(pl)
+    kin_networks.settle(fav, fav.networks)
     order = w.rng("contacts").permutation(w.people.n)
     w.phone = ids.phones(order)
     w.account = ids.bank_accounts(order[::-1].copy())

@@ -38,7 +38,7 @@ PATTERNS = """\
 | hidden_assets | student_aid_basis_lapsed | 家庭低保已停保仍按低保认定学生资助 aid certified on the dibao basis after the household's grant ended (subject: the student) | certified_before_grant_ended; background: students of enrolled households certified while the grant runs |
 | favour_relief | cadre_relative_unfiled | 本村干部或本镇经办人员的近亲属享受且未备案 unfiled close relative of the village's cadre or town's handler | filed_properly, other_village_cadre, before_term |
 | favour_relief | approved_by_relative | 审核人或审批人是申请人的近亲属 assessed/approved by a relative | approver_same_surname (no kinship) |
-| favour_relief | kin_network_concentration | 村干部亲属在本村 ≥4 户享受 a village cadre's kin hold ≥4 grants in the cadre's village | small_network (2 grants), kin_in_other_villages (5 grants, all in other villages) |
+| favour_relief | kin_network_concentration | 村干部亲属在本村享受户数显著超出本村覆盖率 a village cadre's kin hold ≥4 grants in the cadre's village, more than its coverage explains (Poisson tail < 0.005) | small_network (2 grants), within_base_rate (as many grants as the village's coverage explains), kin_in_other_villages (5 grants, all in other villages) |
 | favour_relief | shared_contact_hidden_tie | 与干部共用电话/住址/账户且无亲属关系 shares phone/address/account with a cadre, no kinship | kin recorded and filed |
 | favour_relief | cadre_on_relief | 村干部本人在任期间为保障成员 a village cadre covered by the household's grant during the term | post_ended_before_grant |
 | cadre_conflict | relative_company_project | 干部亲属控制的公司在其辖区任期内中标 relative's company won funds in the jurisdiction during the term | outside_jurisdiction, outside_term |

@@ -218,8 +218,9 @@ def _ordinary_grants(w: World, pl, rng, n_planted_grants: int) -> None:
             continue
         lo, hi = _year(s), min(_year(min(e, BASE)), LAST_YEAR)
         if rng.random() < SMALL_WAGE_GRANTS:
+            # Only the living earn: a wage paid to someone already dead is a finding of its own.
             adults = [x for x in by_grant[gi] if 22 <= dates.age_on(p.birth[x], BASE) <= 55
-                      and not w.protected[x]]
+                      and not w.protected[x] and pl.lasting(x)]
             if adults:
                 x = adults[int(rng.integers(len(adults)))]
                 payer = _employer(rng)
@@ -230,7 +231,8 @@ def _ordinary_grants(w: World, pl, rng, n_planted_grants: int) -> None:
             hh = int(G.col("household")[gi])
             kids = [int(c) for c in pl.kin.children(holder) if w.hh.of[c] != hh and not pl.member[c]
                     and int(c) not in on_roster
-                    and not w.used[c] and not pl.cadre[c] and 22 <= dates.age_on(p.birth[c], BASE) <= 60]
+                    and not w.used[c] and not pl.cadre[c] and 22 <= dates.age_on(p.birth[c], BASE) <= 60
+                    and pl.lasting(int(c))]
             if kids:
                 c = kids[0]
                 payer = _employer(rng)

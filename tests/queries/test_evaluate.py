@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 
 import pytest
+from typer.testing import CliRunner
 
+from reliefgraph.cli import app
 from reliefgraph.queries.evaluate import TruthFileError, evaluate
 
 CLUES = [
@@ -67,3 +69,20 @@ def test_a_truth_file_without_subjects_is_refused_with_its_name(tmp_path, clues_
     truth = write(tmp_path / "cases.csv", [{"family": "favour_relief", "person": "A"}], ["family", "person"])
     with pytest.raises(TruthFileError, match=r"cases\.csv.*subject_id"):
         evaluate(truth, clues_csv)
+
+
+def test_the_command_prints_a_flagged_decoy_masked(tmp_path, clues_csv):
+    """A county's inspectorate runs evaluate on its own truth file: the decoy it
+    lists is a real person, so the console shows the citizen ID masked."""
+    citizen = "450123199001011234"
+    clues = write(tmp_path / "c.csv", [{"clue_id": "c9", "family": "hidden_assets", "rule_ids": "car_during_grant",
+                                        "subject_id": citizen, "severity": "high"}],
+                  ["clue_id", "family", "rule_ids", "subject_id", "severity"])
+    truth = write(tmp_path / "truth.csv", [
+        {"family": "hidden_assets", "pattern": "有车", "subject_id": citizen, "is_decoy": "1", "note": "营运车辆"},
+    ], ["family", "pattern", "subject_id", "is_decoy", "note"])
+    out = CliRunner().invoke(app, ["evaluate", "--truth", str(truth), "--clues", str(clues)],
+                             env={"COLUMNS": "200"})
+    assert out.exit_code == 0, out.output
+    assert "4501**********1234" in out.output and "营运车辆" in out.output
+    assert citizen not in out.output

@@ -7,6 +7,7 @@ cases plant 6, decoys 2 there or 6 in other villages); close relatives = two kin
 """
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 import numpy as np
@@ -28,6 +29,7 @@ class County:
         self.as_of = parse_date(m["as_of"])
         reg = clean(out, "gongan_huji.csv")
         self.household = dict(zip(reg["公民身份号码"], reg["户号"]))
+        self.hh_village = dict(zip(reg["户号"], reg["村居委会代码"]))
         self.adj: dict[str, set] = defaultdict(set)
         kin = clean(out, "gongan_qinshu.csv")
         for c, f, mo in zip(kin["公民身份号码"], kin["父亲公民身份号码"], kin["母亲公民身份号码"]):
@@ -315,16 +317,27 @@ def favour_relief(k: County) -> dict[str, set]:
     for gid, g in k.grants.items():
         if any(_overlap(g["start"], g["end"], a, b) for x in k.members[gid] | {g["holder"]} for a, b in served.get(x, ())):
             hits["cadre_on_relief"].add(g["holder"])
-    by_cadre = defaultdict(set)
-    for c, unit, s, e in posts:
-        if len(unit) != 12:
+    # The declared test: kin households of the cadre in the village (two hops, own excluded), the
+    # village's share of register households on dibao / destitute support, Poisson tail below 0.005.
+    registered, covered = defaultdict(set), defaultdict(set)
+    for hh, v in k.hh_village.items():
+        registered[v].add(hh)
+    for g in k.grants.values():
+        if g["programme"] in ("1", "2") and g["household"] in k.hh_village:
+            covered[k.hh_village[g["household"]]].add(g["household"])
+    for c, unit, s, e in {(c, unit, None, None) for c, unit, *_ in posts}:
+        if len(unit) != 12 or not registered[unit]:
             continue
-        for gid, g in k.grants.items():  # only grants in the cadre's own village: elsewhere the cadre has no say
-            if g["programme"] in ("1", "2") and g["village"] == unit and g["holder"] in cl(c) \
-                    and k.household.get(g["holder"]) != k.household.get(c):
-                by_cadre[c].add(gid)
-    for c, gs in by_cadre.items():
-        if len(gs) >= 4:
+        own = k.household.get(c)
+        kin_hh = {k.household.get(r) for r in cl(c)} - {own, None}
+        gs = {gid for gid, g in k.grants.items()  # only grants in the cadre's own village
+              if g["programme"] in ("1", "2") and (g["village"] or k.hh_village.get(g["household"])) == unit
+              and g["holder"] in cl(c) and g["household"] != own}
+        granted = {k.grants[x]["household"] for x in gs}
+        n = len({h for h in kin_hh if k.hh_village.get(h) == unit} | granted)
+        lam = n * len(covered[unit]) / len(registered[unit])
+        tail = 1.0 - sum(math.exp(-lam) * lam ** i / math.factorial(i) for i in range(len(granted)))
+        if len(granted) >= 2 and tail < 0.005:
             hits["kin_network_concentration"] |= {k.grants[x]["holder"] for x in gs}
     cad = {c for c, *_ in posts}
     phone = {k.contact[c][0]: c for c in cad if c in k.contact}

@@ -35,10 +35,14 @@ params:
   programmes: {type: list, default: [dibao, destitute, temporary, monitoring], zh: 视为已获帮扶的救助类别, en: Programmes that count as help}
 */
 WITH $as_of AS as_of, toString(toInteger(substring($as_of, 0, 4)) - 1) + substring($as_of, 4) AS since
-MATCH p = (hh:Household)<-[:MEMBER_OF]-(x:Person)-[:HAS_DISABILITY_CERT]->(c:DisabilityCert)
+// The year's certificates first (an index on the issue date), then their holders: FalkorDB otherwise
+// walks from every person.
+MATCH (c:DisabilityCert)
 WHERE c.issued > since AND c.issued <= as_of AND toString(c.grade) IN $grades
   AND (c.revoked IS NULL OR c.revoked > as_of)
-  AND (x.death_date IS NULL OR x.death_date > as_of) AND x.birth_date IS NOT NULL
+WITH as_of, since, c
+MATCH p = (hh:Household)<-[:MEMBER_OF]-(x:Person)-[:HAS_DISABILITY_CERT]->(c)
+WHERE (x.death_date IS NULL OR x.death_date > as_of) AND x.birth_date IS NOT NULL
 WITH hh, as_of, x, c, p, toInteger(substring(c.issued, 0, 4)) - toInteger(substring(x.birth_date, 0, 4))
      - CASE WHEN substring(c.issued, 5) < substring(x.birth_date, 5) THEN 1 ELSE 0 END AS aged
 WHERE aged >= $working_from AND aged < $elderly_from

@@ -30,21 +30,29 @@ params:
   min_grants: {type: int, default: 2, zh: 最少救助户数（下限）, en: Minimum grants in the network (floor)}
   programmes: {type: list, default: [dibao, destitute], zh: 计入的救助类别, en: Programmes counted}
 */
+// The base rate per jurisdiction is computed once per area code, not once per cadre: households and
+// covered households are counted per village by its code, then summed over the area's villages.
 MATCH (x:Household)
-OPTIONAL MATCH (x)-[:RECEIVES]->(xg:Grant)
-WHERE xg.programme IN $programmes
-WITH x.region_code AS village, x, count(xg) AS grants
-WITH village, count(x) AS households, sum(CASE WHEN grants > 0 THEN 1 ELSE 0 END) AS covered
-WITH collect({village: village, households: households, covered: covered}) AS villages
-MATCH (c:Person)-[:HOLDS_POST]->(o:Org)
+WITH x.region_code AS village, count(x) AS households
+WITH collect([village, households]) AS registered
+OPTIONAL MATCH (y:Household)-[:RECEIVES]->(yg:Grant)
+WHERE yg.programme IN $programmes
+WITH registered, y.region_code AS village, count(DISTINCT y) AS covered
+WITH registered, collect([village, covered]) AS covered
+MATCH (o:Org)
 WHERE size(o.region_code) = 12 OR size(o.region_code) = 9
-WITH DISTINCT villages, c, o.region_code AS area, o.name AS unit
-WITH c, area, unit,
-     reduce(t = [0, 0], v IN villages | CASE WHEN v.village STARTS WITH area
-            THEN [t[0] + v.households, t[1] + v.covered] ELSE t END) AS base
-WHERE base[0] > 0
+WITH registered, covered, collect(DISTINCT o.region_code) AS areas
+UNWIND areas AS area
+WITH area, reduce(t = 0, v IN registered | t + CASE WHEN v[0] STARTS WITH area THEN v[1] ELSE 0 END) AS households,
+     reduce(t = 0, v IN covered | t + CASE WHEN v[0] STARTS WITH area THEN v[1] ELSE 0 END) AS covered
+WHERE households > 0
+WITH collect([area, toFloat(covered) / households]) AS rates
+MATCH (c:Person)-[:HOLDS_POST]->(o:Org)
+WITH c, o.region_code AS area, o.name AS unit, [r IN rates WHERE r[0] = o.region_code | r[1]] AS rate
+WHERE size(rate) > 0
+WITH DISTINCT c, area, unit, rate[0] AS rate
 OPTIONAL MATCH (c)-[:MEMBER_OF]->(ch:Household)
-WITH c, area, unit, toFloat(base[1]) / base[0] AS rate, collect(ch) AS own
+WITH c, area, unit, rate, collect(ch) AS own
 MATCH (c)-[:KIN*1..2]-(h:Person)<-[:HELD_BY]-(g:Grant)<-[:RECEIVES]-(hh:Household)
 WHERE h <> c AND g.programme IN $programmes AND NOT hh IN own
   AND coalesce(g.region_code, hh.region_code) STARTS WITH area

@@ -25,6 +25,8 @@ params:
   duty_kinds: {type: list, default: [spouse, parent, child], zh: 计入的义务人亲属关系, en: Kinds of relative who owe support}
 */
 MATCH (hh:Household)-[:RECEIVES]->(g:Grant)-[:HELD_BY]->(h:Person)
+// WITH keeps the walk starting from the grants: FalkorDB otherwise plans it from every person's kin.
+WITH hh, g, h
 MATCH p = (g)-[:HELD_BY]->(h)-[k:KIN]-(r:Person)-[t:TAX_INCOME]->(o:Org)
 WHERE r <> h AND t.income_type IN $income_types
 // What r is to the holder (a directed kind reads from its start node; walked backwards it inverts).
@@ -40,8 +42,9 @@ WITH hh, g, h, r, t, o, p, year, duty,
            AND (m.end IS NULL OR m.end >= g.start) | m]) AS same_register,
      size([(r)-[b:BENEFICIARY_OF]->(g) | b]) AS covered
 WHERE same_register = 0 AND covered = 0
-// Each record once, whichever kinship edge reached it; the shortest evidence path first.
-WITH hh, g, h, r, t, o, p, year, duty ORDER BY length(p)
+// Each record once, whichever kinship edge reached it; the shortest evidence path first, then the
+// earliest record, so the path shown does not depend on the order the engine walked in.
+WITH hh, g, h, r, t, o, p, year, duty ORDER BY length(p), t.start
 WITH hh, g, h, r, year, collect(DISTINCT t) AS ts, collect(p) AS ps, collect(o.name) AS payers, collect(duty)[0] AS duty
 WITH hh, g, h, r, year, ps, payers, duty, reduce(s = 0.0, x IN ts | s + x.income) AS income
 WHERE income >= $min_annual_income

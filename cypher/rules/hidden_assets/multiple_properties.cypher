@@ -17,6 +17,8 @@ params:
   min_properties: {type: int, default: 2, zh: 最少处数, en: Minimum properties}
 */
 MATCH (hh:Household)-[:RECEIVES]->(g:Grant)-[:HELD_BY]->(h:Person)
+// WITH keeps the walk starting from the grants: FalkorDB otherwise plans it from every owner.
+WITH hh, g, h
 MATCH p = (g)<-[b:BENEFICIARY_OF]-(m:Person)-[o:OWNS]->(pr:Property)
 WITH hh, g, h, m, o, pr, p, coalesce(b.start, g.start) AS cover_from, coalesce(b.end, g.end) AS cover_to
 WHERE o.start <= coalesce(cover_to, $as_of)
