@@ -187,6 +187,8 @@ def _expand(ctx: Ctx, state: dict, target: str, name: str) -> None:
     state["notice"] = (f"展开「{name}」：新增 {len(added)} 个节点 added {len(added)} nodes" if added else
                        f"展开「{name}」：没有新的邻居，图中已包含它的全部关系 nothing new: "
                        "everything linked to it is already drawn")
+    if node.folded is not None:
+        state["notice"] += graphlayout.group_cap_notice(node)
     ctx.audit("view_subgraph", [target], {"hops": 1, "expand": True, "added": len(added)})
 
 
