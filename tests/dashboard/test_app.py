@@ -103,6 +103,8 @@ def test_each_role_gets_its_pages_and_signs_out(env):
     assert "管理 Admin" in at.sidebar.radio[0].options
     _page(at, "管理 Admin")
     assert set(at.dataframe[0].value["用户名 user"]) == {"boss", "zhang", "li"}
+    times = [c for d in at.dataframe for c in d.value.columns if any(w in c for w in ("时间", "created", "sign-in"))]
+    assert len(times) == 3 and all(c.endswith("(北京时间)") for c in times), times
     assert [e.action for e in reversed(audit.entries(env))][:3] == ["sign_in", "sign_out", "sign_in"]
 
 
