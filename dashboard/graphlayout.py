@@ -142,19 +142,22 @@ def unfold(sub: Subgraph, ref: str) -> Subgraph:
     return out
 
 
-def layout(sub: Subgraph, centre: str | None = None) -> Subgraph:
+def layout(sub: Subgraph, centre: str | None = None, tall: bool = False) -> Subgraph:
     """Positions for every node that has none: the whole picture when none
-    has one (deterministic), otherwise only the newcomers."""
+    has one (deterministic), otherwise only the newcomers. `tall` turns a
+    picture wider than high on its side: a clue's evidence is drawn in the
+    narrow panel beside the clue table, where a wide picture ran off both
+    edges at a readable zoom."""
     if not sub.nodes:
         return sub
     if all(n.x is None for n in sub.nodes.values()):
-        _full_layout(sub, centre)
+        _full_layout(sub, centre, tall)
     elif any(n.x is None for n in sub.nodes.values()):
         place_new(sub)
     return sub
 
 
-def _full_layout(sub: Subgraph, centre: str | None) -> None:
+def _full_layout(sub: Subgraph, centre: str | None, tall: bool = False) -> None:
     import igraph
 
     refs = sorted(sub.nodes)                     # not the engine's row order: the same picture every time
@@ -171,6 +174,10 @@ def _full_layout(sub: Subgraph, centre: str | None) -> None:
     # A clue's few evidence nodes sit in a narrow column: closer together, they fit it at a readable zoom.
     scale = (EDGE_LENGTH if n > 8 else EDGE_LENGTH * 0.65) / max(lengths[len(lengths) // 2], 1e-6)
     ox, oy = coords[index[centre]] if centre in index else (0.0, 0.0)
+    if tall and coords:
+        xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+        if max(xs) - min(xs) > max(ys) - min(ys):
+            coords = [[y, x] for x, y in coords]
     for r, (x, y) in zip(refs, coords):
         sub.nodes[r].x, sub.nodes[r].y = round((x - ox) * scale, 1), round((y - oy) * scale, 1)
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from reliefgraph import exports
-from reliefgraph.dashboard import cluetable, graphview, overview
+from reliefgraph.dashboard import cluetable, graphlayout, graphview, overview
 from reliefgraph.dashboard.cases import STATUSES
 from reliefgraph.dashboard.pages_cases import case_panel
 from reliefgraph.dashboard.pages_explore import open_subject
@@ -127,7 +127,10 @@ def clue_detail(ctx: Ctx, cid: str) -> None:
             st.write(f["narrative"])
             if rule and rule.meta.get("legal_basis"):
                 st.caption(f"依据 basis: {rule.meta['legal_basis']}")
-            draw(graphview.name_nodes(graphview.from_evidence(f["evidence"]), names), height=320)
+            # Tall, not wide: the panel beside the table is narrow.
+            evidence = graphlayout.layout(graphview.name_nodes(graphview.from_evidence(f["evidence"]), names),
+                                          tall=True)
+            draw(evidence, height=graphview.fitting_height(evidence))
             if f["sources"]:
                 with st.expander(f"证据来源 source records ({len(f['sources'])})"):
                     st.dataframe(pd.DataFrame(cluetable.source_rows(f["sources"], names)), hide_index=True,
