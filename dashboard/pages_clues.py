@@ -25,7 +25,7 @@ COLUMNS = {"clue_id": "编号 id", "family": "类别 family", "rules": "规则 r
 # What tells an inspector which clue to open comes first, so it fits beside the open clue.
 SHOWN = ["score", "name", "family", "status", "town", "rules", "first_seen", "assignee", "subject", "summary"]
 WIDTHS = {"score": "small", "name": "small", "subject": "medium", "family": "small", "rules": "small",
-          "town": "small", "status": "small", "assignee": "small", "first_seen": "small", "summary": "large"}
+          "town": "medium", "status": "small", "assignee": "small", "first_seen": "small", "summary": "large"}
 TABLE_HEIGHT = 560
 
 
