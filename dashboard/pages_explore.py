@@ -205,13 +205,14 @@ def _timeline(ctx: Ctx, state: dict, sub: graphview.Subgraph, names: dict[str, s
         cached = state.get("timeline")
         if not cached or cached[0] != who:
             node = sub.nodes[who]
-            cached = (who, timeline.facts(ctx.store, node.label, node.key, ctx.viewer))
+            frame = timeline.facts(ctx.store, node.label, node.key, ctx.viewer)
+            # Read and built once per subject, not on each rerun of the page.
+            cached = (who, None if frame.empty else timeline.spec(frame))
             state["timeline"] = cached
-        frame = cached[1]
-        if frame.empty:
+        if cached[1] is None:
             st.caption("没有带日期的记录 no dated records")
             return
-        st.altair_chart(timeline.chart(frame), use_container_width=True)
+        st.vega_lite_chart(cached[1], width="stretch")
         st.caption("救助、发放、车辆、不动产、企业、财政供养、任职与死亡记录同一时间轴；"
                    "未结束的记录画到今天（北京时间） grants, payments, vehicles, property, companies, payroll, "
                    "posts and death on one axis; open spells run to today")

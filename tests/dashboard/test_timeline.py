@@ -36,3 +36,13 @@ def test_only_people_and_households_have_a_timeline(tiny):
     with pytest.raises(ValueError):
         timeline.facts(tiny, "Vehicle", "VIN0001", ADMIN)
     assert timeline.facts(tiny, "Person", "no such person", ADMIN).empty
+
+
+def test_the_page_gets_the_validated_chart_as_a_spec_it_can_keep(tiny):
+    import copy
+
+    frame = timeline.facts(tiny, "Person", ID_A, ADMIN)
+    kept = timeline.spec(frame)
+    assert kept == {k: v for k, v in timeline.chart(frame).to_dict().items() if k != "config"}
+    assert kept["datasets"] and len(kept["layer"]) == 3
+    assert copy.deepcopy(kept) == kept, "a plain dict, kept in the session between reruns"
