@@ -119,7 +119,13 @@ def _names(sub: graphview.Subgraph) -> dict[str, str]:
 
 def _show(ctx: Ctx, state: dict) -> None:
     sub: graphview.Subgraph = state["graph"]
-    if sub.truncated:
+    crowds = [n for n in sub.nodes.values() if n.folded is not None]
+    if sub.truncated and crowds and state["found"] <= graphview.MAX_DRAW_NODES:
+        # Everything found is drawn; what the engine left out is the rest of a crowd.
+        st.info(f"有 {len(crowds)} 组邻居人数众多（如同一单位的人员），各合并为一个方形节点，在「展开」中选择即可列出成员。"
+                f" {len(crowds)} crowd(s) of neighbours (people at one organisation …) are each one square node; "
+                "choose one under expand to list its members.")
+    elif sub.truncated:
         st.warning(f"邻居过多：找到 {state['found']} 个以上节点，仅绘制 {graphview.MAX_DRAW_NODES} 个。"
                    "请按关系类型或时间窗口筛选，或只看一跳。 Too many neighbours to draw: showing "
                    f"{graphview.MAX_DRAW_NODES} of {state['found']}+; filter by relationship type or time, or use 1 hop.")
