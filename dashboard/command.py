@@ -99,8 +99,8 @@ def user_list():
                       "reliefgraph user add NAME --role admin")
         return
     table = Table(header_style="bold")
-    for col in ("用户名 user", "显示名 name", "角色 role", "单位 unit", "状态 state", "创建 created",
-                "最近登录 last sign-in"):
+    for col in ("用户名 user", "显示名 name", "角色 role", "单位 unit", "状态 state", "创建 created (北京时间)",
+                "最近登录 last sign-in (北京时间)"):
         table.add_column(col)
     names = units.unit_names(connect())
     for r in rows:

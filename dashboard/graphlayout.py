@@ -35,25 +35,28 @@ def _neighbours(sub: Subgraph) -> dict[str, set[str]]:
 
 
 def group_caption(count: int, member_label: str, via: DrawNode, rel: str, schema: Schema,
-                  total: int | None = None) -> str:
+                  total: int | None = None, open_ended: bool = False) -> str:
+    # `open_ended`: the engine stopped counting at `total`; there are more.
     shown = f"{total}" if total and total > count else f"{count}"
-    if member_label == "Person" and via.label in ("Org", "Company"):
-        return f"{shown} 名同事 · {via.caption}"
+    shown += "+" if open_ended and total else ""
     nt, rt = schema.nodes.get(member_label), schema.relationships.get(rel)
+    if member_label == "Person" and rt is not None and rt.colleagues:
+        return f"{shown} 名同事 · {via.caption}"
     return f"{shown} 个{nt.zh if nt else member_label}（{rt.zh if rt else rel}）· {via.caption}"
 
 
 def fold_hubs(sub: Subgraph, centre: str, totals: dict[str, int] | None = None, at_least: int = FOLD_AT_LEAST,
-              schema: Schema | None = None) -> Subgraph:
+              schema: Schema | None = None, open_ended: set[str] | frozenset[str] = frozenset()) -> Subgraph:
     """Second-hop nodes that hang off one first-hop node only, by the same
     relationship and of the same label, become one group node once there are
     `at_least` of them. `totals` (first-hop ref → neighbours the engine
-    counted) lets the caption say how many there are beyond those fetched."""
+    counted) lets the caption say how many there are beyond those fetched;
+    `open_ended` holds the refs whose count stopped at a cap ("10000+")."""
     near = _neighbours(sub)
     first = near.get(centre, set())
     hanging = [r for r, adj in near.items() if r != centre and r not in first and len(adj) == 1
                and next(iter(adj)) != centre and next(iter(adj)) in first]
-    return _fold(sub, hanging, near, totals, at_least, schema or load_schema())
+    return _fold(sub, hanging, near, totals, at_least, schema or load_schema(), open_ended)
 
 
 def fold_new(sub: Subgraph, around: str, new: list[str], at_least: int = FOLD_AT_LEAST,
@@ -66,7 +69,7 @@ def fold_new(sub: Subgraph, around: str, new: list[str], at_least: int = FOLD_AT
 
 
 def _fold(sub: Subgraph, hanging: list[str], near: dict[str, set[str]], totals: dict[str, int] | None,
-          at_least: int, schema: Schema) -> Subgraph:
+          at_least: int, schema: Schema, open_ended: set[str] | frozenset[str] = frozenset()) -> Subgraph:
     # One pass over the edges: a crowd is thousands of nodes before the cap.
     hanging_set = set(hanging)
     types_of: dict[str, set[str]] = {}
@@ -94,9 +97,12 @@ def _fold(sub: Subgraph, hanging: list[str], near: dict[str, set[str]], totals: 
         members.edges = {k: e for r in refs for k, e in edges_of[r]}
         ref = GROUP_PREFIX + hashlib.sha256(f"{via}|{label}|{rel}".encode()).hexdigest()[:16]
         total = (totals or {}).get(via)
-        caption = group_caption(len(refs), label, sub.nodes[via], rel, schema,
-                                total if total and len(groups_of(groups, via, at_least)) == 1 else None)
-        out.add_node(DrawNode(ref, label, None, caption, {"成员数 members": len(refs)}, folded=members))
+        total = total if total and len(groups_of(groups, via, at_least)) == 1 else None
+        caption = group_caption(len(refs), label, sub.nodes[via], rel, schema, total, via in open_ended)
+        props = {"成员数 members": len(refs)}
+        if total and total > len(refs):
+            props["共计 in all"] = f"{total}+" if via in open_ended else total
+        out.add_node(DrawNode(ref, label, None, caption, props, folded=members))
         # Direction as the members' edges ran, so the arrow still reads right.
         sample = next(e for e in members.edges.values() if e.type == rel)
         out.add_edge(DrawEdge(ref, via, rel) if sample.end == via else DrawEdge(via, ref, rel))
@@ -106,6 +112,17 @@ def _fold(sub: Subgraph, hanging: list[str], near: dict[str, set[str]], totals: 
 def groups_of(groups: dict[tuple[str, str, str], list[str]], via: str, at_least: int) -> list[tuple[str, str, str]]:
     # The engine's count is per first-hop node: it speaks for a group only when that node has one.
     return [k for k, refs in groups.items() if k[0] == via and len(refs) >= at_least]
+
+
+def group_cap_notice(group: DrawNode) -> str:
+    """What an opened group did not bring: a hub's members are fetched a
+    bounded few at a time, never all 60,000 of a pension agency's."""
+    total = group.props.get("共计 in all")
+    if total is None or group.folded is None:
+        return ""
+    shown = len(group.folded.nodes)
+    return (f"。共 {total} 个，仅列出 {shown} 个；请按关系类型或时间窗口筛选，或在「查询」页按单位列出全部 "
+            f"(showing {shown} of {total}; filter by relationship type or time, or list them all with a saved query)")
 
 
 def unfold(sub: Subgraph, ref: str) -> Subgraph:
@@ -125,19 +142,22 @@ def unfold(sub: Subgraph, ref: str) -> Subgraph:
     return out
 
 
-def layout(sub: Subgraph, centre: str | None = None) -> Subgraph:
+def layout(sub: Subgraph, centre: str | None = None, tall: bool = False) -> Subgraph:
     """Positions for every node that has none: the whole picture when none
-    has one (deterministic), otherwise only the newcomers."""
+    has one (deterministic), otherwise only the newcomers. `tall` turns a
+    picture wider than high on its side: a clue's evidence is drawn in the
+    narrow panel beside the clue table, where a wide picture ran off both
+    edges at a readable zoom."""
     if not sub.nodes:
         return sub
     if all(n.x is None for n in sub.nodes.values()):
-        _full_layout(sub, centre)
+        _full_layout(sub, centre, tall)
     elif any(n.x is None for n in sub.nodes.values()):
         place_new(sub)
     return sub
 
 
-def _full_layout(sub: Subgraph, centre: str | None) -> None:
+def _full_layout(sub: Subgraph, centre: str | None, tall: bool = False) -> None:
     import igraph
 
     refs = sorted(sub.nodes)                     # not the engine's row order: the same picture every time
@@ -154,6 +174,10 @@ def _full_layout(sub: Subgraph, centre: str | None) -> None:
     # A clue's few evidence nodes sit in a narrow column: closer together, they fit it at a readable zoom.
     scale = (EDGE_LENGTH if n > 8 else EDGE_LENGTH * 0.65) / max(lengths[len(lengths) // 2], 1e-6)
     ox, oy = coords[index[centre]] if centre in index else (0.0, 0.0)
+    if tall and coords:
+        xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+        if max(xs) - min(xs) > max(ys) - min(ys):
+            coords = [[y, x] for x, y in coords]
     for r, (x, y) in zip(refs, coords):
         sub.nodes[r].x, sub.nodes[r].y = round((x - ox) * scale, 1), round((y - oy) * scale, 1)
 

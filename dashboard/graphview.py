@@ -275,7 +275,8 @@ _PAGE = """<!DOCTYPE html>
 {head}
 <style>
 body {{ margin: 0; }}
-#mynetwork {{ width: 100%; height: {height}px; border: 1px solid lightgray; position: relative; }}
+#mynetwork {{ width: 100%; height: {height}px; border: 1px solid lightgray; position: relative;
+  box-sizing: border-box; }}
 #loadingBar {{ position: absolute; top: 0; left: 0; width: 100%; height: {height}px; display: flex;
   align-items: center; justify-content: center; background: rgba(240,240,240,0.8); font: 14px sans-serif; }}
 </style></head>
@@ -352,11 +353,25 @@ def vis_data(sub: Subgraph, schema: Schema | None = None, centre: str | None = N
     placed = [n for n in sub.nodes.values() if n.x is not None]
     if focus is not None and focus.x is not None:
         at = {"x": focus.x, "y": focus.y}
-    elif placed:                    # no centre (a clue's evidence): the middle of the picture
-        at = {"x": sum(n.x for n in placed) / len(placed), "y": sum(n.y for n in placed) / len(placed)}
+    elif placed:                    # no centre (a clue's evidence): the middle of the picture's extent
+        xs, ys = [n.x for n in placed], [n.y for n in placed]
+        at = {"x": (min(xs) + max(xs)) / 2, "y": (min(ys) + max(ys)) / 2}
     else:
         at = None
     return {"nodes": nodes, "edges": edges, "options": _OPTIONS, "minScale": MIN_SCALE, "focus": at}
+
+
+def fitting_height(sub: Subgraph, least: int = 260, most: int = 560) -> int:
+    """Pixels of height that hold the picture (laid out already, or here)
+    at the smallest zoom the view allows (labels ≥ 12 px), between `least`
+    and `most`."""
+    from reliefgraph.dashboard.graphlayout import layout
+
+    layout(sub)
+    ys = [n.y for n in sub.nodes.values() if n.y is not None]
+    extent = (max(ys) - min(ys)) if ys else 0.0
+    # A node's label hangs below it: two lines of 16-unit text, and a margin.
+    return int(min(most, max(least, (extent + 3 * NODE_FONT + 60) * MIN_SCALE + 40)))
 
 
 def to_html(sub: Subgraph, schema: Schema | None = None, height: int = 560, centre: str | None = None,

@@ -36,8 +36,8 @@ def _users(ctx: Ctx) -> None:
     st.dataframe(pd.DataFrame([{
         "用户名 user": r["username"], "显示名 name": r["display_name"], "角色 role": _role(r["role"]),
         "状态 status": "启用 active" if r["active"] else "停用 disabled",
-        "创建 created": audit.beijing_time(r["created"]) if r["created"] else "",
-        "最近登录 last sign-in": audit.beijing_time(r["last_sign_in"]) if r["last_sign_in"] else "从未 never"}
+        "创建 created (北京时间)": audit.beijing_time(r["created"]) if r["created"] else "",
+        "最近登录 last sign-in (北京时间)": audit.beijing_time(r["last_sign_in"]) if r["last_sign_in"] else "从未 never"}
         for r in rows]), hide_index=True, width="stretch")
     with st.form("user_add", clear_on_submit=True):
         st.markdown("**新增用户 add a user**")

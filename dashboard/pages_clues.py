@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from reliefgraph import exports
-from reliefgraph.dashboard import cluetable, graphview, overview
+from reliefgraph.dashboard import cluetable, graphlayout, graphview, overview
 from reliefgraph.dashboard.cases import STATUSES
 from reliefgraph.dashboard.pages_cases import case_panel
 from reliefgraph.dashboard.pages_explore import open_subject
@@ -25,7 +25,7 @@ COLUMNS = {"clue_id": "编号 id", "family": "类别 family", "rules": "规则 r
 # What tells an inspector which clue to open comes first, so it fits beside the open clue.
 SHOWN = ["score", "name", "family", "status", "town", "rules", "first_seen", "assignee", "subject", "summary"]
 WIDTHS = {"score": "small", "name": "small", "subject": "medium", "family": "small", "rules": "small",
-          "town": "small", "status": "small", "assignee": "small", "first_seen": "small", "summary": "large"}
+          "town": "medium", "status": "small", "assignee": "small", "first_seen": "small", "summary": "large"}
 TABLE_HEIGHT = 560
 
 
@@ -127,7 +127,10 @@ def clue_detail(ctx: Ctx, cid: str) -> None:
             st.write(f["narrative"])
             if rule and rule.meta.get("legal_basis"):
                 st.caption(f"依据 basis: {rule.meta['legal_basis']}")
-            draw(graphview.name_nodes(graphview.from_evidence(f["evidence"]), names), height=320)
+            # Tall, not wide: the panel beside the table is narrow.
+            evidence = graphlayout.layout(graphview.name_nodes(graphview.from_evidence(f["evidence"]), names),
+                                          tall=True)
+            draw(evidence, height=graphview.fitting_height(evidence))
             if f["sources"]:
                 with st.expander(f"证据来源 source records ({len(f['sources'])})"):
                     st.dataframe(pd.DataFrame(cluetable.source_rows(f["sources"], names)), hide_index=True,

@@ -119,7 +119,13 @@ def _names(sub: graphview.Subgraph) -> dict[str, str]:
 
 def _show(ctx: Ctx, state: dict) -> None:
     sub: graphview.Subgraph = state["graph"]
-    if sub.truncated:
+    crowds = [n for n in sub.nodes.values() if n.folded is not None]
+    if sub.truncated and crowds and state["found"] <= graphview.MAX_DRAW_NODES:
+        # Everything found is drawn; what the engine left out is the rest of a crowd.
+        st.info(f"有 {len(crowds)} 组邻居人数众多（如同一单位的人员），各合并为一个方形节点，在「展开」中选择即可列出成员。"
+                f" {len(crowds)} crowd(s) of neighbours (people at one organisation …) are each one square node; "
+                "choose one under expand to list its members.")
+    elif sub.truncated:
         st.warning(f"邻居过多：找到 {state['found']} 个以上节点，仅绘制 {graphview.MAX_DRAW_NODES} 个。"
                    "请按关系类型或时间窗口筛选，或只看一跳。 Too many neighbours to draw: showing "
                    f"{graphview.MAX_DRAW_NODES} of {state['found']}+; filter by relationship type or time, or use 1 hop.")
@@ -187,6 +193,8 @@ def _expand(ctx: Ctx, state: dict, target: str, name: str) -> None:
     state["notice"] = (f"展开「{name}」：新增 {len(added)} 个节点 added {len(added)} nodes" if added else
                        f"展开「{name}」：没有新的邻居，图中已包含它的全部关系 nothing new: "
                        "everything linked to it is already drawn")
+    if node.folded is not None:
+        state["notice"] += graphlayout.group_cap_notice(node)
     ctx.audit("view_subgraph", [target], {"hops": 1, "expand": True, "added": len(added)})
 
 
@@ -203,13 +211,14 @@ def _timeline(ctx: Ctx, state: dict, sub: graphview.Subgraph, names: dict[str, s
         cached = state.get("timeline")
         if not cached or cached[0] != who:
             node = sub.nodes[who]
-            cached = (who, timeline.facts(ctx.store, node.label, node.key, ctx.viewer))
+            frame = timeline.facts(ctx.store, node.label, node.key, ctx.viewer)
+            # Read and built once per subject, not on each rerun of the page.
+            cached = (who, None if frame.empty else timeline.spec(frame))
             state["timeline"] = cached
-        frame = cached[1]
-        if frame.empty:
+        if cached[1] is None:
             st.caption("没有带日期的记录 no dated records")
             return
-        st.altair_chart(timeline.chart(frame), use_container_width=True)
+        st.vega_lite_chart(cached[1], width="stretch")
         st.caption("救助、发放、车辆、不动产、企业、财政供养、任职与死亡记录同一时间轴；"
                    "未结束的记录画到今天（北京时间） grants, payments, vehicles, property, companies, payroll, "
                    "posts and death on one axis; open spells run to today")

@@ -86,12 +86,13 @@ def _show(ctx: Ctx, fid: str, outcome: queryform.Outcome) -> None:
     st.dataframe(pd.DataFrame(queryform.table_rows(outcome.rows), columns=outcome.columns),
                  hide_index=True, width="stretch")
     c1, c2 = st.columns(2)
-    c1.download_button("导出 CSV export", queryform.to_csv(outcome.columns, outcome.rows), file_name=f"{fid}.csv",
-                       mime="text/csv", on_click=ctx.audit, key=f"{fid}_csv",
-                       args=("export", [], {"what": "query", "query": fid, "rows": len(outcome.rows), "format": "csv"}))
-    c2.download_button("导出 Excel export", queryform.to_xlsx(outcome.columns, outcome.rows),
-                       file_name=f"{fid}.xlsx", mime=exports.MIME["xlsx"], on_click=ctx.audit, key=f"{fid}_xlsx",
-                       args=("export", [], {"what": "query", "query": fid, "rows": len(outcome.rows),
-                                            "format": "xlsx"}))
+    # Made when clicked, not on every rerun of the page that shows the result.
+    detail = {"what": "query", "query": fid, "rows": len(outcome.rows)}
+    c1.download_button("导出 CSV export", ctx.exported(lambda: queryform.to_csv(outcome.columns, outcome.rows), [],
+                                                       {**detail, "format": "csv"}),
+                       file_name=f"{fid}.csv", mime=exports.MIME["csv"], on_click="ignore", key=f"{fid}_csv")
+    c2.download_button("导出 Excel export", ctx.exported(lambda: queryform.to_xlsx(outcome.columns, outcome.rows), [],
+                                                         {**detail, "format": "xlsx"}),
+                       file_name=f"{fid}.xlsx", mime=exports.MIME["xlsx"], on_click="ignore", key=f"{fid}_xlsx")
     if outcome.graph is not None:
         draw(outcome.graph, height=420)

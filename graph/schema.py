@@ -60,6 +60,9 @@ class RelType:
     sources: tuple[str, ...]
     targets: tuple[str, ...]
     properties: dict[str, Prop]
+    # People linked to one node by it work together (a payroll, a post): a
+    # crowd of them is drawn as "N 名同事 colleagues at X".
+    colleagues: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,8 @@ def parse_schema(doc: dict) -> Schema:
         use = ["provenance"] + (["interval"] if spec.get("interval") else [])
         rels[rtype] = RelType(type=rtype, zh=spec["zh"], en=spec["en"],
                               sources=ends["from"], targets=ends["to"],
-                              properties=_props(rtype, spec.get("properties"), sets, use))
+                              properties=_props(rtype, spec.get("properties"), sets, use),
+                              colleagues=bool(spec.get("colleagues", False)))
 
     _check_pii_consistent(nodes)
     return Schema(version=int(doc.get("version", 1)), nodes=nodes, relationships=rels)

@@ -8,6 +8,7 @@ generated it, when, about whom and for which role.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
@@ -90,6 +91,15 @@ def render(report: Report, fmt: str) -> bytes:
     return writer(report)
 
 
+def legacy_number(at: str, seq: int) -> str:
+    """`RG-<Beijing date>-<audit seq>`: the number of a report issued outside
+    a unit's document series. The date is the Beijing calendar day of the
+    audit entry (stored in UTC): a report issued at 07:30 Beijing time is
+    dated that day, not the day before."""
+    day = datetime.fromisoformat(at).astimezone(audit.BEIJING)
+    return f"RG-{day:%Y%m%d}-{seq:06d}"
+
+
 def issue(store: GraphStore, engine: Engine, target: Target, fmt: str, user: str,
           viewer: Viewer | None = None, os_user: str | None = None) -> Issued:
     """Gather, audit, mask and render one report. `viewer` defaults to the
@@ -105,6 +115,6 @@ def issue(store: GraphStore, engine: Engine, target: Target, fmt: str, user: str
     if os_user:
         detail["os_user"] = os_user
     entry = audit.record(engine, user, "report", target.subjects, detail, viewer.role)
-    report.number = f"RG-{entry.at[:10].replace('-', '')}-{entry.seq:06d}"
+    report.number = legacy_number(entry.at, entry.seq)
     shown = for_viewer(report, viewer)
     return Issued(report.number, render(shown, fmt), FORMATS[fmt][1], f"{report.number}-{target.slug}.{fmt}", shown)

@@ -103,6 +103,8 @@ def test_each_role_gets_its_pages_and_signs_out(env):
     assert "管理 Admin" in at.sidebar.radio[0].options
     _page(at, "管理 Admin")
     assert set(at.dataframe[0].value["用户名 user"]) == {"boss", "zhang", "li"}
+    times = [c for d in at.dataframe for c in d.value.columns if any(w in c for w in ("时间", "created", "sign-in"))]
+    assert len(times) == 3 and all(c.endswith("(北京时间)") for c in times), times
     assert [e.action for e in reversed(audit.entries(env))][:3] == ["sign_in", "sign_out", "sign_in"]
 
 
@@ -328,3 +330,33 @@ def test_an_admin_changes_a_role_disables_re_enables_and_resets_a_password(env):
     assert "a much longer one 7" not in str([e.detail for e in audit.entries(env)])
     table = at.dataframe[1].value
     assert "重置密码 user_password" in set(table["操作 action"]) and "详情 detail" in table.columns
+
+
+def test_a_crowd_is_folded_with_a_message_that_says_so_and_opens_with_its_count(env, tiny):
+    # 张三 draws a pension from an agency paying 80 people: everything found is
+    # drawn, the crowd is one node, and opening it says how many it holds.
+    tiny.write("MATCH (a:Person {citizen_id: $a}) CREATE (a)-[:PENSION]->(o:Org {org_id: 'HUBAPP', name: '社保中心'}) "
+               "WITH o UNWIND range(1, 80) AS i "
+               "CREATE (:Person {citizen_id: 'Q' + toString(i), name: '领取人'})-[:PENSION]->(o)", {"a": ID_A})
+    try:
+        at = _page(_sign_in(_app(), "boss"), "图谱 Explore")
+        _one(at.text_input, "姓名").input(ID_A)
+        _one(at.button, "检索").click()
+        at.run()
+        _pick(at, ID_A)
+        at.button(key="explore_draw").click()
+        at.run()
+        assert not at.exception, at.exception
+        assert not [w for w in at.warning if "邻居过多" in w.value], "nothing found was left undrawn"
+        assert any("合并为一个方形节点" in i.value for i in at.info)
+        group = next(o for o in at.selectbox(key="explore_expand").options if "社保中心" in o and "人员" in o)
+        at.selectbox(key="explore_expand").set_value(
+            next(r for r, n in at.session_state["explore"]["graph"].nodes.items() if n.folded is not None))
+        at.run()
+        _one(at.button, "展开邻居").click()
+        at.run()
+        assert not at.exception, at.exception
+        assert any("共 80 个" in i.value for i in at.info), group
+    finally:
+        tiny.write("MATCH (o:Org {org_id: 'HUBAPP'}) OPTIONAL MATCH (p:Person)-[:PENSION]->(o) "
+                   "WHERE p.name = '领取人' DETACH DELETE p, o")

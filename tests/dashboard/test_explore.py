@@ -201,6 +201,70 @@ def test_a_hub_one_hop_out_brings_a_bounded_share_of_its_neighbours(tiny):
                    "WHERE p.name = '同事' DETACH DELETE p, o")
 
 
+class _RowCounter:
+    """The real store, counting the rows each read brings back to Python."""
+
+    def __init__(self, store):
+        self.store, self.rows = store, []
+
+    def read(self, query, params=None, **kw):
+        result = self.store.read(query, params, **kw)
+        self.rows.append(sum(len(r[1]) if len(r) == 3 and isinstance(r[1], list) else 1 for r in result.rows))
+        return result
+
+
+@pytest.fixture
+def pension_hub(tiny):
+    # An agency nobody named in advance: an Org of an unlisted kind with 500
+    # people drawing a pension from it, 张三 among them.
+    tiny.write("MATCH (a:Person {citizen_id: $a}) "
+               "CREATE (a)-[:PENSION {start: '2020-01'}]->(o:Org {org_id: 'HUB1', name: '某县社保中心', org_type: 'x_unknown'}) "
+               "WITH o UNWIND range(1, 499) AS i "
+               "CREATE (:Person {citizen_id: 'P' + toString(i), name: '领取人'})-[:PENSION {start: '2021-01'}]->(o)",
+               {"a": ID_A})
+    yield tiny
+    tiny.write("MATCH (o:Org {org_id: 'HUB1'}) OPTIONAL MATCH (p:Person)-[:PENSION]->(o) "
+               "WHERE p.name = '领取人' DETACH DELETE p, o")
+
+
+def test_a_hub_of_any_kind_is_collapsed_and_never_fetched_in_full(pension_hub):
+    counted = _RowCounter(pension_hub)
+    sub, _ = explore.neighbourhood(counted, "Person", ID_A, ADMIN, hops=2)
+    assert max(counted.rows) < 100, "the second hop brings a bounded share of the hub, not its 500 members"
+    assert not [n for n in sub.nodes.values() if n.caption == "领取人"]
+    (group,) = [n for n in sub.nodes.values() if n.folded is not None]
+    assert group.caption == "499 个人员（领取养老金）· 某县社保中心", "the caption counts every member but 张三"
+    assert len(group.folded.nodes) == explore.PER_NODE and sub.truncated
+    # Opened on request: the members fetched, and a message saying how many more there are.
+    opened = graphlayout.unfold(graphlayout.layout(sub, f"Person:{ID_A}"), group.ref)
+    assert len([n for n in opened.nodes.values() if n.caption == "领取人"]) == explore.PER_NODE
+    notice = graphlayout.group_cap_notice(group)
+    assert f"共 499 个，仅列出 {explore.PER_NODE} 个" in notice
+    # Expanding the hub itself stays within the drawing's cap.
+    hub, _ = explore.neighbourhood(counted, "Org", "HUB1", ADMIN, hops=1)
+    assert len(hub.nodes) == graphview.MAX_DRAW_NODES and hub.truncated
+
+
+def test_a_hub_counted_past_the_cap_reads_as_open_ended(pension_hub, monkeypatch):
+    monkeypatch.setattr(explore, "COUNT_CAP", 100)
+    sub, _ = explore.neighbourhood(pension_hub, "Person", ID_A, ADMIN, hops=2)
+    (group,) = [n for n in sub.nodes.values() if n.folded is not None]
+    assert group.caption == "100+ 个人员（领取养老金）· 某县社保中心"
+    assert "共 100+ 个" in graphlayout.group_cap_notice(group)
+
+
+def test_a_filtered_hub_counts_only_what_the_window_keeps(pension_hub):
+    # Only 张三's pension started in 2020: in a 2020 window the hub has nobody else.
+    window = explore.Filters(start="2020-01-01", end="2020-12-31")
+    sub, _ = explore.neighbourhood(pension_hub, "Person", ID_A, ADMIN, hops=2, filters=window)
+    assert "Org:HUB1" in sub.nodes
+    assert not [n for n in sub.nodes.values() if n.folded is not None or n.caption == "领取人"]
+    wide = explore.Filters(start="2019-01-01")
+    sub, _ = explore.neighbourhood(pension_hub, "Person", ID_A, ADMIN, hops=2, filters=wide)
+    (group,) = [n for n in sub.nodes.values() if n.folded is not None]
+    assert group.caption.startswith("499 个人员")
+
+
 def test_drawn_captions_and_tooltips_read_as_names_not_codes(tiny):
     sub, _ = explore.neighbourhood(tiny, "Person", ID_A, ADMIN, hops=2)
     captions = {ref: n.caption for ref, n in sub.nodes.items()}

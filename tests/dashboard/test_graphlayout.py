@@ -57,3 +57,27 @@ def test_expanding_into_a_crowd_folds_it_too(tiny):
     (group,) = [n for n in folded.nodes.values() if n.folded is not None]
     assert group.caption.startswith(f"{len(group.folded.nodes)} 个发放记录（收款人）")
     assert len(folded.nodes) == 3
+
+
+def test_a_clues_evidence_is_laid_out_tall_to_fit_the_narrow_side_panel():
+    # A chain grant — person — car, as a clue's evidence comes: without a
+    # centre the layout is wide, and the panel beside the clue table is not.
+    evidence = {"nodes": [{"ref": "Grant:G1", "label": "Grant", "key": "G1", "caption": "最低生活保障 在保 (G1)"},
+                          {"ref": "Person:P1", "label": "Person", "key": "P1", "caption": "莫小莲"},
+                          {"ref": "Vehicle:V1", "label": "Vehicle", "key": "V1", "caption": "桂MWZB87"}],
+                "relationships": [{"type": "BENEFICIARY_OF", "start": "Person:P1", "end": "Grant:G1"},
+                                  {"type": "OWNS", "start": "Person:P1", "end": "Vehicle:V1"}]}
+
+    def extent(sub, axis):
+        values = [getattr(n, axis) for n in sub.nodes.values()]
+        return max(values) - min(values)
+
+    wide = graphlayout.layout(graphview.from_evidence(evidence))
+    tall = graphlayout.layout(graphview.from_evidence(evidence), tall=True)
+    assert extent(wide, "x") > extent(wide, "y"), "the chain lies across when nothing asks otherwise"
+    assert extent(tall, "y") > extent(tall, "x") and extent(tall, "x") * graphview.MIN_SCALE < 100
+    height = graphview.fitting_height(tall)
+    assert height >= extent(tall, "y") * graphview.MIN_SCALE + 2 * graphview.NODE_FONT, "its labels fit in the frame"
+    data = graphview.vis_data(tall)
+    ys = [n.y for n in tall.nodes.values()]
+    assert data["focus"]["y"] == (min(ys) + max(ys)) / 2, "the view opens on the middle of the picture"

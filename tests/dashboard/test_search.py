@@ -2,6 +2,8 @@
 organisations and addresses; namesakes told apart, with their clue counts."""
 from __future__ import annotations
 
+import pytest
+
 from dashboard_county import COMPANY, ID_A, ID_B, ID_C, PLATE
 
 from reliefgraph.dashboard import explore
@@ -49,6 +51,15 @@ def test_search_finds_keys_companies_and_addresses(tiny):
     (grant,) = explore.search(tiny, "G1", ADMIN)
     assert grant.caption == "最低生活保障 在保 (G1)"
     assert explore.search(tiny, "青山村9组", ADMIN) == []
+
+
+@pytest.mark.parametrize("text, address", [
+    ("520101198001011234", False), ("13800138000", False), ("91520101MA6DXXXX1X", False),
+    ("贵A12345", False), ("青山村1组", True), ("城关镇解放路12号", True), ("12号", True), ("张三", False)])
+def test_only_what_may_be_an_address_is_looked_for_in_addresses(text, address):
+    # An address lookup scans every household in the county: an ID, a phone,
+    # a credit code or a plate never needs one.
+    assert explore.looks_like_address(text) is address
 
 
 def test_the_index_is_rebuilt_when_the_data_changes(tiny):

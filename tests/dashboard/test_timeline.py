@@ -36,3 +36,15 @@ def test_only_people_and_households_have_a_timeline(tiny):
     with pytest.raises(ValueError):
         timeline.facts(tiny, "Vehicle", "VIN0001", ADMIN)
     assert timeline.facts(tiny, "Person", "no such person", ADMIN).empty
+
+
+def test_the_page_gets_the_validated_chart_as_a_spec_it_can_keep(tiny):
+    import copy
+
+    frame = timeline.facts(tiny, "Person", ID_A, ADMIN)
+    kept = timeline.spec(frame)
+    assert timeline.chart(frame).to_dict(validate=True), "the spec passes the Vega-Lite schema"
+    assert len(kept["data"]["values"]) == len(frame) and len(kept["layer"]) == 3
+    car = next(v for v in kept["data"]["values"] if v["row"] == "车辆 vehicles")
+    assert car["start"].startswith("2023-05-01") and car["end"], "dates travel as ISO text"
+    assert copy.deepcopy(kept) == kept, "a plain dict, kept in the session between reruns"

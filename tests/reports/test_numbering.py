@@ -97,3 +97,11 @@ def test_a_units_prefix_is_configurable_and_not_shared(app_db):
         numbering.set_prefix(app_db, "mz", "X纪发")
     with pytest.raises(ValueError):
         numbering.set_prefix(app_db, "mz", "  ")
+
+
+def test_a_report_outside_a_series_is_dated_by_the_beijing_day():
+    from reliefgraph.reports.issue import legacy_number
+
+    # 23:30 UTC on 3 December is 07:30 on 4 December in Beijing: the number carries the 4th.
+    assert legacy_number("2026-12-03T23:30:00+00:00", 42) == "RG-20261204-000042"
+    assert legacy_number("2026-12-03T15:59:59+00:00", 7) == "RG-20261203-000007"
