@@ -76,6 +76,10 @@ def main() -> None:
         derive = med([rep.derive_seconds for rep in reports])
         net = med([rep.extra["network_seconds"] for rep in reports])
         total = med([rep.total_seconds for rep in reports])
+        for step in ("derive", "network"):
+            names = sorted({k for rep in reports for k in rep.extra if k.startswith(f"{step}.")})
+            print(f"{step} step, median of {args.repeat} runs: " + "; ".join(
+                f"{k.split('.', 1)[1]} {med([rep.extra.get(k, 0.0) for rep in reports]):.2f} s" for k in names))
         print(f"rules {rules_total:.2f} s + derived facts {derive:.2f} s + network signals {net:.2f} s; "
               f"whole detect run (incl. storing clues) {total:.2f} s — target {TARGET_SECONDS:.0f} s: "
               f"{'met' if total <= TARGET_SECONDS else 'NOT met'} ({total / TARGET_SECONDS:.2f}× of target)")
