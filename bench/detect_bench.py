@@ -2,7 +2,9 @@
 
 Generates and loads a county (or reuses a loaded data directory), then runs
 detection --repeat times and prints, from one run on this machine: the
-median time of every rule, the derivation step and the network signals,
+median time of every rule, the derivation step and the network signals
+(each with its parts: every derive file and the snapshot; the neighbourhood
+read, Louvain, betweenness and the recipients read),
 the total against the 15 s target, the slowest rule with its FalkorDB
 PROFILE, and the graph algorithms over the whole kinship graph.
 
