@@ -26,12 +26,19 @@ class DetectReport:
     extra: dict[str, float] = field(default_factory=dict)
 
 
-def derive(store: GraphStore) -> float:
-    """Write the derived facts rules rely on (idempotent MERGEs); returns seconds."""
+def derive(store: GraphStore, parts: dict[str, float] | None = None) -> float:
+    """Write the derived facts rules rely on (idempotent MERGEs); returns seconds.
+
+    `parts`, when given, receives the seconds of each derive file (by its id) and of the snapshot."""
     started = time.perf_counter()
+    parts = {} if parts is None else parts
     for f in cypher_files("derive"):
+        step = time.perf_counter()
         store.write(f.query, f.bind({}), snapshot=False)
+        parts[f.id] = time.perf_counter() - step
+    step = time.perf_counter()
     store.snapshot()
+    parts["derive.snapshot"] = time.perf_counter() - step
     return time.perf_counter() - started
 
 
@@ -41,7 +48,8 @@ def detect(store: GraphStore, engine: Engine, rules: list[Rule] | None = None,
     all_rules = load_rules(CYPHER_DIR / "rules")
     rules = rules if rules is not None else all_rules
     as_of = str(as_of or date.today().isoformat())
-    derive_seconds = derive(store)
+    parts: dict[str, float] = {}
+    derive_seconds = derive(store, parts)
     run_id = clues.start_run(engine, as_of, rules)
     hits: list[Hit] = []
     seconds: dict[str, float] = {}
@@ -50,11 +58,11 @@ def detect(store: GraphStore, engine: Engine, rules: list[Rule] | None = None,
         found, took = run_rule(store, rule, as_of)
         hits += found
         seconds[rule.id], counts[rule.id] = took, len(found)
-    network_seconds = attach_network_signals(store, hits)
+    network_seconds = attach_network_signals(store, hits, parts)
     stored = clues.store_hits(engine, store, run_id, rules, hits, seconds, all_rules)
     return DetectReport(run_id=run_id, as_of=as_of, derive_seconds=derive_seconds, rule_seconds=seconds,
                         rule_hits=counts, stored=stored, total_seconds=time.perf_counter() - started,
-                        extra={"network_seconds": network_seconds})
+                        extra={"network_seconds": network_seconds, **parts})
 
 
 def _cadre_of(hit: Hit) -> str | None:
@@ -65,10 +73,10 @@ def _cadre_of(hit: Hit) -> str | None:
     return None
 
 
-def attach_network_signals(store: GraphStore, hits: list[Hit]) -> float:
+def attach_network_signals(store: GraphStore, hits: list[Hit], parts: dict[str, float] | None = None) -> float:
     """Add the implicated cadre's community and broker standing to each finding's facts."""
     pairs = [(h.subject_id, _cadre_of(h)) for h in hits if _cadre_of(h)]
-    found, seconds = network.signals(store, pairs)
+    found, seconds = network.signals(store, pairs, parts)
     for h in hits:
         cadre = _cadre_of(h)
         if cadre in found:

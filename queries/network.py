@@ -44,27 +44,40 @@ def neighbourhood(store: GraphStore, cadres: list[str]) -> tuple[ig.Graph, list[
     return g, refs
 
 
-def signals(store: GraphStore, pairs: list[tuple[str, str]]) -> tuple[dict[str, dict], float]:
+def signals(store: GraphStore, pairs: list[tuple[str, str]],
+            parts: dict[str, float] | None = None) -> tuple[dict[str, dict], float]:
     """For (subject, cadre) pairs: the cadre's community and broker standing.
 
-    Returns {cadre_id: signal dict} and the seconds it took.
+    Returns {cadre_id: signal dict} and the seconds it took; `parts`, when
+    given, receives the seconds of each step (network.neighbourhood,
+    network.louvain, network.betweenness, network.recipients).
     """
     started = time.perf_counter()
+    parts = {} if parts is None else parts
     cadres = sorted({c for _, c in pairs if c})
     if not cadres:
         return {}, 0.0
     g, refs = neighbourhood(store, cadres)
+    parts["network.neighbourhood"] = time.perf_counter() - started
     if g.vcount() == 0:
         return {}, time.perf_counter() - started
+    step = time.perf_counter()
     if store.backend == "neo4j":
         community = gds_values(store, g, "louvain", "communityId")
-        between = gds_values(store, g, "betweenness", "score")
     else:
         community = g.community_multilevel().membership
+    parts["network.louvain"] = time.perf_counter() - step
+    step = time.perf_counter()
+    if store.backend == "neo4j":
+        between = gds_values(store, g, "betweenness", "score")
+    else:
         between = g.betweenness(directed=False)
+    parts["network.betweenness"] = time.perf_counter() - step
+    step = time.perf_counter()
     recipients = {r[0] for r in store.read(
         "UNWIND $ids AS id MATCH (p:Person {citizen_id: id})<-[:HELD_BY]-(:Grant) RETURN DISTINCT id",
         {"ids": [r.split(":", 1)[1] for r in refs if r.startswith("Person:")]}).rows}
+    parts["network.recipients"] = time.perf_counter() - step
     frame = pd.DataFrame({"ref": refs, "community": community, "betweenness": between})
     frame["recipient"] = [r.startswith("Person:") and r.split(":", 1)[1] in recipients for r in refs]
     per_community = frame.groupby("community").agg(size=("ref", "size"), recipients=("recipient", "sum"))

@@ -10,9 +10,13 @@ description: >
 provenance: removes only BENEFICIARY_OF with src_agency = derived and src_file = beneficiaries_from_register
 params: {}
 */
-MATCH (hh:Household)-[:RECEIVES]->(g:Grant)<-[b:BENEFICIARY_OF {src_agency: 'derived', src_file: 'beneficiaries_from_register'}]-(x:Person)
-WITH b, coalesce(g.beneficiaries, '') = 'from_register' AS declared,
-     size([(:Person)-[l:BENEFICIARY_OF]->(g) WHERE coalesce(l.src_agency, '') <> 'derived' | l]) AS listed,
+// The listed members are counted once per grant, before its derived beneficiaries are walked:
+// counted per derived fact they took 0.4 s at 300 k persons.
+MATCH (hh:Household)-[:RECEIVES]->(g:Grant)
+WITH hh, g, coalesce(g.beneficiaries, '') = 'from_register' AS declared,
+     size([(:Person)-[l:BENEFICIARY_OF]->(g) WHERE coalesce(l.src_agency, '') <> 'derived' | l]) AS listed
+MATCH (g)<-[b:BENEFICIARY_OF {src_agency: 'derived', src_file: 'beneficiaries_from_register'}]-(x:Person)
+WITH b, declared, listed,
      size([(x)-[m:MEMBER_OF]->(hh) WHERE coalesce(m.start, '') <= coalesce(g.end, '9999-12-31')
            AND (m.end IS NULL OR m.end >= coalesce(g.start, '')) | m]) AS member
 WHERE (listed > 0 AND NOT declared) OR member = 0

@@ -61,3 +61,20 @@ def test_derivation_is_idempotent_and_follows_newer_data(empty_falkor):
         ("GB", "B1", "civil_affairs", None, None),
         ("GC", "C1", "civil_affairs", None, None),
     ]
+
+
+def test_a_registered_spouse_is_the_heads_spouse_once_whichever_way_the_tie_runs(empty_falkor):
+    empty_falkor.write(GRANTS)
+    # HC's child is registered as a spouse elsewhere too, with the tie already recorded from the spouse's side.
+    empty_falkor.write("""
+        MATCH (c1:Person {citizen_id: 'C1'}), (hc:Household {household_id: 'HC'})
+        CREATE (w:Person {citizen_id: 'W'})-[:MEMBER_OF {relation: 'spouse'}]->(hc),
+               (w)-[:KIN {kind: 'spouse', src_agency: 'civil_affairs'}]->(c1)""")
+    parts: dict[str, float] = {}
+    derive(empty_falkor, parts)
+    derive(empty_falkor)
+    ties = empty_falkor.read("MATCH (a:Person)-[k:KIN {kind: 'spouse'}]->(b:Person) "
+                             "RETURN a.citizen_id, b.citizen_id, k.src_agency ORDER BY a.citizen_id").rows
+    assert [tuple(r) for r in ties] == [("B1", "B2", "derived"), ("W", "C1", "civil_affairs")]
+    assert set(parts) == {"derive.beneficiaries_from_register", "derive.beneficiaries_from_register_retract",
+                          "derive.spouse_from_register", "derive.snapshot"}, "each derive file is timed"

@@ -14,9 +14,12 @@ def test_a_cadre_among_several_recipients_earns_a_bonus(empty_falkor):
         WITH DISTINCT x
         CREATE (x)-[:KIN {kind: 'spouse'}]->(:Person {citizen_id: 'Y'})
     """)
-    found, seconds = signals(empty_falkor, [("R1", "C"), ("Y", "X")])
+    parts: dict[str, float] = {}
+    found, seconds = signals(empty_falkor, [("R1", "C"), ("Y", "X")], parts)
     assert found["C"]["community_recipients"] == 6
     assert found["C"]["broker_percentile"] == 1.0, "the cadre links every relative"
     assert found["X"]["community_recipients"] == 0
     assert bonus(found["C"]) == BONUS_MAX and bonus(found["X"]) == 0.0 and bonus(None) == 0.0
     assert seconds >= 0
+    assert set(parts) == {"network.neighbourhood", "network.louvain", "network.betweenness", "network.recipients"}
+    assert sum(parts.values()) <= seconds, "the steps are parts of the whole"
