@@ -255,13 +255,18 @@ def sign_in(engine: Engine, username: str, password: str, now: datetime | None =
         raise SignInError("bad_credentials", "用户名或密码错误 wrong user name or password")
     token = secrets.token_urlsafe(32)
     expires = now + SESSION_LIFETIME
+    values = {"last_sign_in": _iso(now)}
+    if _hasher.check_needs_rehash(row.password_hash):
+        # Hashed before the transaction: Argon2 takes most of a second, and
+        # on SQLite every other session's write waits while one is open.
+        values["password_hash"] = _hasher.hash(password)
+    # One short write: the session, the time of sign-in and, only when there
+    # is one, the failure count the good password clears.
     with engine.begin() as conn:
-        conn.execute(delete(sign_in_failures).where(sign_in_failures.c.username == username))
+        if failed is not None:
+            conn.execute(delete(sign_in_failures).where(sign_in_failures.c.username == username))
         conn.execute(sessions.insert().values(token_sha256=_digest(token), username=username,
                                               created=_iso(now), last_seen=_iso(now), expires=_iso(expires)))
-        values = {"last_sign_in": _iso(now)}
-        if _hasher.check_needs_rehash(row.password_hash):
-            values["password_hash"] = _hasher.hash(password)
         conn.execute(update(users).where(users.c.username == username).values(**values))
     return Session(token, User(row.username, row.display_name, row.role, True, row.unit_id), expires)
 
