@@ -605,7 +605,7 @@ def main() -> None:
             url = f"http://127.0.0.1:{port}"
             env = {**os.environ, "RELIEFGRAPH_URI": str(args.db), "RELIEFGRAPH_APP_DB": app_db}
             with (work / "streamlit.log").open("w") as log:
-                server = subprocess.Popen(streamlit_command("127.0.0.1", port), env=env, stdout=log,
+                server = subprocess.Popen(streamlit_command("127.0.0.1", port, env), env=env, stdout=log,
                                           stderr=subprocess.STDOUT)
                 try:
                     if not wait_until_up(url, server, timeout=120):

@@ -151,6 +151,8 @@ def test_the_loop_through_the_pages(loop):
     at.run()
     _click(at, "认领")
     assert f"已认领工单 {oid}" in _successes(at)
+    (box,) = at.get("file_uploader")
+    assert box.proto.max_upload_size_mb == 20, "the file box states and enforces the attachments' limit"
     at = _fill_feedback(at, "经入户核查，车辆属实。")
     assert "已提交核查反馈" in _successes(at)
     assert orders.order(loop, oid)["status"] == "submitted"
