@@ -187,6 +187,9 @@ def test_the_loop_through_the_pages(loop):
     town_row = shown[shown["单位 unit"] == "城关镇人民政府"].iloc[0]
     assert town_row["派单 dispatched"] == waiting and town_row["已销号 closed"] == 1
     assert town_row["追回金额（元）recovered"] == "3,600.00"
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 4, "per unit and per rule: counts, and amounts recovered"
+    assert all('"yOffset"' in c.proto.spec for c in charts), "grouped bars, one per measure"
 
 
 def test_four_eyes_is_explained_to_a_reviewer_who_verified_the_order(loop):
