@@ -37,6 +37,7 @@ import socket
 import sqlite3
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -557,6 +558,14 @@ def engine_pid_of(db: str) -> int | None:
         return None
 
 
+def wait_for_quiet(below: float, limit: float = 1800.0) -> None:
+    waited = time.monotonic()
+    while os.getloadavg()[0] >= below and time.monotonic() - waited < limit:
+        time.sleep(15)
+    print(f"\nwaited {time.monotonic() - waited:.0f} s for a load average below {below:g}: "
+          f"now {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", default="./data/demo/graph", help="a loaded, detected data directory")
@@ -574,10 +583,17 @@ def main() -> None:
     ap.add_argument("--workload", choices=("explore", "orders"), default="explore",
                     help="what the sessions do: search, draw and query, or the closed loop's pages (wire only)")
     ap.add_argument("--dispatch", type=int, default=1000, help="clues dispatched as orders for --workload orders")
+    ap.add_argument("--quiet-below", type=float, default=None, metavar="LOAD",
+                    help="wait (up to 30 min) until the 1-minute load average is below LOAD before the sessions "
+                         "start, so the figures are the dashboard's and not other work's on the machine")
     args = ap.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
           f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}; "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    # The command again, to re-measure under the same conditions on a quiet machine.
+    print("re-measure: python bench/dashboard_bench.py " + " ".join(
+        a if " " not in a else repr(a) for a in sys.argv[1:]) + (
+        "" if args.quiet_below else f" --quiet-below {max(1.0, (os.cpu_count() or 2) * 0.5):g}"))
     with tempfile.TemporaryDirectory(prefix="rg-dash-bench-") as tmp:
         work = Path(tmp)
         app_db = copy_app_db(args.app_db.resolve(), work)
@@ -600,6 +616,8 @@ def main() -> None:
             return
         if args.workload != "orders":
             password, names = bench_accounts(app_db, args.sessions)
+        if args.quiet_below is not None:
+            wait_for_quiet(args.quiet_below)
         for client in (("wire", "browser") if args.client == "both" else (args.client,)):
             port = free_port()
             url = f"http://127.0.0.1:{port}"
