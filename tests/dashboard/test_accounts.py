@@ -331,3 +331,39 @@ def test_sqlite_connections_wait_for_the_write_lock_and_commit_without_an_fsync_
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT_MS >= 30_000
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1      # NORMAL
     engine.dispose()
+
+
+def test_password_hashes_take_turns_so_pages_keep_their_cores(app_db, monkeypatch):
+    import threading
+    import time
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(cheap, name)
+
+        def verify(self, stored, password):
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            time.sleep(0.05)
+            try:
+                return cheap.verify(stored, password)
+            finally:
+                with lock:
+                    running[0] -= 1
+
+    monkeypatch.setattr(accounts, "_hasher", Counting())
+    monkeypatch.setattr(accounts, "_HASHING", threading.BoundedSemaphore(2))
+    accounts.add_user(app_db, "zhang", PW, "verifier")
+    threads = [threading.Thread(target=accounts.sign_in, args=(app_db, "zhang", PW)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most[0] == 2, "two at a time, never eight"
+    with app_db.connect() as conn:
+        assert len(conn.execute(select(accounts.sessions)).all()) == 8
