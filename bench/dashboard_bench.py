@@ -267,9 +267,12 @@ async def sessions_bench(client: str, url: str, names: list[str], password: str,
         tasks = [asyncio.create_task(run(*lead, url, name, password, subjects, towns, deadline, times,
                                          errors, seed, ramp * seed / len(names)))
                  for seed, name in enumerate(names[1:])]
+        signed_in_at = None       # (server CPU, page actions) once every session is in: Argon2 left behind
         while not all(t.done() for t in tasks):
             await asyncio.sleep(5)
             rss.append((time.monotonic() - started, rss_mib(server_pid), rss_mib(engine_pid) if engine_pid else 0.0))
+            if signed_in_at is None and len(times["sign-in"]) + len(errors) >= len(tasks):
+                signed_in_at = (_cpu_seconds(server_pid), _page_actions(times))
         wall = time.monotonic() - started
         if browser is not None:
             await browser.close()
@@ -295,6 +298,12 @@ async def sessions_bench(client: str, url: str, names: list[str], password: str,
     if clicks:
         print(f"  signed-in actions only (sign-in left out): p50 {pct(clicks, 0.5):.2f} s, "
               f"p95 {pct(clicks, 0.95):.2f} s, max {max(clicks):.2f} s")
+    if signed_in_at is not None and _page_actions(times) > signed_in_at[1]:
+        # Server CPU per page, which the machine's other work does not change
+        # (the waits above it does): what the pages cost once all are signed in.
+        pages = _page_actions(times) - signed_in_at[1]
+        per = (_cpu_seconds(server_pid) - signed_in_at[0]) / pages
+        print(f"  once all were signed in: {pages} page actions, server CPU {per * 1000:.0f} ms per page action")
     for e in errors[:10]:
         print(f"  error: {e}")
     print(f"  dashboard server RSS: start {rss[0][1]:.0f} MiB, end {rss[-1][1]:.0f} MiB, max "
@@ -303,6 +312,10 @@ async def sessions_bench(client: str, url: str, names: list[str], password: str,
     print("  server RSS by minute: " + ", ".join(f"{t / 60:.1f} min {m:.0f}" for t, m, _ in rss[::12]))
     print(f"  server RSS median, first third {statistics.median(r[1] for r in rss[:third]):.0f} MiB vs last third "
           f"{statistics.median(r[1] for r in rss[-third:]):.0f} MiB")
+
+
+def _page_actions(times: dict[str, list[float]]) -> int:
+    return sum(len(v) for k, v in times.items() if k.startswith("page: "))
 
 
 def _cpu_seconds(pid: int) -> float:
