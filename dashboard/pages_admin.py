@@ -56,6 +56,7 @@ def _users(ctx: Ctx) -> None:
         password = c4.text_input("初始密码 initial password", type="password",
                                  placeholder=f"至少 {accounts.MIN_PASSWORD} 个字符 at least {accounts.MIN_PASSWORD} characters")
         unit = c5.selectbox("所属单位 unit", [NO_UNIT, *unit_names], format_func=unit_label, key="admin_add_unit",
+                            placeholder=CHOOSE,
                             help="派单员、核查员、审核员须归属单位 dispatchers, verifiers and reviewers work within a unit")
         if st.form_submit_button("创建 create"):
             try:
