@@ -48,7 +48,8 @@ def _section(ctx: Ctx, title: str, columns: list[str], rows: list[list], name: s
     # Full width: unit and rule names are long, and so is the legend.
     st.caption("派单与办结 dispatched, closed on time and late, overdue now")
     counts = [columns[1], *columns[3:6]]
-    st.vega_lite_chart(_long(frame, columns[0], counts), _grouped_bars(len(frame), len(counts)), width="stretch")
+    st.vega_lite_chart(_long(frame, columns[0], counts), _grouped_bars(len(frame), len(counts), whole=True),
+                       width="stretch")
     st.caption("追回金额（元）amount recovered")
     st.vega_lite_chart(_long(frame, columns[0], [amount_col]), _grouped_bars(len(frame), 1), width="stretch")
     stamp = to_beijing(orderviews.now_utc()).strftime("%Y%m%d")
@@ -68,7 +69,7 @@ def _long(frame: pd.DataFrame, name_col: str, value_cols: list[str]) -> pd.DataF
             .rename(columns={name_col: "name"}))
 
 
-def _grouped_bars(names: int, measures: int) -> dict:
+def _grouped_bars(names: int, measures: int, whole: bool = False) -> dict:
     """Horizontal bars, one group per unit or rule, one bar per measure.
 
     A plain Vega-Lite spec: st.bar_chart builds the same chart through
@@ -79,7 +80,9 @@ def _grouped_bars(names: int, measures: int) -> dict:
         "mark": {"type": "bar", "tooltip": True},
         "encoding": {
             "y": {"field": "name", "type": "nominal", "title": None, "axis": {"labelLimit": 320}, **sort},
-            "x": {"field": "value", "type": "quantitative", "title": None},
+            # Orders are counted in whole numbers: no 0.2 ticks.
+            "x": {"field": "value", "type": "quantitative", "title": None,
+                  **({"axis": {"tickMinStep": 1, "format": "d"}} if whole else {})},
             "yOffset": {"field": "measure", "type": "nominal", **sort},
             "color": {"field": "measure", "type": "nominal", "title": None, "legend": {"orient": "bottom"}, **sort},
         },

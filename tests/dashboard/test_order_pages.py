@@ -58,6 +58,7 @@ def test_amounts_and_rates_read_as_an_office_writes_them():
 
 
 # -- the pages through Streamlit's AppTest, on the real engine and database --
+import json  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -190,6 +191,8 @@ def test_the_loop_through_the_pages(loop):
     charts = at.get("vega_lite_chart")
     assert len(charts) == 4, "per unit and per rule: counts, and amounts recovered"
     assert all('"yOffset"' in c.proto.spec for c in charts), "grouped bars, one per measure"
+    assert [json.loads(c.proto.spec)["encoding"]["x"].get("axis", {}).get("tickMinStep") for c in charts] == [
+        1, None, 1, None], "orders are counted in whole numbers; amounts in yuan are not"
 
 
 def test_four_eyes_is_explained_to_a_reviewer_who_verified_the_order(loop):
