@@ -13,8 +13,10 @@ use or `SESSION_LIFETIME` in all.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -43,6 +45,11 @@ SESSION_LIFETIME = timedelta(hours=8)
 LAST_SEEN_STEP = timedelta(minutes=1)       # how finely the idle time is recorded
 
 _hasher = PasswordHasher()
+# Argon2 is costly by design (64 MiB and most of a second of a core, in four
+# threads): twenty people signing in at once would be eighty hashing threads
+# taking both cores from the pages of those already signed in. Hashes take
+# turns, one per core; the rest wait in line while pages keep running.
+_HASHING = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 # Verified when the name is unknown, so a wrong name costs as long as a wrong
 # password and response times do not reveal which accounts exist.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
@@ -152,7 +159,7 @@ def add_user(engine: Engine, username: str, password: str, role: str, display_na
                 _check_unit(conn, unit_id)
             conn.execute(users.insert().values(
                 username=username, display_name=user.display_name, role=role,
-                password_hash=_hasher.hash(password), active=True, created=_iso(_now(now)), unit_id=unit_id))
+                password_hash=_hash(password), active=True, created=_iso(_now(now)), unit_id=unit_id))
     except IntegrityError as exc:
         raise AccountError(f"用户已存在 user {username!r} already exists") from exc
     return user
@@ -233,7 +240,7 @@ def set_password(engine: Engine, username: str, password: str) -> None:
     check_password_policy(username, password)
     with engine.begin() as conn:
         res = conn.execute(update(users).where(users.c.username == username)
-                           .values(password_hash=_hasher.hash(password)))
+                           .values(password_hash=_hash(password)))
         if res.rowcount == 0:
             raise AccountError(f"没有该用户 no user {username!r}")
         conn.execute(delete(sessions).where(sessions.c.username == username))
@@ -255,20 +262,31 @@ def sign_in(engine: Engine, username: str, password: str, now: datetime | None =
         raise SignInError("bad_credentials", "用户名或密码错误 wrong user name or password")
     token = secrets.token_urlsafe(32)
     expires = now + SESSION_LIFETIME
+    values = {"last_sign_in": _iso(now)}
+    if _hasher.check_needs_rehash(row.password_hash):
+        # Hashed before the transaction: Argon2 takes most of a second, and
+        # on SQLite every other session's write waits while one is open.
+        values["password_hash"] = _hash(password)
+    # One short write: the session, the time of sign-in and, only when there
+    # is one, the failure count the good password clears.
     with engine.begin() as conn:
-        conn.execute(delete(sign_in_failures).where(sign_in_failures.c.username == username))
+        if failed is not None:
+            conn.execute(delete(sign_in_failures).where(sign_in_failures.c.username == username))
         conn.execute(sessions.insert().values(token_sha256=_digest(token), username=username,
                                               created=_iso(now), last_seen=_iso(now), expires=_iso(expires)))
-        values = {"last_sign_in": _iso(now)}
-        if _hasher.check_needs_rehash(row.password_hash):
-            values["password_hash"] = _hasher.hash(password)
         conn.execute(update(users).where(users.c.username == username).values(**values))
     return Session(token, User(row.username, row.display_name, row.role, True, row.unit_id), expires)
 
 
+def _hash(password: str) -> str:
+    with _HASHING:
+        return _hasher.hash(password)
+
+
 def _verify(stored: str, password: str) -> bool:
     try:
-        return _hasher.verify(stored, password)
+        with _HASHING:
+            return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -66,8 +66,8 @@ def check(name: str, data: bytes, max_bytes: int | None = None) -> Checked:
     if not data:
         raise AttachmentError(f"附件“{name}”为空 the attachment {name!r} is empty")
     if len(data) > limit:
-        raise AttachmentError(f"附件“{name}”大小 {len(data) / 1e6:.1f} MB 超过上限 {limit / 1e6:.1f} MB "
-                              f"the attachment {name!r} is larger than the {limit / 1e6:.1f} MB limit")
+        raise AttachmentError(f"附件“{name}”大小 {len(data) / MB:.1f} MB 超过上限 {limit / MB:g} MB "
+                              f"the attachment {name!r} is larger than the {limit / MB:g} MB limit")
     mime = sniff(data)
     if mime is None:
         raise AttachmentError(f"附件“{name}”的内容不是 {ALLOWED} 文件，已拒绝 the content of {name!r} is not a "
@@ -79,8 +79,21 @@ def check(name: str, data: bytes, max_bytes: int | None = None) -> Checked:
     return Checked(name, data, mime, hashlib.sha256(data).hexdigest())
 
 
+# A megabyte here is Streamlit's (2**20 bytes), so the limit the file box
+# states and enforces is the limit `check` enforces: nothing the browser
+# accepts is refused afterwards for its size.
+MB = 1024 * 1024
+
+
 def max_attachment_bytes(settings: Settings | None = None) -> int:
-    return int((settings or Settings.from_env()).attachment_max_mb * 1_000_000)
+    return int((settings or Settings.from_env()).attachment_max_mb * MB)
+
+
+def upload_cap_mb(settings: Settings | None = None) -> int:
+    """The limit in whole MB for Streamlit (`server.maxUploadSize` and the
+    file box), which takes integers: a fractional setting rounds up, and
+    `check` still refuses what lies beyond it, with a reason."""
+    return max(1, -(-max_attachment_bytes(settings) // MB))
 
 
 def files_root(settings: Settings | None = None) -> Path:

@@ -231,7 +231,12 @@ def dashboard_command(
     raise typer.Exit(serve_dashboard(host, port, {"RELIEFGRAPH_URI": db} if db else {}))
 
 
-def streamlit_command(host: str, port: int) -> list[str]:
+def streamlit_command(host: str, port: int, env: dict[str, str] | None = None) -> list[str]:
+    """Streamlit's command line for the dashboard; `env` is the environment
+    the server will run in (this process's when None)."""
+    from reliefgraph.dashboard.attachments import upload_cap_mb
+    from reliefgraph.settings import Settings
+
     app_file = Path(__file__).with_name("app.py")
     return [sys.executable, "-m", "streamlit", "run", str(app_file),
             "--server.address", host, "--server.port", str(port), "--server.headless", "true",
@@ -242,7 +247,10 @@ def streamlit_command(host: str, port: int) -> list[str]:
             # CPU under 20 sessions. Python's own collector still runs.
             "--runner.postScriptGC", "false",
             # dashboard/static/: vis-network, loaded by every drawing and cached by the browser.
-            "--server.enableStaticServing", "true"]
+            "--server.enableStaticServing", "true",
+            # Streamlit takes 200 MB by default; the server refuses what the
+            # attachments would refuse anyway, before it is read into memory.
+            "--server.maxUploadSize", str(upload_cap_mb(Settings.from_env(env)))]
 
 
 def serve_dashboard(host: str, port: int, env: dict[str, str] | None = None, open_browser: bool = False) -> int:
@@ -253,7 +261,8 @@ def serve_dashboard(host: str, port: int, env: dict[str, str] | None = None, ope
                   "the dashboard will listen beyond loopback; put it behind an HTTPS reverse proxy")
     url = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}"
     console.print(f"看板地址 dashboard at {url} （Ctrl-C 停止 to stop）")
-    proc = subprocess.Popen(streamlit_command(host, port), env={**os.environ, **(env or {})})
+    env = {**os.environ, **(env or {})}
+    proc = subprocess.Popen(streamlit_command(host, port, env), env=env)
 
     def stop(*_):
         # A service manager stops us with SIGTERM: Streamlit must not outlive us.

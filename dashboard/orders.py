@@ -1,9 +1,17 @@
 """Orders (订单式派单): a clue dispatched to a unit, verified, reviewed and closed.
 
-    dispatched 已派单 ──claim / assign──▶ claimed 核查中 ──submit──▶ submitted 待审核
-                                              ▲                         │
-                                              └── submit ◀─ returned 已退回 ◀─ return (reason)
-                                                                        └──approve──▶ closed 已销号
+    dispatched 已派单 ──claim / assign──▶ claimed 核查中 ──submit──▶ submitted 待审核 ──approve──▶ closed 已销号
+                                                                   ▲      │
+                                                   submit again ───┘      │ return (reason)
+                                              returned 已退回 ◀───────────┘
+                                              (assign: another verifier of the unit; stays returned)
+
+A returned order does not pass through claimed again: it never left its
+verifier (the assignee is kept), so there is nothing to claim, and 已退回
+is what the town's list must say — redo this, the reviewer's reason on
+top — until the verifier resubmits. Meanwhile it is the town's work again
+(`OPEN`): its deadline counts, it shows as overdue or due soon. Nobody
+else claims it; the unit's dispatcher may hand it to another verifier.
 
 派单 → 核查 → 反馈 → 审核 → 销号: a dispatcher sends clues in bulk to a unit
 with a deadline (by default from the clue's severity, `DEADLINE_DAYS` in

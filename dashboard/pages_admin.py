@@ -1,5 +1,5 @@
-"""管理 Admin: accounts (add, change role, disable / re-enable, reset the
-password) and the audit log (filter by who, what, object and date; export;
+"""管理 Admin: accounts (add, change role or unit, disable / re-enable, reset
+the password) and the audit log (filter by who, what, object and date; export;
 verify the hash chain). Administrators only."""
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from reliefgraph.dashboard import accounts, audit
+from reliefgraph.dashboard import accounts, audit, units
 from reliefgraph.dashboard.permissions import require
 from reliefgraph.dashboard.queryform import to_csv
 from reliefgraph.dashboard.ui import Ctx, flash
 
 CHOOSE = "请选择 choose"
+NO_UNIT = ""          # the unit box's choice for "in no unit" (a selectbox cannot offer None and a name)
 AUDIT_LIMIT = 2000
 
 
@@ -33,8 +34,14 @@ def _role(r: str) -> str:
 
 def _users(ctx: Ctx) -> None:
     rows = accounts.list_users(ctx.engine)
+    unit_names = units.unit_names(ctx.engine)
+
+    def unit_label(unit_id: str | None) -> str:
+        return f"{unit_names.get(unit_id, unit_id)} ({unit_id})" if unit_id else "无单位 no unit"
+
     st.dataframe(pd.DataFrame([{
         "用户名 user": r["username"], "显示名 name": r["display_name"], "角色 role": _role(r["role"]),
+        "单位 unit": unit_label(r["unit_id"]) if r["unit_id"] else "",
         "状态 status": "启用 active" if r["active"] else "停用 disabled",
         "创建 created (北京时间)": audit.beijing_time(r["created"]) if r["created"] else "",
         "最近登录 last sign-in (北京时间)": audit.beijing_time(r["last_sign_in"]) if r["last_sign_in"] else "从未 never"}
@@ -45,15 +52,20 @@ def _users(ctx: Ctx) -> None:
         username = c1.text_input("用户名 user name", placeholder="小写字母开头 starts with a-z")
         display = c2.text_input("显示名 display name", placeholder="例如 王核查")
         role = c3.selectbox("角色 role", list(accounts.ROLES), format_func=_role, placeholder=CHOOSE)
-        password = st.text_input("初始密码 initial password", type="password",
+        c4, c5 = st.columns([2, 1])
+        password = c4.text_input("初始密码 initial password", type="password",
                                  placeholder=f"至少 {accounts.MIN_PASSWORD} 个字符 at least {accounts.MIN_PASSWORD} characters")
+        unit = c5.selectbox("所属单位 unit", [NO_UNIT, *unit_names], format_func=unit_label, key="admin_add_unit",
+                            placeholder=CHOOSE,
+                            help="派单员、核查员、审核员须归属单位 dispatchers, verifiers and reviewers work within a unit")
         if st.form_submit_button("创建 create"):
             try:
-                user = accounts.add_user(ctx.engine, username.strip(), password, role, display.strip() or None)
+                user = accounts.add_user(ctx.engine, username.strip(), password, role, display.strip() or None,
+                                         unit_id=unit or None)
             except accounts.AccountError as exc:
                 st.error(str(exc))
             else:
-                ctx.audit("user_add", [user.username], {"role": role})
+                ctx.audit("user_add", [user.username], {"role": role, "unit": unit or None})
                 st.success(f"已创建 created {user.username}")
     others = [r for r in rows if r["username"] != ctx.user.username]
     if not others:
@@ -64,21 +76,26 @@ def _users(ctx: Ctx) -> None:
         names = {r["username"]: r for r in others}
         who = c1.selectbox("用户 user", list(names), index=None, placeholder=CHOOSE, key="admin_who",
                            format_func=lambda u: f"{u} · {_role(names[u]['role'])} · "
+                                                 f"{unit_names.get(names[u]['unit_id'], '无单位')} · "
                                                  f"{'启用' if names[u]['active'] else '停用'}")
-        action = c2.radio("操作 action", ["role", "disable", "enable", "password"], horizontal=True,
+        action = c2.radio("操作 action", ["role", "unit", "disable", "enable", "password"], horizontal=True,
                           key="admin_action",
-                          format_func={"role": "变更角色 change role", "disable": "停用 disable",
-                                       "enable": "重新启用 re-enable", "password": "重置密码 reset password"}.get)
-        c3, c4 = st.columns(2)
+                          format_func={"role": "变更角色 change role", "unit": "变更单位 change unit",
+                                       "disable": "停用 disable", "enable": "重新启用 re-enable",
+                                       "password": "重置密码 reset password"}.get)
+        c3, c4, c5 = st.columns(3)
         new_role = c3.selectbox("新角色 new role", list(accounts.ROLES), format_func=_role, key="admin_role",
                                 placeholder=CHOOSE)
-        new_password = c4.text_input("新密码 new password", type="password", key="admin_password",
+        new_unit = c4.selectbox("新单位 new unit", [NO_UNIT, *unit_names], format_func=unit_label, key="admin_unit",
+                                index=None, placeholder=CHOOSE)
+        new_password = c5.text_input("新密码 new password", type="password", key="admin_password",
                                      placeholder=f"至少 {accounts.MIN_PASSWORD} 个字符")
         if st.form_submit_button("执行 apply"):
-            _change(ctx, who, action, new_role, new_password)
+            _change(ctx, who, action, new_role, new_password, new_unit, names)
 
 
-def _change(ctx: Ctx, who: str | None, action: str, role: str, password: str) -> None:
+def _change(ctx: Ctx, who: str | None, action: str, role: str, password: str, unit: str | None = None,
+            rows: dict[str, dict] | None = None) -> None:
     if who is None:
         st.error("请先选择用户 choose a user first")
         return
@@ -86,6 +103,14 @@ def _change(ctx: Ctx, who: str | None, action: str, role: str, password: str) ->
         if action == "role":
             accounts.set_role(ctx.engine, who, role)
             ctx.audit("user_role", [who], {"to": role})
+        elif action == "unit":
+            if unit is None:
+                st.error("请选择新单位（或“无单位”） choose the new unit (or no unit)")
+                return
+            before = (rows or {}).get(who, {}).get("unit_id")
+            # Ends the account's sessions: the orders it sees change from its next sign-in.
+            accounts.set_unit(ctx.engine, who, unit or None)
+            ctx.audit("user_unit", [who], {"unit": unit or None, "from": before})
         elif action == "disable":
             accounts.disable_user(ctx.engine, who)
             ctx.audit("user_disable", [who])

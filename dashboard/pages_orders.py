@@ -14,9 +14,9 @@ from reliefgraph.dashboard.ui import Ctx, flash
 from reliefgraph.queries.rules import FAMILIES
 
 DEADLINES_SEEN = "deadlines_seen"
-# Streamlit's file box speaks English ("Upload", "200MB per file") and has no
-# option for other words; the size it states is its own upload cap, not ours
-# (the label gives ours). Our own static CSS puts Chinese in their place.
+# Streamlit's file box speaks English ("Upload", "20MB per file") and has no
+# option for other words; the size it states is our limit (`max_upload_size`,
+# and the server's `server.maxUploadSize`). Our own CSS puts Chinese in their place.
 UPLOADER_CSS = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] * {font-size: 0 !important;}
 [data-testid="stFileUploaderDropzoneInstructions"]::after {content: "拖放文件到此处，或点击左侧按钮选择"; font-size: 0.85rem;}
@@ -116,7 +116,7 @@ def _assign_form(ctx: Ctx, o: dict) -> None:
 def feedback_form(ctx: Ctx, o: dict) -> None:
     """The verification feedback (核查反馈); after a return the last one is the starting point."""
     last = (orders.feedback_of(ctx.engine, o["order_id"]) or [{}])[-1]
-    max_mb = attachments.max_attachment_bytes() / 1_000_000
+    max_mb = attachments.max_attachment_bytes() / attachments.MB
     suffixes = [x.lstrip(".") for _, exts in attachments.TYPES.values() for x in exts]
     st.subheader("核查反馈 verification feedback" + ("（重新提交 resubmission）" if o["status"] == "returned" else ""))
     st.html(UPLOADER_CSS)
@@ -146,7 +146,7 @@ def feedback_form(ctx: Ctx, o: dict) -> None:
                             index=kinds.index(last["accountability_kind"]) if last.get("accountability_kind") else None)
         files = st.file_uploader(
             f"附件 attachments（入户核查表扫描件、照片；{attachments.ALLOWED}，每个不超过 {max_mb:g} MB）",
-            accept_multiple_files=True, type=suffixes,
+            accept_multiple_files=True, type=suffixes, max_upload_size=attachments.upload_cap_mb(),
             help="文件按内容核对类型，只提供下载、不在页面中打开 files are checked by content and only offered as downloads")
         sent = st.form_submit_button("提交审核 submit for review", type="primary")
     if not sent:

@@ -6,8 +6,9 @@ report captions) asks this module rather than hard-coding labels.
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -85,6 +86,12 @@ class Schema:
 
     def pii_properties(self) -> dict[str, str]:
         """Property name → PII kind, over every label (names are consistent)."""
+        # Asked once per value masked (a thousand times for one clue table):
+        # worked out once per schema, handed out read-only.
+        return MappingProxyType(self._pii)
+
+    @cached_property
+    def _pii(self) -> dict[str, str]:
         found: dict[str, str] = {}
         for nt in self.nodes.values():
             for p in nt.properties.values():

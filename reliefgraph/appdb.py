@@ -180,11 +180,25 @@ def _owner_only(db: Path) -> None:
             pass
 
 
+# How long a SQLite writer waits for another's write lock before "database
+# is locked". Write transactions here last milliseconds; the wait is a queue
+# of them (20 sessions signing in at once on a loaded machine), not one long
+# holder, so the limit is generous.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
-    # WAL lets the dashboard read while a load or detection run writes.
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=10000")
+    # First, so that even switching the journal mode waits for a lock rather than failing.
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # WAL lets the dashboard read while a load, a detection run or another
+    # session writes. Set once per file (it persists); asking again is a read.
+    if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        cur.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit
+    # holds the write lock for microseconds instead of an fsync, and the file
+    # cannot be corrupted; only a power cut may lose the last commits.
+    cur.execute("PRAGMA synchronous=NORMAL")
     # PostgreSQL enforces the declared foreign keys; SQLite only when asked,
     # and a difference there would let a bug pass the SQLite tests.
     cur.execute("PRAGMA foreign_keys=ON")

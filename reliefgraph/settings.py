@@ -6,7 +6,7 @@
 | RELIEFGRAPH_GRAPH | graph name inside the engine (FalkorDB key / Neo4j database) | reliefgraph (Neo4j: neo4j) |
 | RELIEFGRAPH_APP_DB | application database (clues, cases, users, audit) as an SQLAlchemy-style URL | sqlite:///./data/app.db |
 | RELIEFGRAPH_APP_FILES | folder for the files the application keeps (orders' attachments, by SHA-256) | ./data/files |
-| RELIEFGRAPH_ATTACHMENT_MAX_MB | largest attachment accepted, in MB | 20 |
+| RELIEFGRAPH_ATTACHMENT_MAX_MB | largest attachment accepted, in MB (2**20 bytes; also Streamlit's upload cap) | 20 |
 | NEO4J_USER, NEO4J_PASSWORD | Neo4j credentials | neo4j / (none) |
 | NEO4J_DATABASE | Neo4j database name | neo4j |
 | RELIEFGRAPH_START_TIMEOUT | seconds to wait for the embedded engine to answer | 60 |

@@ -50,7 +50,8 @@ def dashboard_url(demo, tmp_path_factory):
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = (tmp_path_factory.mktemp("streamlit") / "streamlit.log").open("w")
-    proc = subprocess.Popen(streamlit_command("127.0.0.1", port), env={**os.environ, **demo.env()},
+    env = {**os.environ, **demo.env()}
+    proc = subprocess.Popen(streamlit_command("127.0.0.1", port, env), env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     try:
         assert wait_until_up(url, proc, timeout=90), f"the dashboard did not start; see {log.name}"

@@ -268,3 +268,102 @@ def test_a_signed_in_user_carries_their_unit_and_a_move_ends_their_sessions(app_
         accounts.set_unit(app_db, "zhang", "atlantis")
     with pytest.raises(units.UnitError, match="已存在"):
         units.add_unit(app_db, "town_a", "重复", "town")
+
+
+# -- many sessions signing in at once on one SQLite file -----------------------
+def test_twenty_sessions_sign_in_at_once_on_a_sqlite_file(tmp_path, monkeypatch):
+    import threading
+
+    from sqlalchemy import event
+
+    from reliefgraph.appdb import connect
+
+    # Argon2 at full cost is most of a second per check: cheaper hashes keep
+    # the test about the database, which every sign-in still writes.
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    engine = connect(f"sqlite:///{tmp_path / 'app.db'}")
+    names = [f"user{i:02d}" for i in range(20)]
+    for name in names:
+        accounts.add_user(engine, name, PW, "verifier")
+    for name in names[:5]:                     # some come with a failure to clear
+        with pytest.raises(SignInError):
+            accounts.sign_in(engine, name, PW + "!")
+    deletes: list[str] = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cur, statement, *rest: deletes.append(statement)
+                 if statement.startswith("DELETE FROM sign_in_failures") else None)
+    start, errors, tokens = threading.Barrier(len(names)), [], []
+
+    def session(name: str) -> None:
+        try:
+            start.wait()
+            for _ in range(3):                 # sign in, use the session, an audit entry, as the page does
+                s = accounts.sign_in(engine, name, PW)
+                assert accounts.session_user(engine, s.token).username == name
+                audit.record(engine, name, "sign_in", [], {}, "verifier")
+                tokens.append(s.token)
+        except Exception as exc:  # noqa: BLE001 - every failure is the finding
+            errors.append(f"{name}: {exc!r}")
+
+    threads = [threading.Thread(target=session, args=(n,)) for n in names]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(tokens) == 60 and len(set(tokens)) == 60
+    with engine.connect() as conn:
+        assert len(conn.execute(select(accounts.sessions)).all()) == 60
+        assert conn.execute(select(accounts.sign_in_failures)).all() == []
+    # Only the five with a failure on record paid for clearing it.
+    assert len(deletes) == 5
+    chain = audit.verify(engine)
+    assert chain.ok and chain.entries == 60
+    engine.dispose()
+
+
+def test_sqlite_connections_wait_for_the_write_lock_and_commit_without_an_fsync_each(tmp_path):
+    from reliefgraph.appdb import SQLITE_BUSY_TIMEOUT_MS, connect
+
+    engine = connect(f"sqlite:///{tmp_path / 'app.db'}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT_MS >= 30_000
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1      # NORMAL
+    engine.dispose()
+
+
+def test_password_hashes_take_turns_so_pages_keep_their_cores(app_db, monkeypatch):
+    import threading
+    import time
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    class Counting:
+        def __getattr__(self, name):
+            return getattr(cheap, name)
+
+        def verify(self, stored, password):
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            time.sleep(0.05)
+            try:
+                return cheap.verify(stored, password)
+            finally:
+                with lock:
+                    running[0] -= 1
+
+    monkeypatch.setattr(accounts, "_hasher", Counting())
+    monkeypatch.setattr(accounts, "_HASHING", threading.BoundedSemaphore(2))
+    accounts.add_user(app_db, "zhang", PW, "verifier")
+    threads = [threading.Thread(target=accounts.sign_in, args=(app_db, "zhang", PW)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most[0] == 2, "two at a time, never eight"
+    with app_db.connect() as conn:
+        assert len(conn.execute(select(accounts.sessions)).all()) == 8

@@ -360,3 +360,70 @@ def test_a_crowd_is_folded_with_a_message_that_says_so_and_opens_with_its_count(
     finally:
         tiny.write("MATCH (o:Org {org_id: 'HUBAPP'}) OPTIONAL MATCH (p:Person)-[:PENSION]->(o) "
                    "WHERE p.name = '领取人' DETACH DELETE p, o")
+
+
+def test_an_admin_puts_a_user_in_a_unit_and_moves_them_out_audited(env):
+    from reliefgraph.dashboard import units
+
+    units.add_unit(env, "county-jw", "某县纪委监委", "discipline")
+    units.add_unit(env, "town-cg", "城关镇人民政府", "town")
+    held = accounts.sign_in(env, "zhang", PW)
+    at = _page(_sign_in(_app(), "boss"), "管理 Admin")
+
+    def move(who: str, unit: str | None) -> None:
+        at.selectbox(key="admin_who").set_value(who)
+        at.radio(key="admin_action").set_value("unit")
+        if unit is not None:
+            at.selectbox(key="admin_unit").set_value(unit)
+        _one(at.button, "执行").click()
+        at.run()
+        assert not at.exception, at.exception
+
+    move("zhang", None)
+    assert any("请选择新单位" in e.value for e in at.error), "no unit chosen: nothing changes"
+    assert accounts.get_user(env, "zhang").unit_id is None
+    move("zhang", "town-cg")
+    assert accounts.get_user(env, "zhang").unit_id == "town-cg"
+    assert accounts.session_user(env, held.token) is None, "the new unit holds from the next sign-in"
+    shown = at.dataframe[0].value.set_index("用户名 user")
+    assert shown.loc["zhang", "单位 unit"] == "城关镇人民政府 (town-cg)"
+    move("zhang", "county-jw")
+    move("zhang", "")                                   # “无单位 no unit”
+    assert accounts.get_user(env, "zhang").unit_id is None
+    moves = [(e.actor, e.subjects, e.detail) for e in reversed(audit.entries(env)) if e.action == "user_unit"]
+    assert moves == [("boss", ["zhang"], {"unit": "town-cg", "from": None}),
+                     ("boss", ["zhang"], {"unit": "county-jw", "from": "town-cg"}),
+                     ("boss", ["zhang"], {"unit": None, "from": "county-jw"})]
+
+
+def test_an_admin_adds_a_user_straight_into_a_unit(env):
+    from reliefgraph.dashboard import units
+
+    units.add_unit(env, "town-cg", "城关镇人民政府", "town")
+    at = _page(_sign_in(_app(), "boss"), "管理 Admin")
+    _one(at.text_input, "用户名").input("wang")
+    _one(at.selectbox, "角色").set_value("verifier")
+    _one(at.text_input, "初始密码").input("a long password 3")
+    at.selectbox(key="admin_add_unit").set_value("town-cg")
+    _one(at.button, "创建").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert accounts.get_user(env, "wang").unit_id == "town-cg"
+    (added,) = [e for e in audit.entries(env) if e.action == "user_add"]
+    assert added.detail == {"role": "verifier", "unit": "town-cg"}
+
+
+@pytest.mark.parametrize("role", list(accounts.ROLES))
+def test_only_an_admin_may_change_whom_a_unit_holds(env, role):
+    from reliefgraph.dashboard import pages_admin, units
+    from reliefgraph.dashboard.permissions import PermissionDenied, Viewer
+
+    units.add_unit(env, "town-cg", "城关镇人民政府", "town")
+    accounts.add_user(env, "tried", PW, role, unit_id="town-cg")
+    at = _sign_in(_app(), "tried")
+    assert ("管理 Admin" in at.sidebar.radio[0].options) == (role == "admin")
+    if role != "admin":
+        # Even called directly, the page refuses before it shows or changes anything.
+        with pytest.raises(PermissionDenied):
+            pages_admin.render(type("Ctx", (), {"viewer": Viewer("tried", role, unit_id="town-cg")})())
+        assert not [e for e in audit.entries(env) if e.action == "user_unit"]

@@ -43,7 +43,7 @@ def test_anything_else_is_refused_naming_the_file(name, data, says):
 
 
 def test_the_size_limit_comes_from_the_settings(monkeypatch):
-    monkeypatch.setenv("RELIEFGRAPH_ATTACHMENT_MAX_MB", "0.0001")       # 100 bytes
+    monkeypatch.setenv("RELIEFGRAPH_ATTACHMENT_MAX_MB", "0.0001")       # 104 bytes
     with pytest.raises(AttachmentError, match="超过上限"):
         attachments.check("a.pdf", PDF + b" " * 100)
     attachments.check("a.pdf", PDF)

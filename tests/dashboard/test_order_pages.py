@@ -58,6 +58,7 @@ def test_amounts_and_rates_read_as_an_office_writes_them():
 
 
 # -- the pages through Streamlit's AppTest, on the real engine and database --
+import json  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -151,6 +152,8 @@ def test_the_loop_through_the_pages(loop):
     at.run()
     _click(at, "认领")
     assert f"已认领工单 {oid}" in _successes(at)
+    (box,) = at.get("file_uploader")
+    assert box.proto.max_upload_size_mb == 20, "the file box states and enforces the attachments' limit"
     at = _fill_feedback(at, "经入户核查，车辆属实。")
     assert "已提交核查反馈" in _successes(at)
     assert orders.order(loop, oid)["status"] == "submitted"
@@ -185,6 +188,11 @@ def test_the_loop_through_the_pages(loop):
     town_row = shown[shown["单位 unit"] == "城关镇人民政府"].iloc[0]
     assert town_row["派单 dispatched"] == waiting and town_row["已销号 closed"] == 1
     assert town_row["追回金额（元）recovered"] == "3,600.00"
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 4, "per unit and per rule: counts, and amounts recovered"
+    assert all('"yOffset"' in c.proto.spec for c in charts), "grouped bars, one per measure"
+    assert [json.loads(c.proto.spec)["encoding"]["x"].get("axis", {}).get("tickMinStep") for c in charts] == [
+        1, None, 1, None], "orders are counted in whole numbers; amounts in yuan are not"
 
 
 def test_four_eyes_is_explained_to_a_reviewer_who_verified_the_order(loop):

@@ -175,3 +175,32 @@ def test_the_demo_accounts_can_walk_the_loop_at_once(app_db, tmp_path, monkeypat
         orders.review(app_db, signed_in("demo_mz_verifier"), oid, approve=True)
     assert orders.review(app_db, signed_in("demo_reviewer"), oid, approve=True) == "closed"
     assert demo.demo_accounts(app_db).keys() == passwords.keys()      # run again: same accounts, new passwords
+
+
+def test_a_returned_order_stays_with_its_verifier_and_owes_its_deadline(world):
+    """退回: the order goes back to the verifier who sent the feedback, not back
+    into the pool — nobody else claims it, the verifier resubmits without
+    claiming again, the unit's dispatcher may hand it to another verifier
+    (it stays 已退回, the reason kept), and while returned it is the town's
+    work again: its deadline counts."""
+    db, (c0, _c1, _c2) = world
+    [oid] = orders.dispatch(db, viewer("disp"), [c0], TOWN, deadline=date(2026, 12, 10), now=NOW)
+    orders.claim(db, viewer("ver"), oid, now=NOW)
+    orders.submit_feedback(db, viewer("ver"), oid, GOOD, now=NOW)
+    assert orders.overdue(db, TOWN, now=NOW + timedelta(days=10)) == [], "awaiting review: not the town's to finish"
+    orders.review(db, viewer("rev"), oid, approve=False, reason="请补充银行流水", now=NOW)
+    returned = orders.order(db, oid)
+    assert (returned["status"], returned["assignee"]) == ("returned", "ver")
+    with pytest.raises(OrderError, match="已退回"):
+        orders.claim(db, viewer("ver2"), oid)
+    with pytest.raises(OrderError, match="承办该派单的核查员"):
+        orders.submit_feedback(db, viewer("ver2"), oid, GOOD)
+    assert [o["order_id"] for o in orders.overdue(db, TOWN, now=NOW + timedelta(days=10))] == [oid]
+    orders.assign(db, viewer("towndisp"), oid, "ver2", now=NOW)
+    handed = orders.order(db, oid)
+    assert (handed["status"], handed["assignee"]) == ("returned", "ver2"), "still to be redone, by someone else"
+    assert orders.feedback_of(db, oid)[-1]["review_reason"] == "请补充银行流水"
+    assert orders.submit_feedback(db, viewer("ver2"), oid, GOOD, now=NOW) == 2
+    steps = [(e["action"], e["from_status"], e["to_status"], e["assignee"]) for e in orders.events_of(db, oid)]
+    assert steps[-3:] == [("return", "submitted", "returned", "ver"), ("assign", "returned", "returned", "ver2"),
+                          ("submit", "returned", "submitted", "ver2")]
