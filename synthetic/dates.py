@@ -6,6 +6,8 @@ NONE is a day far in the future: an open interval end compares as "not yet".
 """
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 
 NONE = 10_000_000  # ~ year 29 000: an open end or "never happened"
@@ -75,10 +77,30 @@ def iso1(d: int) -> str:
 
 def age_on(birth, when):
     """Completed years of age on `when` (vectorised)."""
+    if isinstance(birth, _SCALARS) and isinstance(when, _SCALARS):
+        # One person on one day (planters ask this hundreds of thousands of
+        # times): the calendar in plain Python, several times faster.
+        years = age_of(int(birth), int(when))
+        if years is not None:
+            return np.int64(years)
     by, bm, bd = ymd(birth)
     wy, wm, wd = ymd(when)
     before = (wm < bm) | ((wm == bm) & (wd < bd))
     return wy - by - before.astype(np.int64)
+
+
+_EPOCH = date(1970, 1, 1).toordinal()
+_SCALARS = (int, np.integer)
+
+
+def age_of(birth: int, when: int) -> int | None:
+    """`age_on` for one birth day and one day, as a Python int (None when a
+    day lies outside the years 1..9999 that `datetime.date` knows)."""
+    try:
+        b, w = date.fromordinal(_EPOCH + birth), date.fromordinal(_EPOCH + when)
+    except (ValueError, OverflowError):
+        return None
+    return w.year - b.year - ((w.month, w.day) < (b.month, b.day))
 
 
 # Date styles met in real extracts. Each extract has a dominant style and

@@ -59,7 +59,9 @@ class Planter:
         return self.order[self.start[h]:self.start[h + 1]]
 
     def age(self, x: int, when: int = BASE) -> int:
-        return int(dates.age_on(self.w.people.birth[x], when))
+        born = int(self.w.people.birth[x])
+        years = dates.age_of(born, int(when))
+        return int(dates.age_on(born, when)) if years is None else years
 
     def lasting(self, x: int) -> bool:
         """Alive through every data month, so the case stays what it is."""
