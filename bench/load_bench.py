@@ -23,11 +23,13 @@ Prints, from one run on this machine:
 Each load runs in a child process (so its peak RSS is the loader's alone) against a server of its
 own; figures repeated --repeat times are medians.
 
-    .venv/bin/python bench/load_bench.py [--persons 300000] [--repeat 3] [--naive-rows 5000] [--skip-3m | --with-3m | --only-3m]
+    .venv/bin/python bench/load_bench.py [--persons 300000 | --extracts DIR] [--repeat 3] [--naive-rows 5000]
+        [--skip-3m | --with-3m | --only-3m]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import resource
@@ -95,16 +97,31 @@ def _load(extracts: str, data_dir: str, rejects: str, app_db: str, as_of: str) -
 
     store.snapshot = counted_snapshot
     rss_before = psutil.Process().memory_info().rss
+    server = psutil.Process(int((Path(data_dir) / "server.pid").read_text()))
+    server_before, cpu_before = server.cpu_times(), time.process_time()
     started = time.perf_counter()
     store.init_schema()
     loader = Loader(store, connect(app_db), Path(rejects), as_of=date.fromisoformat(as_of))
-    reports = [loader.load_file(path, mapping) for path, mapping in pairs]
+    reports, file_cpu = [], []
+    for path, mapping in pairs:
+        file_started = time.process_time()
+        reports.append(loader.load_file(path, mapping))
+        file_cpu.append(time.process_time() - file_started)
     store.snapshot()   # as `reliefgraph load` ends: the graph is loaded once it is on disk
     seconds = time.perf_counter() - started
+    server_after = server.cpu_times()
+    # CPU seconds (user + sys) tell a slower load from a busier machine: on a
+    # shared machine the wall time moves with the neighbours, these hardly do.
+    cpu = {"loader": time.process_time() - cpu_before,
+           "server": server_after.user + server_after.system - server_before.user - server_before.system,
+           # background snapshots are forks of the server, reaped by it
+           "snapshots": (server_after.children_user + server_after.children_system
+                         - server_before.children_user - server_before.children_system)}
     store.snapshot = take_snapshot
     counts = store.counts()
     store.close()
     return {"seconds": seconds, "counts": counts, "reports": reports, "unmatched": unmatched,
+            "cpu": cpu, "file_cpu": file_cpu, "load_average": os.getloadavg(),
             "snapshots": snaps, "rss_before": rss_before,
             "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
 
@@ -310,17 +327,30 @@ def gib(n: float) -> str:
 def print_loads(runs: list[dict], target: float | None) -> None:
     times = [r["seconds"] for r in runs]
     first = runs[0]
-    print(f"  {'extract':<31}{'rows read':>10}{'loaded':>10}{'s':>8}{'rows/s':>10}")
+    print(f"  {'extract':<31}{'rows read':>10}{'loaded':>10}{'s':>8}{'rows/s':>10}{'cpu s':>8}")
     for k, rep in enumerate(first["reports"]):
         secs = statistics.median(r["reports"][k].seconds for r in runs)
+        cpu = statistics.median(r["file_cpu"][k] for r in runs)
         print(f"  {rep.file:<31}{rep.rows_read:>10,}{rep.rows_loaded:>10,}{secs:>8.1f}"
-              f"{rep.rows_read / secs:>10,.0f}" + ("" if rep.status == "loaded" else f"  {rep.status} {rep.error}"))
+              f"{rep.rows_read / secs:>10,.0f}{cpu:>8.1f}"
+              + ("" if rep.status == "loaded" else f"  {rep.status} {rep.error}"))
     for rep in first["unmatched"]:
         print(f"  {rep.file:<31} {rep.status}: {rep.error}")
     verdict = "" if target is None else f" — target ≤ {target:.0f} s: " + \
         ("met" if statistics.median(times) <= target else f"MISSED by {statistics.median(times) / target:.1f}×")
     print(f"  total load (schema, all files, last snapshot on disk): median {statistics.median(times):.1f} s "
           f"(runs: {', '.join(f'{t:.1f}' for t in times)}){verdict}")
+    rows = sum(rep.rows_read for rep in first["reports"])
+    wall = statistics.median(times)
+    print(f"  rows read: {rows:,} in {len(first['reports'])} files; {rows / wall:,.0f} rows/s, "
+          f"{wall / rows * 1e6:.1f} µs a row (wall)")
+    cpu = {part: statistics.median(r["cpu"][part] for r in runs) for part in first["cpu"]}
+    loads = ", ".join(f"{r['load_average'][0]:.1f}" for r in runs)
+    print(f"  CPU seconds (user + sys), medians: loader process {cpu['loader']:.1f} s "
+          f"({cpu['loader'] / rows * 1e6:.1f} µs a row; 'cpu s' per file above, writer thread included), "
+          f"engine {cpu['server']:.1f} s, background snapshots {cpu['snapshots']:.1f} s; "
+          f"together {sum(cpu.values()):.1f} s = {sum(cpu.values()) / rows * 1e6:.1f} µs a row; "
+          f"load average at the end of each run: {loads}")
     snaps = [sum(r["snapshots"]) for r in runs]
     print(f"  of which blocked in store.snapshot(): {len(first['snapshots'])} calls for {len(first['reports'])} files, "
           f"median {statistics.median(snaps):.1f} s ({statistics.median(snaps) / statistics.median(times):.0%})")
@@ -369,11 +399,23 @@ def generate_county(work: Path, persons: int, tag: str) -> tuple[Path, dict]:
     return out, gen
 
 
+def given_county(extracts: Path) -> dict:
+    manifest = json.loads((extracts / "_truth" / "manifest.json").read_text(encoding="utf-8"))
+    if manifest.get("layout", "a") != "a":   # the naive loader reads the first layout's register
+        raise SystemExit(f"{extracts}: layout {manifest['layout']}; the bench compares layout a (generate --layout a)")
+    print(f"county from {extracts}: {manifest['persons']:,} persons, layout {manifest.get('layout', 'a')}, "
+          f"as of {manifest['as_of']} (generated earlier; not part of the load)", flush=True)
+    return {"as_of": manifest["as_of"], "persons": manifest["persons"]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--persons", type=int, default=300_000)
     ap.add_argument("--repeat", type=int, default=3, help="runs of the load, raw and naive measurements")
     ap.add_argument("--naive-rows", type=int, default=5_000)
+    ap.add_argument("--extracts", type=Path, default=None,
+                    help="a folder written by `reliefgraph generate` to load instead of generating one "
+                         "(read only; its _truth/manifest.json gives persons and as-of date)")
     big = ap.add_mutually_exclusive_group()
     big.add_argument("--with-3m", dest="with_3m", action="store_true", help="also load 3 000 000 persons (slow)")
     big.add_argument("--skip-3m", dest="with_3m", action="store_false", help="(default)")
@@ -402,7 +444,11 @@ def main() -> None:
         print(f"code: {rev or '?'}")
 
         if not args.only_3m:
-            extracts, gen = generate_county(work, args.persons, "county")
+            if args.extracts is not None:
+                extracts, gen = args.extracts, given_county(args.extracts)
+                args.persons = gen["persons"]
+            else:
+                extracts, gen = generate_county(work, args.persons, "county")
             target = TARGET_LOAD_S if args.persons == 300_000 else None
             print(f"load through Loader, {args.persons:,} persons, {args.repeat} run(s), a fresh server each:", flush=True)
             runs = load_county(work, "county", extracts, gen["as_of"], args.repeat, servers)
@@ -463,7 +509,8 @@ def main() -> None:
                 stop(r["data_dir"])
                 servers.remove(r["data_dir"])
                 shutil.rmtree(r["data_dir"])
-            shutil.rmtree(extracts)
+            if args.extracts is None:
+                shutil.rmtree(extracts)
 
         if args.with_3m or args.only_3m:
             extracts, gen = generate_county(work, 3_000_000, "big")
