@@ -186,11 +186,21 @@ OWN_UNIT = {
     "tests/synthetic/test_synthetic_mashan.py": "mashan county",
 }
 
+# Rooms with no session-wide county of their own (each module sets up what it
+# reads): their modules are units on their own, so the two workers share them.
+BY_MODULE = {"tests/dashboard", "tests/graph", "tests/hardening"}
+
 # Seconds each unit takes in one process (`-n 0 --durations`, 2-core shared
 # machine). The longest unit left is handed out first: a four-minute unit
 # handed out last keeps one worker busy while the other idles. Units not
 # listed weigh one second per test.
 COST = {
+    "detected county": 340, "tests/dashboard/test_app.py": 180, "tests/dashboard/test_accounts.py": 141,
+    "tests/dashboard/test_orders_matrix.py": 100, "tests/dashboard/test_order_pages.py": 94,
+    "tests/dashboard/test_orders.py": 62, "tests/dashboard/test_timeline.py": 36, "tests/dashboard/test_command.py": 30,
+    "tests/dashboard/test_orders_figures.py": 25, "tests/dashboard/test_cases.py": 24,
+    "tests/test_installed_wheel.py": 265, "mashan county": 230, "tests/browser": 215,
+    "tests/queries/test_second_layout.py": 85,
 }
 
 
@@ -203,7 +213,8 @@ def pytest_xdist_make_scheduler(config, log):
 
     A room builds its county once per session (tests/queries, tests/reports,
     ...); spread over two workers it would be built twice, and the browser
-    walk's steps follow one another in one browser."""
+    walk's steps follow one another in one browser. Rooms in BY_MODULE are
+    handed out module by module."""
     from xdist.scheduler import LoadScopeScheduling
 
     class RoomScheduling(LoadScopeScheduling):
@@ -211,6 +222,8 @@ def pytest_xdist_make_scheduler(config, log):
             path = nodeid.split("::")[0]
             parts = path.split("/")
             room = path if len(parts) <= 2 else "/".join(parts[:2])
+            if room in BY_MODULE:
+                return path
             return OWN_UNIT.get(path) or OWN_UNIT.get(room) or room
 
         def _assign_work_unit(self, node) -> None:
