@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from streamlit_page import WATCH_RUNS
 
 from reliefgraph.dashboard.command import streamlit_command, wait_until_up
 from reliefgraph.dashboard.demo import Demo, prepare
@@ -78,6 +79,7 @@ def browser_context(tmp_path_factory):
             str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
             viewport={"width": 1400, "height": 1800}, locale="zh-CN")
         context.set_default_timeout(30_000)
+        context.add_init_script(WATCH_RUNS)      # what settle() waits on
         yield context
         context.close()
 

@@ -26,10 +26,9 @@ def tiny(falkor):
 
 
 @pytest.fixture(scope="session")
-def county_5k(tmp_path_factory):
-    """A 5 000-person synthetic county (the loader suite's small county, seed 2)."""
-    from reliefgraph.synthetic.generator import generate
+def county_5k():
+    """A 5 000-person synthetic county (the loader suite's small county, seed 2), generated
+    once per test run (tests/generated.py): copy before changing it."""
+    import generated
 
-    out = tmp_path_factory.mktemp("county5k")
-    generate(persons=5_000, seed=2, out=out, month=1)
-    return out
+    return generated.extracts(persons=5_000, seed=2, month=1)

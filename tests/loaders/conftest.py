@@ -1,12 +1,12 @@
 """Fixtures for the loader tests on the generator's county: the county is
-generated once per session and loaded once into its own embedded graph;
+generated once per test run (tests/generated.py) and loaded once into its own embedded graph;
 tests that change a graph work on a clone of it."""
 from __future__ import annotations
 
 import pytest
 
+import generated
 from loader_support import AS_OF_M1, Graph
-from reliefgraph.synthetic.generator import generate
 
 COUNTY_PERSONS = 20_000
 SMALL_PERSONS = 5_000
@@ -16,27 +16,21 @@ SEED = 2
 
 
 @pytest.fixture(scope="session")
-def county(tmp_path_factory):
-    """The 20 000-person county, month 1."""
-    out = tmp_path_factory.mktemp("county")
-    generate(persons=COUNTY_PERSONS, seed=SEED, out=out, month=1)
-    return out
+def county():
+    """The 20 000-person county, month 1 (shared: copy before changing it)."""
+    return generated.extracts(persons=COUNTY_PERSONS, seed=SEED, month=1)
 
 
 @pytest.fixture(scope="session")
-def county_m2(tmp_path_factory):
+def county_m2():
     """The same county one month later."""
-    out = tmp_path_factory.mktemp("county_m2")
-    generate(persons=COUNTY_PERSONS, seed=SEED, out=out, month=2)
-    return out
+    return generated.extracts(persons=COUNTY_PERSONS, seed=SEED, month=2)
 
 
 @pytest.fixture(scope="session")
-def small_county(tmp_path_factory):
+def small_county():
     """A 5 000-person county: crash and hostile-file tests load it many times."""
-    out = tmp_path_factory.mktemp("small")
-    generate(persons=SMALL_PERSONS, seed=SEED, out=out, month=1)
-    return out
+    return generated.extracts(persons=SMALL_PERSONS, seed=SEED, month=1)
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,11 @@ the register) behind rules and the summary table alike: per category, the
 summary's people and records are exactly the rule findings that fall in it."""
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import date
 
+import generated
 import pytest
 
 from reliefgraph.appdb import connect
@@ -16,7 +18,6 @@ from reliefgraph.loaders.pipeline import Loader, plan
 from reliefgraph.queries.detect import derive
 from reliefgraph.queries.rules import load_rules, run_rule
 from reliefgraph.queries.summary import categories, summarise
-from reliefgraph.synthetic.generator import generate
 
 AS_OF = "2026-10-31"
 MEMBER_FILE = "minzheng_jiuzhu_chengyuan.csv"
@@ -81,7 +82,7 @@ class County:
 
 def load_county(base, drop: tuple[str, ...] = ()) -> County:
     extracts = base / "x"
-    generate(persons=20_000, seed=7, out=extracts, scenario="standard", month=1)
+    shutil.copytree(generated.extracts(persons=20_000, seed=7, scenario="standard", month=1), extracts)
     for name in drop:
         (extracts / name).unlink()
     store = open_store(str(base / "graph"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import generated
 import pytest
 
 from reliefgraph.appdb import connect
@@ -16,7 +17,6 @@ from reliefgraph.loaders.pipeline import Loader, plan
 from reliefgraph.queries import clues
 from reliefgraph.queries.detect import detect
 from reliefgraph.queries.evaluate import evaluate
-from reliefgraph.synthetic.generator import generate
 
 AS_OF = "2026-10-31"
 
@@ -24,8 +24,7 @@ AS_OF = "2026-10-31"
 @pytest.fixture(scope="module")
 def layout_b(tmp_path_factory):
     base = tmp_path_factory.mktemp("layout_b")
-    extracts = base / "x"
-    generate(persons=20_000, seed=7, out=extracts, scenario="standard", month=1, layout="b")
+    extracts = generated.extracts(persons=20_000, seed=7, scenario="standard", month=1, layout="b")
     db = base / "graph"
     engine = connect(f"sqlite:///{base / 'app.db'}")
     try:

@@ -1,4 +1,4 @@
-"""Test helper: generate a county once per process and read its extracts back.
+"""Test helper: a generated county (once per test run, tests/generated.py), its extracts read back.
 
 Reading undoes the documented mess the way a loader must: decode by the
 manifest's encoding, half-width digits, strip spaces, upper-case IDs, parse
@@ -7,32 +7,23 @@ same three reasons the generator records.
 """
 from __future__ import annotations
 
-import atexit
 import csv
 import functools
 import json
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+import generated
 from reliefgraph.synthetic import ids
-from reliefgraph.synthetic.generator import generate
-
-_DIRS: list[str] = []
-atexit.register(lambda: [shutil.rmtree(d, ignore_errors=True) for d in _DIRS])
 
 
 @functools.lru_cache(maxsize=None)
 def dataset(persons: int = 20_000, seed: int = 7, scenario: str = "standard", month: int = 1,
             layout: str = "a") -> Path:
-    d = tempfile.mkdtemp(prefix="rg-synth-")
-    _DIRS.append(d)
-    generate(persons=persons, seed=seed, out=d, scenario=scenario, month=month, layout=layout)
-    return Path(d)
+    return generated.extracts(persons=persons, seed=seed, scenario=scenario, month=month, layout=layout)
 
 
 def manifest(out: Path) -> dict:
