@@ -5,6 +5,7 @@ Graph algorithms reach the Graph Data Science library through `gds()`, the
 """
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 from urllib.parse import urlsplit, urlunsplit
@@ -18,6 +19,17 @@ from reliefgraph.graph.store import (GraphStore, QueryTimeout, ReadOnlyViolation
 # (graph/ddl.py); the recorded Neo4j path lints them with the rest.
 EXISTING_SCHEMA = ("SHOW CONSTRAINTS YIELD name", "SHOW INDEXES YIELD name")
 AWAIT_INDEXES = "CALL db.awaitIndexes(600)"
+
+# FalkorDB imports a subquery's variables with a leading WITH only; Neo4j 5.26
+# deprecates that form for the scope clause CALL (a, b) { ... }, which FalkorDB
+# cannot parse. Queries are written for both, in FalkorDB's form, and rewritten here.
+_IMPORTING_WITH = re.compile(r"\bCALL\s*\{\s*WITH\s+([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s+"
+                             r"(?=(?:OPTIONAL\s+)?MATCH\b|UNWIND\b|RETURN\b|CALL\b|WITH\b)", re.I)
+
+
+def for_neo4j(query: str) -> str:
+    """The query as Neo4j 5 wants it: importing subqueries with a scope clause."""
+    return _IMPORTING_WITH.sub(lambda m: f"CALL ({', '.join(v.strip() for v in m.group(1).split(','))}) {{ ", query)
 
 
 class Neo4jStore(GraphStore):
@@ -79,7 +91,7 @@ class Neo4jStore(GraphStore):
         return self.driver.session(database=self.database, default_access_mode=mode)
 
     def read(self, query: str, params: dict | None = None, *, timeout: float | None = None) -> Result:
-        params = plain_param(params or {})
+        params, query = plain_param(params or {}), for_neo4j(query)
 
         @self._neo4j.unit_of_work(timeout=timeout)
         def work(tx):
@@ -103,7 +115,7 @@ class Neo4jStore(GraphStore):
         return Result(columns=columns, rows=rows)
 
     def write(self, query: str, params: dict | None = None, *, snapshot: bool = True) -> WriteSummary:
-        params = plain_param(params or {})
+        params, query = plain_param(params or {}), for_neo4j(query)
 
         def work(tx):
             res = tx.run(query, params)

@@ -30,7 +30,7 @@ from graphdatascience import GraphDataScience
 
 from reliefgraph.graph import ddl
 from reliefgraph.graph.gds_client import PromptRunner
-from reliefgraph.graph.neo4j_store import AWAIT_INDEXES, EXISTING_SCHEMA
+from reliefgraph.graph.neo4j_store import AWAIT_INDEXES, EXISTING_SCHEMA, for_neo4j
 from reliefgraph.graph.store import GraphStore, Result, WriteSummary, plain_param
 
 GDS_VERSION = "2.13.0"
@@ -82,11 +82,11 @@ class Neo4jPathStore(GraphStore):
         self.recorder = recorder or Recorder()
 
     def read(self, query: str, params: dict | None = None, *, timeout: float | None = None) -> Result:
-        self.recorder.add(query, params, "read")
+        self.recorder.add(for_neo4j(query), params, "read")
         return self.inner.read(query, params, timeout=timeout)
 
     def write(self, query: str, params: dict | None = None, *, snapshot: bool = True) -> WriteSummary:
-        self.recorder.add(query, params, "write")
+        self.recorder.add(for_neo4j(query), params, "write")
         return self.inner.write(query, params, snapshot=snapshot)
 
     # write_batches and write_rows: GraphStore's, batches as `$rows` through write(), as Neo4jStore.
