@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from reliefgraph.graph.embedded import EmbeddedServer
 from reliefgraph.graph.neo4j_store import for_neo4j
 from reliefgraph.graph.store import open_store
 
@@ -36,3 +37,4 @@ def test_the_written_form_runs_on_the_embedded_engine(tmp_path):
         assert rows == [(1, 2)]
     finally:
         store.close()
+        EmbeddedServer(tmp_path / "g").stop()
