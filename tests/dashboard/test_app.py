@@ -67,6 +67,18 @@ def _pick(at: AppTest, citizen_id: str) -> None:
     at.run()
 
 
+def _drawn_as_boss(citizen_id: str) -> AppTest:
+    """The explore page as the administrator, with this person found and their graph drawn."""
+    at = _page(_sign_in(_app(), "boss"), "图谱 Explore")
+    _one(at.text_input, "姓名").input(citizen_id)
+    _one(at.button, "检索").click()
+    at.run()
+    _pick(at, citizen_id)
+    at.button(key="explore_draw").click()
+    at.run()
+    return at
+
+
 def _shown(at: AppTest) -> str:
     """Everything the page shows as text, widget options included."""
     parts = [str(e.value) for kind in ("markdown", "text", "caption", "subheader", "header", "error", "warning",
@@ -284,13 +296,7 @@ def test_one_click_from_a_clue_draws_its_subject_with_the_evidence_marked(env, t
 
 
 def test_expanding_a_node_that_adds_nothing_says_so(env):
-    at = _page(_sign_in(_app(), "boss"), "图谱 Explore")
-    _one(at.text_input, "姓名").input(ID_A)
-    _one(at.button, "检索").click()
-    at.run()
-    _pick(at, ID_A)
-    at.button(key="explore_draw").click()
-    at.run()
+    at = _drawn_as_boss(ID_A)
     at.selectbox(key="explore_expand").set_value("Phone:13800138000")
     at.run()
     _one(at.button, "展开邻居").click()
@@ -339,13 +345,7 @@ def test_a_crowd_is_folded_with_a_message_that_says_so_and_opens_with_its_count(
                "WITH o UNWIND range(1, 80) AS i "
                "CREATE (:Person {citizen_id: 'Q' + toString(i), name: '领取人'})-[:PENSION]->(o)", {"a": ID_A})
     try:
-        at = _page(_sign_in(_app(), "boss"), "图谱 Explore")
-        _one(at.text_input, "姓名").input(ID_A)
-        _one(at.button, "检索").click()
-        at.run()
-        _pick(at, ID_A)
-        at.button(key="explore_draw").click()
-        at.run()
+        at = _drawn_as_boss(ID_A)
         assert not at.exception, at.exception
         assert not [w for w in at.warning if "邻居过多" in w.value], "nothing found was left undrawn"
         assert any("合并为一个方形节点" in i.value for i in at.info)
