@@ -20,7 +20,7 @@ from . import dates
 from .dates import BASE, years
 from .assets import Assets
 from .grants import DIBAO, TEMPORARY
-from .planting import Planter, per_kind
+from .planting import Planter, cases
 from .regions import COUNTY_CODE
 from .world import Table
 
@@ -55,9 +55,7 @@ def _split(rng, amount: float, parts: int) -> list[float]:
 def large_medical_bill(pl: Planter, n: int):
     w, rng = pl.w, pl.w.rng("at_risk.medical")
     kinds = ["on_dibao", "temporary_relief_given", "reimbursed_by_insurance"]
-    per = per_kind(n, len(kinds))
-    cases = [("true", i) for i in range(n)] + [(k, i) for k in kinds for i in range(per)]
-    for kind, _ in cases:
+    for kind, _ in cases(n, kinds):
         h = pl.take_household(lambda h: len([m for m in pl.members_of(h) if pl.lasting(int(m))]) >= 1)
         if h < 0:
             continue
@@ -140,9 +138,7 @@ def main_earner_death(pl: Planter, a: Assets, n: int):
     """A working-age member with payroll or business income died; only children / elderly remain."""
     w, p, rng = pl.w, pl.w.people, pl.w.rng("at_risk.death")
     kinds = ["elderly_non_earner", "other_earner_remains", "relief_after_death"]
-    per = per_kind(n, len(kinds))
-    cases = [("true", i) for i in range(n)] + [(k, i) for k in kinds for i in range(per)]
-    for kind, _ in cases:
+    for kind, _ in cases(n, kinds):
         d = BASE - int(rng.integers(60, 400))
 
         def earner_ok(x, h):

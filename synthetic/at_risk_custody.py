@@ -15,7 +15,7 @@ from . import custody, dates
 from .dates import BASE, NONE
 from .grants import TEMPORARY
 from .at_risk import sole_earner
-from .planting import Planter, per_kind
+from .planting import Planter, cases
 
 FAMILY = "at_risk"
 PATTERN = "earner_in_custody"
@@ -26,9 +26,7 @@ def plant(pl: Planter, n: int) -> None:
     w, rng = pl.w, pl.w.rng("at_risk.custody")
     custody.table(w)
     kinds = ["other_earner_remains", "relief_after_custody", "released"]
-    per = per_kind(n, len(kinds))
-    cases = [("true", i) for i in range(n)] + [(k, i) for k in kinds for i in range(per)]
-    for kind, _ in cases:
+    for kind, _ in cases(n, kinds):
         start = BASE - int(rng.integers(60, WINDOW_DAYS - 30))
 
         def pick(h):

@@ -17,7 +17,7 @@ from .dates import BASE, NONE, years
 from .disability import VALID_YEARS, add_cert
 from .grants import DIBAO
 from .at_risk import sole_earner
-from .planting import Planter, per_kind
+from .planting import Planter, cases
 
 FAMILY = "at_risk"
 PATTERN = "disabled_earner"
@@ -27,9 +27,7 @@ WINDOW_DAYS = 365
 def plant(pl: Planter, n: int) -> None:
     w, rng = pl.w, pl.w.rng("at_risk.disability")
     kinds = ["other_earner_remains", "mild_grade", "renewed_certificate", "relief_after_certificate"]
-    per = per_kind(n, len(kinds))
-    cases = [("true", i) for i in range(n)] + [(k, i) for k in kinds for i in range(per)]
-    for kind, _ in cases:
+    for kind, _ in cases(n, kinds):
         issued = BASE - int(rng.integers(30, WINDOW_DAYS - 30))
 
         def pick(h):

@@ -13,7 +13,7 @@ from . import dates
 from .at_risk import _bill, _split
 from .dates import BASE, years
 from .grants import DIBAO, TEMPORARY
-from .planting import Planter, per_kind
+from .planting import Planter, cases
 
 FAMILY = "at_risk"
 PATTERN = "ill_after_dibao_exit"
@@ -24,9 +24,7 @@ MAX_OOP = 18_000            # below large_medical_bill's 20 000
 def plant(pl: Planter, n: int) -> None:
     w, rng = pl.w, pl.w.rng("at_risk.exit")
     kinds = ["bills_before_exit", "relief_after_bills", "small_bills"]
-    per = per_kind(n, len(kinds))
-    cases = [("true", i) for i in range(n)] + [(k, i) for k in kinds for i in range(per)]
-    for kind, _ in cases:
+    for kind, _ in cases(n, kinds):
         h = pl.take_household(lambda h: any(pl.lasting(int(m)) for m in pl.members_of(h)))
         if h < 0:
             continue

@@ -16,7 +16,7 @@ from . import dates
 from .assets import Assets
 from .dates import BASE, NONE, years
 from .grants import DIBAO, TEMPORARY
-from .planting import Planter, per_kind
+from .planting import Planter, cases
 
 FAMILY = "at_risk"
 PATTERN = "welfare_job_lost"
@@ -34,9 +34,7 @@ def _post(pl: Planter, x: int, start: int, end: int) -> None:
 def welfare_job_lost(pl: Planter, a: Assets, n: int) -> None:
     w, rng = pl.w, pl.w.rng("at_risk.welfare")
     kinds = ["new_post", "other_earner", "relief_after_loss"]
-    per = per_kind(n, len(kinds))
-    cases = [("true", i) for i in range(n)] + [(k, i) for k in kinds for i in range(per)]
-    for kind, _ in cases:
+    for kind, _ in cases(n, kinds):
         end = BASE - int(rng.integers(30, WINDOW_DAYS - 30))
 
         def workers(h):

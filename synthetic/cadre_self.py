@@ -19,10 +19,10 @@ PATTERN = "cadre_on_relief"
 
 def plant(pl, n: int) -> None:
     from .cadres import VILLAGE
-    from .hidden_assets import _cases
+    from .planting import cases
     w, cad, rng = pl.w, pl.cad, pl.w.rng("cadre_self.plant")
     on_payroll = set(int(x) for x in w.tables["payroll"].col("person"))
-    kinds = list(_cases(pl, n, ["post_ended_before_grant"]))
+    kinds = list(cases(n, ["post_ended_before_grant"]))
     people = [int(x) for x in rng.permutation(cad.persons())]
     for kind, _ in kinds:
         for c in people:

@@ -68,10 +68,11 @@ def _case(pl, rng, s):
 
 
 def _employee(pl, n: int) -> None:
-    from .hidden_assets import _cases, _owner_case
+    from .hidden_assets import _owner_case
+    from .planting import cases
     w, rng = pl.w, pl.w.rng("contributions.employee")
     table(w)
-    for kind, _ in _cases(pl, n, ["stopped_before_grant", "resident_insurance"]):
+    for kind, _ in cases(n, ["stopped_before_grant", "resident_insurance"]):
         c = _owner_case(pl, 22, 55)
         if c is None:
             continue
@@ -91,9 +92,10 @@ def _employee(pl, n: int) -> None:
 
 
 def _flexible(pl, n: int) -> None:
-    from .hidden_assets import _cases, _owner_case
+    from .hidden_assets import _owner_case
+    from .planting import cases
     w, rng = pl.w, pl.w.rng("contributions.flexible")
-    for kind, _ in _cases(pl, n, ["flexible_minimum_base", "high_base_before_grant"]):
+    for kind, _ in cases(n, ["flexible_minimum_base", "high_base_before_grant"]):
         c = _owner_case(pl, 22, 55)
         if c is None:
             continue

@@ -53,12 +53,12 @@ def _first_of_month(d: int) -> int:
 
 
 def plant(pl, n: int) -> None:
-    from .hidden_assets import _cases
+    from .planting import cases
     w, rng = pl.w, pl.w.rng("cross_county.plant")
     table(w)
     p, M = w.people, w.tables["members"]
 
-    for kind, _ in _cases(pl, n, ["moved_between_counties", "namesake"]):
+    for kind, _ in cases(n, ["moved_between_counties", "namesake"]):
         h = pl.take_household()
         if h < 0:
             continue

@@ -41,10 +41,10 @@ def add(w: World, rng, person: int, start: int, end: int) -> None:
 
 
 def plant(pl, n: int) -> None:
-    from .hidden_assets import _cases  # the same true/decoy split as the other hidden-asset patterns
+    from .planting import cases  # the same true/decoy split as the other hidden-asset patterns
     w, rng = pl.w, pl.w.rng("custody.plant")
     table(w)
-    for kind, _ in _cases(pl, n, ["released_before_grant", "non_member_relative"]):
+    for kind, _ in cases(n, ["released_before_grant", "non_member_relative"]):
         if kind == "non_member_relative":
             _relative_decoy(pl, rng)
             continue

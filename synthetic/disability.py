@@ -118,7 +118,7 @@ def _person(pl, pred) -> int:
 
 
 def plant(pl, n: int) -> None:
-    from .hidden_assets import _cases
+    from .planting import cases
     w, rng = pl.w, pl.w.rng("disability.plant")
     certs(w), payments(w)
     p = w.people
@@ -127,7 +127,7 @@ def plant(pl, n: int) -> None:
         w.add_truth(FAMILY, pattern, x, int(w.hh.of[x]), kind != "true", note, related=x, kind=kind)
 
     # --- paid after death: a registered death since mid-2023 -------------------------------
-    for kind, _ in _cases(pl, n, ["stopped_in_death_month"]):
+    for kind, _ in cases(n, ["stopped_in_death_month"]):
         x = _person(pl, lambda x: day(2023, 6, 1) <= p.death[x] <= BASE - 100 and pl.age(x, int(p.death[x])) >= 10)
         if x < 0:
             continue
@@ -147,7 +147,7 @@ def plant(pl, n: int) -> None:
 
     # --- paid without a valid certificate ------------------------------------------------
     alive = (lambda x: pl.lasting(x) and 18 <= pl.age(x) <= 75)
-    for kind, _ in _cases(pl, n, ["renewed_on_expiry", "stopped_on_revocation"]):
+    for kind, _ in cases(n, ["renewed_on_expiry", "stopped_on_revocation"]):
         x = _person(pl, alive)
         if x < 0:
             continue
@@ -181,7 +181,7 @@ def plant(pl, n: int) -> None:
         truth(WITHOUT_CERT, x, kind, note)
 
     # --- paid twice for the same month ---------------------------------------------------
-    for kind, _ in _cases(pl, n, ["back_payment", "both_subsidies"]):
+    for kind, _ in cases(n, ["back_payment", "both_subsidies"]):
         x = _person(pl, alive)
         if x < 0:
             continue

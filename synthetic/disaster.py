@@ -19,7 +19,7 @@ import numpy as np
 from . import dates
 from .dates import BASE, day, years
 from .grants import DIBAO, TEMPORARY
-from .planting import Planter, per_kind
+from .planting import Planter, cases
 from .regions import COUNTY_CODE
 from .world import Table, World
 
@@ -56,9 +56,7 @@ def plant(pl: Planter, n: int) -> None:
     w, rng = pl.w, pl.w.rng("at_risk.disaster")
     table(w)
     kinds = ["moderate_damage", "relief_after_disaster", "on_dibao"]
-    per = per_kind(n, len(kinds))
-    cases = [("true", i) for i in range(n)] + [(k, i) for k in kinds for i in range(per)]
-    for kind, _ in cases:
+    for kind, _ in cases(n, kinds):
         h = pl.take_household(lambda h: not w.regions.village_urban[w.hh.village[h]])
         if h < 0:
             continue

@@ -92,7 +92,7 @@ def _children(pl, h: int, lo: int, hi: int, when: int = BASE) -> list[int]:
 
 
 def plant(pl, n: int) -> None:
-    from .hidden_assets import _cases
+    from .planting import cases
     w, rng = pl.w, pl.w.rng("education.plant")
     table(w)
     planted = w.__dict__.setdefault("student_aid_planted", set())
@@ -101,7 +101,7 @@ def plant(pl, n: int) -> None:
     def truth(pattern, x, g, kind, note):
         w.add_truth(FAMILY, pattern, x, int(w.hh.of[x]), kind != "true", note, related=x, kind=kind)
 
-    for kind, _ in _cases(pl, n, ["combinable_programmes"]):
+    for kind, _ in cases(n, ["combinable_programmes"]):
         lo, hi = (15, 16) if kind == "combinable_programmes" else (7, 13)
         h = pl.take_household(lambda h: bool(_children(pl, h, lo, hi)))
         if h < 0:
@@ -124,7 +124,7 @@ def plant(pl, n: int) -> None:
             note = f"decoy: 国家助学金 and 免学杂费 in term {term[0]}, which may be combined 可同时享受"
         truth(TWICE, x, g, kind, note)
 
-    for kind, _ in _cases(pl, n, ["certified_before_grant_ended"]):
+    for kind, _ in cases(n, ["certified_before_grant_ended"]):
         h = pl.take_household(lambda h: bool(_children(pl, h, 7, 12)))
         if h < 0:
             continue

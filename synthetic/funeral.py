@@ -37,10 +37,10 @@ def add(w: World, rng, person: int, died: int) -> None:
 
 
 def plant(pl, n: int) -> None:
-    from .hidden_assets import _cases
+    from .planting import cases
     w, rng = pl.w, pl.w.rng("funeral.plant")
     table(w)
-    for kind, _ in _cases(pl, n, ["stopped_in_death_month"]):
+    for kind, _ in cases(n, ["stopped_in_death_month"]):
         d = BASE - int(rng.integers(45, 420))
         h = pl.take_household(lambda h: 55 <= pl.age(int(w.hh.head[h])) <= 80)
         if h < 0:

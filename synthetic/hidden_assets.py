@@ -11,7 +11,7 @@ from __future__ import annotations
 from . import dates
 from .assets import Assets
 from .dates import BASE, NONE, day, years
-from .planting import Planter, per_kind
+from .planting import Planter, cases
 
 FAMILY = "hidden_assets"
 
@@ -21,13 +21,6 @@ def _truth(pl, pattern, g, decoy, note, related=-1, evidence="", kind=""):
     G = w.tables["grants"]
     w.add_truth(FAMILY, pattern, int(G.col("holder")[g]), int(G.col("household")[g]), decoy, note,
                 grant=g, related=related, evidence=evidence, kind=kind)
-
-
-def _cases(pl: Planter, n: int, decoys: list[str]):
-    per = per_kind(n, len(decoys)) if decoys else 0
-    yield from (("true", i) for i in range(n))
-    for k in decoys:
-        yield from ((k, i) for i in range(per))
 
 
 def _owner_case(pl: Planter, lo=22, hi=60, extra=None):
@@ -53,7 +46,7 @@ def _when(pl: Planter, s: int) -> tuple[int, str]:
 
 
 def car_during_grant(pl: Planter, a: Assets, n: int, later: list):
-    for kind, _ in _cases(pl, n, ["sold_before_grant", "disability_vehicle", "farm_tricycle"]):
+    for kind, _ in cases(n, ["sold_before_grant", "disability_vehicle", "farm_tricycle"]):
         c = _owner_case(pl)
         if c is None:
             continue
@@ -78,7 +71,7 @@ def car_during_grant(pl: Planter, a: Assets, n: int, later: list):
 
 def housing(pl: Planter, a: Assets, n: int, later: list, pattern: str):
     towns = [v for v in range(pl.w.regions.n_villages) if pl.w.regions.village_urban[v]] or [0]
-    for kind, _ in _cases(pl, n, ["homestead_only"]):
+    for kind, _ in cases(n, ["homestead_only"]):
         c = _owner_case(pl, extra=lambda h: not pl.w.regions.village_urban[pl.w.hh.village[h]])
         if c is None:
             continue
@@ -108,7 +101,7 @@ def housing(pl: Planter, a: Assets, n: int, later: list, pattern: str):
 
 def company_role(pl: Planter, a: Assets, n: int, later: list):
     roles = ["legal_rep", "shareholder", "executive", "individual_business"]
-    for i, (kind, _) in enumerate(_cases(pl, n, ["deregistered_before_grant"])):
+    for i, (kind, _) in enumerate(cases(n, ["deregistered_before_grant"])):
         c = _owner_case(pl, 22, 60)
         if c is None:
             continue
@@ -146,7 +139,7 @@ def company_role(pl: Planter, a: Assets, n: int, later: list):
 
 def public_payroll(pl: Planter, a: Assets, n: int, later: list):
     p = pl.w.people
-    for kind, _ in _cases(pl, n, ["retired_before_grant", "namesake_on_payroll"]):
+    for kind, _ in cases(n, ["retired_before_grant", "namesake_on_payroll"]):
         if kind == "retired_before_grant":
             c = _owner_case(pl, 63, 75)
         else:
@@ -187,7 +180,7 @@ def public_payroll(pl: Planter, a: Assets, n: int, later: list):
 def paid_after_death(pl: Planter, a: Assets, n: int, later: list):
     p = pl.w.people
     kin = pl.kin
-    for kind, _ in _cases(pl, n, ["paid_in_death_month"]):
+    for kind, _ in cases(n, ["paid_in_death_month"]):
         d = BASE - int(pl.rng.integers(45, 420))
         h = pl.take_household(lambda h: 55 <= pl.age(int(pl.w.hh.head[h])) <= 80 and all(
             p.birth[k] < d for k in kin.children(int(pl.w.hh.head[h]))))
@@ -207,7 +200,7 @@ def paid_after_death(pl: Planter, a: Assets, n: int, later: list):
 
 def double_enrolment(pl: Planter, a: Assets, n: int, later: list):
     w, p = pl.w, pl.w.people
-    for kind, _ in _cases(pl, n, ["namesake_other_id"]):
+    for kind, _ in cases(n, ["namesake_other_id"]):
         h = pl.take_household()
         if h < 0:
             continue
@@ -258,7 +251,7 @@ def relative_asset(pl: Planter, a: Assets, n: int, later: list):
             rs = [r for r in rs if r not in d]
         return rs
 
-    for kind, _ in _cases(pl, n, ["sibling_no_duty"]):
+    for kind, _ in cases(n, ["sibling_no_duty"]):
         label = "child" if kind == "true" else "sibling"
         h = pl.take_household(lambda h: any(pl.asset_ok(r, h) for r in relatives(h, label)))
         if h < 0:

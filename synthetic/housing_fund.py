@@ -33,10 +33,10 @@ def add(w: World, rng, person: int, employer: str, start: int, end: int) -> None
 
 
 def plant(pl, n: int) -> None:
-    from .hidden_assets import _cases
+    from .planting import cases
     w, rng = pl.w, pl.w.rng("housing_fund.plant")
     table(w)
-    for kind, _ in _cases(pl, n, ["sealed_before_grant"]):
+    for kind, _ in cases(n, ["sealed_before_grant"]):
         h = pl.take_household(lambda h: len(pl.adults(h, 22, 55)) > 0)
         if h < 0:
             continue

@@ -44,7 +44,7 @@ def add(w: World, person: int, scheme: str, monthly: int, start: int, end: int =
 
 
 def plant(pl, n: int) -> None:
-    from .hidden_assets import _cases
+    from .planting import cases
     w, rng = pl.w, pl.w.rng("pension.plant")
     table(w)
     G = w.tables["grants"]
@@ -56,7 +56,7 @@ def plant(pl, n: int) -> None:
     def retired(h, lo=62, hi=80):
         return [m for m in pl.adults(h, lo, hi)]
 
-    for kind, _ in _cases(pl, n, ["shared_by_large_household"]):
+    for kind, _ in cases(n, ["shared_by_large_household"]):
         small = kind == "true"
         h = pl.take_household(lambda h: bool(retired(h)) and (len(pl.members_of(h)) <= 2 if small
                                                              else len(pl.members_of(h)) >= 5))
@@ -77,7 +77,7 @@ def plant(pl, n: int) -> None:
         add(w, x, "enterprise", monthly, began)
         truth(ABOVE_LINE, g, x, kind, note)
 
-    for kind, _ in _cases(pl, n, ["parent_in_other_household", "pension_after_grant"]):
+    for kind, _ in cases(n, ["parent_in_other_household", "pension_after_grant"]):
         if kind == "parent_in_other_household":
             h = pl.take_household(lambda h: any(
                 w.hh.of[p_] != h and pl.lasting(p_) and pl.age(p_) >= 62 and not w.used[p_] and not pl.member[p_]

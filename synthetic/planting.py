@@ -32,6 +32,14 @@ def per_kind(n_true: int, kinds: int) -> int:
     return max(2, math.ceil(n_true / 2 / kinds))
 
 
+def cases(n_true: int, decoys: list[str]):
+    """(kind, i) for the n true cases, then per_kind(...) look-alikes of each decoy kind."""
+    per = per_kind(n_true, len(decoys)) if decoys else 0
+    yield from (("true", i) for i in range(n_true))
+    for k in decoys:
+        yield from ((k, i) for i in range(per))
+
+
 class Planter:
     def __init__(self, w: World, cad: Cadres, book: GrantBook):
         self.w, self.cad, self.book, self.kin = w, cad, book, w.kin

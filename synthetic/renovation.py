@@ -71,12 +71,12 @@ def _truth(pl, pattern: str, h: int, applicant: int, kind: str, note: str, relat
 
 
 def plant(pl, a, n: int) -> None:
-    from .hidden_assets import _cases
+    from .planting import cases
     w = pl.w
     table(w)
     towns = [v for v in range(w.regions.n_villages) if w.regions.village_urban[v]] or [0]
     rng = w.rng("renovation.housing")
-    for kind, _ in _cases(pl, n, ["bought_after_renovation", "sold_before_renovation"]):
+    for kind, _ in cases(n, ["bought_after_renovation", "sold_before_renovation"]):
         h = _take(pl, lambda h: not w.regions.village_urban[w.hh.village[h]]
                   and any(pl.asset_ok(m, h) for m in pl.adults(h, 25, 65)))
         if h < 0:
@@ -99,7 +99,7 @@ def plant(pl, a, n: int) -> None:
         _truth(pl, "renovation_with_commercial_housing", h, head, kind, f"{note} ({a.cert(k)})", owner)
 
     rng = w.rng("renovation.twice")
-    for kind, _ in _cases(pl, n, ["disaster_rebuild", "repeat_after_window"]):
+    for kind, _ in cases(n, ["disaster_rebuild", "repeat_after_window"]):
         h = _take(pl, lambda h: not w.regions.village_urban[w.hh.village[h]])
         if h < 0:
             continue
@@ -123,7 +123,7 @@ def plant(pl, a, n: int) -> None:
         _truth(pl, "renovation_twice", h, second, kind, note, head if second != head else -1)
 
     rng = w.rng("renovation.category")
-    for kind, _ in _cases(pl, n, ["dibao_ended_after_approval", "dibao_ended_before_approval"]):
+    for kind, _ in cases(n, ["dibao_ended_after_approval", "dibao_ended_before_approval"]):
         if kind == "true":
             h = _take(pl, lambda h: not w.regions.village_urban[w.hh.village[h]])
             if h < 0:

@@ -101,10 +101,11 @@ def plant(pl, n: int) -> None:
 
 
 def _member(pl, n: int, pattern: str, item: str, decoys: list[str]) -> None:
-    from .hidden_assets import _cases, _owner_case
+    from .hidden_assets import _owner_case
+    from .planting import cases
     w, rng = pl.w, pl.w.rng(f"tax.{pattern}")
     table(w)
-    for kind, _ in _cases(pl, n, decoys):
+    for kind, _ in cases(n, decoys):
         c = _owner_case(pl, 22, 55)
         if c is None:
             continue
@@ -134,7 +135,7 @@ def _member(pl, n: int, pattern: str, item: str, decoys: list[str]) -> None:
 
 
 def _kin(pl, n: int) -> None:
-    from .hidden_assets import _cases
+    from .planting import cases
     w, kin, rng = pl.w, pl.kin, pl.w.rng("tax.kin")
 
     def duty(h):
@@ -153,7 +154,7 @@ def _kin(pl, n: int) -> None:
             rs = [r for r in rs if r not in d]
         return rs
 
-    for kind, _ in _cases(pl, n, ["sibling_high_income", "kin_income_under_threshold"]):
+    for kind, _ in cases(n, ["sibling_high_income", "kin_income_under_threshold"]):
         labels = ("sibling",) if kind == "sibling_high_income" else ("child", "parent")
         h = pl.take_household(lambda h: bool(relatives(h, labels)))
         if h < 0:
