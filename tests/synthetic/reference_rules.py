@@ -229,9 +229,7 @@ def hidden_assets(k: County) -> dict[str, set]:
 def _renovation(k: County, hits) -> None:
     """Register households as of the extract: the planted households do not move."""
     comm = k.properties(("1",))
-    members = defaultdict(set)
-    for x, hh in k.household.items():
-        members[hh].add(x)
+    members = _members_by_household(k)
     held = defaultdict(list)   # household -> (programme, start, end)
     for g in k.grants.values():
         held[g["household"]].append((g["programme"], g["start"], g["end"]))
@@ -398,9 +396,6 @@ def at_risk(k: County) -> dict[str, set]:
         seen.add(b)
         oop[hh] += float(amount)
         first[hh] = min(first.get(hh, INF), s)
-    members = defaultdict(set)
-    for x, hh in k.household.items():
-        members[hh].add(x)
     helped = set()
     for gid, g in k.grants.items():
         for hh in {g["household"]} | {k.household.get(x) for x in k.members[gid]}:
@@ -419,6 +414,25 @@ def _ymd(day: int) -> tuple[int, int, int]:
     return y, m, d
 
 
+def _years_before(as_of: int, n: int) -> int:
+    """The same calendar day n years before as_of (28 February for a 29th)."""
+    y, m, d = _ymd(as_of)
+    return int(np.datetime64(f"{y - n:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+
+
+def _heads(k: County) -> dict:
+    """Household number -> its head's ID, from the register."""
+    reg = clean(k.out, "gongan_huji.csv")
+    return {hh: x for x, hh, r in zip(reg["公民身份号码"], reg["户号"], reg["与户主关系"]) if r == "02"}
+
+
+def _members_by_household(k: County) -> dict:
+    members = defaultdict(set)
+    for x, hh in k.household.items():
+        members[hh].add(x)
+    return members
+
+
 def _age(birth: int, on: int) -> int:
     (by, bm, bd), (y, m, d) = _ymd(birth), _ymd(on)
     return y - by - ((m, d) < (bm, bd))
@@ -427,14 +441,11 @@ def _age(birth: int, on: int) -> int:
 def main_earner_death(k: County) -> set:
     """A member aged 16-59 at death (within 2 years) with payroll or a business role that day, the survivors
     all under 16 or 60+, and no relief ending on or after the death. Subject: surviving head, else eldest."""
-    y, m, d = _ymd(k.as_of)
-    since = int(np.datetime64(f"{y - 2:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    since = _years_before(k.as_of, 2)
     reg = clean(k.out, "gongan_huji.csv")
     birth = dict(zip(reg["公民身份号码"], reg["出生日期"]))
     rel = dict(zip(reg["公民身份号码"], reg["与户主关系"]))
-    members = defaultdict(set)
-    for x, hh in k.household.items():
-        members[hh].add(x)
+    members = _members_by_household(k)
     spans = defaultdict(list)
     for x, s in k.payroll_spans().items():
         spans[x] += s
@@ -476,8 +487,7 @@ def _helped_since(k: County) -> dict:
 def welfare_job_lost(k: County) -> set:
     """A public-welfare post ended in the year before as_of; no living member holds a post, payroll, provident
     fund or company role at as_of; no relief ending on or after the earliest loss. Subject: the head."""
-    y, m, d = _ymd(k.as_of)
-    since = int(np.datetime64(f"{y - 1:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    since = _years_before(k.as_of, 1)
     lost = {}
     held = defaultdict(list)
     for x, s, e in zip(k.welfare["身份证号"], k.welfare["上岗日期"], k.welfare["离岗日期"]):
@@ -492,12 +502,9 @@ def welfare_job_lost(k: County) -> set:
         held[x] += [(s, e) for _, s, e in roles]
     for x, s, e in zip(k.fund["身份证号"], k.fund["开户日期"], k.fund["封存日期"]):
         held[x].append((s, e))
-    members = defaultdict(set)
-    for x, hh in k.household.items():
-        members[hh].add(x)
+    members = _members_by_household(k)
     helped = _helped_since(k)
-    heads = {hh: x for x, hh, r in zip(*(clean(k.out, "gongan_huji.csv")[c] for c in ("公民身份号码", "户号", "与户主关系")))
-             if r == "02"}
+    heads = _heads(k)
     found = set()
     for hh, first in lost.items():
         alive = [x for x in members[hh] if not (x in k.death and k.death[x] <= k.as_of)]
@@ -512,8 +519,7 @@ def welfare_job_lost(k: County) -> set:
 def disaster_no_relief(k: County) -> set:
     """A house collapsed or severely damaged in the year before as_of; no relief ending on or after the
     earliest such disaster. Subject: the head of the registered person's household."""
-    y, m, d = _ymd(k.as_of)
-    since = int(np.datetime64(f"{y - 1:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    since = _years_before(k.as_of, 1)
     first = {}
     reg = clean(k.out, "yingji_shouzai.csv")
     for x, s, damage in zip(reg["户主身份证号"], reg["受灾日期"], reg["房屋倒损程度"]):
@@ -521,8 +527,7 @@ def disaster_no_relief(k: County) -> set:
         if hh is not None and since < s <= k.as_of and damage in ("倒塌", "严重损坏"):
             first[hh] = min(first.get(hh, INF), s)
     helped = _helped_since(k)
-    heads = {hh: x for x, hh, r in zip(*(clean(k.out, "gongan_huji.csv")[c] for c in ("公民身份号码", "户号", "与户主关系")))
-             if r == "02"}
+    heads = _heads(k)
     return {heads[hh] for hh, f in first.items()
             if not any(e >= f and s <= k.as_of for s, e in helped.get(hh, ()))}
 
@@ -531,14 +536,11 @@ def disabled_earner(k: County) -> set:
     """A first certificate of grade 1-2 issued in the year before as_of to a member aged 16-59 at issue, alive
     at as_of; every other living member under 16 or 60+ at as_of; no relief ending on or after the earliest
     such certificate. Subject: the head (else the holder)."""
-    y, m, d = _ymd(k.as_of)
-    since = int(np.datetime64(f"{y - 1:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    since = _years_before(k.as_of, 1)
     reg = clean(k.out, "gongan_huji.csv")
     birth = dict(zip(reg["公民身份号码"], reg["出生日期"]))
-    heads = {hh: x for x, hh, r in zip(reg["公民身份号码"], reg["户号"], reg["与户主关系"]) if r == "02"}
-    members = defaultdict(set)
-    for x, hh in k.household.items():
-        members[hh].add(x)
+    heads = _heads(k)
+    members = _members_by_household(k)
     alive = {x for x in k.household if not (x in k.death and k.death[x] <= k.as_of)}
     c = clean(k.out, "canlian_canjizheng.csv")
     issued = defaultdict(list)
@@ -561,11 +563,7 @@ def disabled_earner(k: County) -> set:
 def ill_after_dibao_exit(k: County) -> set:
     """The household's last dibao ended within 2 years before as_of; bills settled after it and within the
     year before as_of add up to >= 10 000 yuan out of pocket; no relief ending on or after the first such bill."""
-    y, m, d = _ymd(k.as_of)
-
-    def back(n):
-        return int(np.datetime64(f"{y - n:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
-    since, exit_since = back(1), back(2)
+    since, exit_since = _years_before(k.as_of, 1), _years_before(k.as_of, 2)
     exited = {}
     for g in k.grants.values():
         if g["programme"] == "1" and exit_since < g["end"] < k.as_of:
@@ -580,8 +578,7 @@ def ill_after_dibao_exit(k: County) -> set:
         oop[hh] += float(amount)
         first[hh] = min(first.get(hh, INF), s)
     helped = _helped_since(k)
-    heads = {hh: x for x, hh, r in zip(*(clean(k.out, "gongan_huji.csv")[c] for c in ("公民身份号码", "户号", "与户主关系")))
-             if r == "02"}
+    heads = _heads(k)
     return {heads[hh] for hh, total in oop.items()
             if total >= 10_000 and not any(e >= first[hh] and s <= k.as_of for s, e in helped.get(hh, ()))}
 
@@ -589,14 +586,11 @@ def ill_after_dibao_exit(k: County) -> set:
 def earner_in_custody(k: County) -> set:
     """Custody begun in the year before as_of and still running, of a member aged 16-59 at admission; at least
     one other living member, all under 16 or 60+ at as_of; no relief ending on or after the admission."""
-    y, m, d = _ymd(k.as_of)
-    since = int(np.datetime64(f"{y - 1:04d}-{m:02d}-{min(d, 28) if m == 2 else d:02d}", "D").astype(np.int64))
+    since = _years_before(k.as_of, 1)
     reg = clean(k.out, "gongan_huji.csv")
     birth = dict(zip(reg["公民身份号码"], reg["出生日期"]))
-    heads = {hh: x for x, hh, r in zip(reg["公民身份号码"], reg["户号"], reg["与户主关系"]) if r == "02"}
-    members = defaultdict(set)
-    for x, hh in k.household.items():
-        members[hh].add(x)
+    heads = _heads(k)
+    members = _members_by_household(k)
     first = {}
     for x, s, e in zip(k.custody["身份证号"], k.custody["入监(所)日期"], k.custody["出监(所)日期"]):
         hh = k.household.get(x)
