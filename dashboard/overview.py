@@ -10,9 +10,8 @@ from sqlalchemy.engine import Engine
 from reliefgraph.dashboard.cases import STATUSES, precision_by_rule
 from reliefgraph.graph.store import GraphStore
 from reliefgraph.queries import at_risk_summary, clues as clue_store
+from reliefgraph.queries.names import TOWN_DIGITS
 from reliefgraph.queries.rules import FAMILIES
-
-TOWN_DIGITS = 9   # GB/T 2260 + town: the first nine digits of a village code
 
 
 @dataclass

@@ -18,11 +18,11 @@ from datetime import date
 from typing import Iterable
 
 from reliefgraph.graph.store import GraphStore
+from reliefgraph.queries.names import TOWN_DIGITS
 from reliefgraph.queries.rules import load_rules, run_rule
 
 FAMILY = "at_risk"
 TOTAL = "at_risk_total"
-TOWN_DIGITS = 9
 
 
 @dataclass

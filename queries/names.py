@@ -22,7 +22,7 @@ from reliefgraph.graph.store import GraphStore
 from reliefgraph.loaders.mapping import load_mappings
 from reliefgraph.queries.rules import FAMILIES
 
-TOWN_DIGITS = 9
+TOWN_DIGITS = 9   # GB/T 2260 + town: the first nine digits of a village code
 SEVERITIES_ZH = {"high": "高", "medium": "中", "low": "低"}
 # A load bumps the batches; a test or a repair that writes regions directly
 # changes the counts.

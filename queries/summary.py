@@ -14,8 +14,8 @@ from pathlib import Path
 from reliefgraph.cypher import CYPHER_DIR
 from reliefgraph.graph.store import GraphStore
 from reliefgraph.queries.cypher_files import CypherFile, cypher_files
+from reliefgraph.queries.names import TOWN_DIGITS
 
-TOWN_DIGITS = 9
 TOTAL = "ineligible_total"
 
 
